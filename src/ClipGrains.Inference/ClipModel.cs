@@ -1,0 +1,193 @@
+using System.Buffers;
+using ClipGrains.Inference.Imaging;
+using ClipGrains.Inference.Model;
+using ClipGrains.Inference.Onnx;
+using ClipGrains.Inference.Scoring;
+using ClipGrains.Inference.Text;
+
+namespace ClipGrains.Inference;
+
+/// <summary>
+/// A loaded CLIP model: tokenizer, image preprocessor and both ONNX towers, with batched encoders returning
+/// unit-length embeddings and zero-shot scoring. Thread-safe; load once per process (the ViT-B/32 sessions
+/// take about 600 MB).
+/// </summary>
+public sealed class ClipModel : IDisposable
+{
+    private readonly VisionEncoder _vision;
+    private readonly TextEncoder _text;
+
+    private ClipModel(ModelBundle bundle, ClipModelOptions options, ClipTokenizer tokenizer, VisionEncoder vision, TextEncoder text)
+    {
+        Bundle = bundle;
+        Options = options;
+        Tokenizer = tokenizer;
+        Preprocessor = new ClipImagePreprocessor(bundle.Preprocessor);
+        _vision = vision;
+        _text = text;
+    }
+
+    /// <summary>The model's files and settings.</summary>
+    public ModelBundle Bundle { get; }
+
+    /// <summary>The options it was loaded with.</summary>
+    public ClipModelOptions Options { get; }
+
+    /// <summary>The text tokenizer.</summary>
+    public ClipTokenizer Tokenizer { get; }
+
+    /// <summary>The image preprocessor.</summary>
+    public ClipImagePreprocessor Preprocessor { get; }
+
+    /// <summary>Embedding width.</summary>
+    public int Dimension => Bundle.Config.ProjectionDim;
+
+    /// <summary>Whether text batches are trimmed to their longest prompt (the graph has a dynamic sequence axis).</summary>
+    public bool TrimsTextPadding => _text.SupportsTrimming;
+
+    /// <summary>Loads the tokenizer and both sessions of <paramref name="bundle"/>.</summary>
+    public static ClipModel Load(ModelBundle bundle, ClipModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        options ??= new ClipModelOptions();
+        var tokenizer = LoadTokenizer(bundle);
+        var vision = new VisionEncoder(bundle, options);
+        try
+        {
+            return new ClipModel(bundle, options, tokenizer, vision, new TextEncoder(bundle, options));
+        }
+        catch
+        {
+            vision.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads only the tokenizer of a bundle (no ONNX sessions), for tools that need nothing else.</summary>
+    public static ClipTokenizer LoadTokenizer(ModelBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var files = bundle.TokenizerFiles() ?? throw new ModelLoadException(bundle.Directory, "no tokenizer files.");
+        return files.Length == 1
+            ? ClipTokenizer.FromTokenizerJson(files[0], bundle.Config.ContextLength)
+            : ClipTokenizer.FromVocabAndMerges(files[0], files[1], bundle.Config.ContextLength);
+    }
+
+    /// <summary>Decodes, preprocesses and embeds encoded images (JPEG, PNG, …) as one batch.</summary>
+    public float[][] EncodeImages(IReadOnlyList<ReadOnlyMemory<byte>> encodedImages, ImageLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(encodedImages);
+        var decoded = new RgbImage[encodedImages.Count];
+        for (var i = 0; i < decoded.Length; i++)
+        {
+            decoded[i] = ImageDecoder.Decode(encodedImages[i].Span, limits);
+        }
+
+        return EncodeImages(decoded);
+    }
+
+    /// <summary>Preprocesses and embeds decoded images as one batch.</summary>
+    public float[][] EncodeImages(IReadOnlyList<RgbImage> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0)
+        {
+            return [];
+        }
+
+        var length = Preprocessor.TensorLength;
+        var buffer = ArrayPool<float>.Shared.Rent(images.Count * length);
+        try
+        {
+            for (var i = 0; i < images.Count; i++)
+            {
+                Preprocessor.Process(images[i], buffer.AsSpan(i * length, length));
+            }
+
+            return Normalized(_vision.Encode(buffer, images.Count));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Embeds already preprocessed pixels: <paramref name="count"/> CHW tensors back to back.</summary>
+    public float[][] EncodePixels(float[] pixels, int count) => Normalized(EncodePixelsRaw(pixels, count));
+
+    /// <summary>Tokenizes and embeds prompts as one batch.</summary>
+    public float[][] EncodeTexts(IReadOnlyList<string> texts) => Normalized(EncodeTextsRaw(texts, trim: true));
+
+    /// <summary>
+    /// Builds label embeddings: every label in every template, encoded in batches of <paramref name="batchSize"/>,
+    /// each label's template embeddings ensembled (mean of unit vectors, renormalised).
+    /// <paramref name="progress"/> receives the number of prompts encoded so far.
+    /// </summary>
+    public LabelEmbeddings EmbedLabels(
+        IReadOnlyList<string> labels, IReadOnlyList<string> templates, int batchSize = 64, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(templates);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (labels.Count == 0 || templates.Count == 0)
+        {
+            throw new ArgumentException("At least one label and one template are needed.");
+        }
+
+        foreach (var template in templates)
+        {
+            PromptTemplate.Validate(template);
+        }
+
+        var prompts = labels.SelectMany(label => templates.Select(t => PromptTemplate.Apply(t, label))).ToList();
+        var embeddings = new float[prompts.Count][];
+        for (var start = 0; start < prompts.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(batchSize, prompts.Count - start);
+            EncodeTexts(prompts.GetRange(start, count)).CopyTo(embeddings, start);
+            progress?.Report(start + count);
+        }
+
+        var matrix = new float[labels.Count * Dimension];
+        for (var l = 0; l < labels.Count; l++)
+        {
+            var ensemble = VectorMath.EnsembleMean(new ArraySegment<float[]>(embeddings, l * templates.Count, templates.Count));
+            ensemble.CopyTo(matrix, l * Dimension);
+        }
+
+        return new LabelEmbeddings(labels.ToList(), matrix, Dimension);
+    }
+
+    /// <summary>Zero-shot scores of a unit image embedding against label embeddings, best first.</summary>
+    public IReadOnlyList<LabelScore> Classify(float[] imageEmbedding, LabelEmbeddings labels, int topK = int.MaxValue) =>
+        ZeroShot.Classify(imageEmbedding, labels, Options.LogitScale, topK);
+
+    /// <summary>The vision tower's unnormalised output (<c>image_embeds</c>).</summary>
+    internal float[][] EncodePixelsRaw(float[] pixels, int count) => _vision.Encode(pixels, count);
+
+    /// <summary>The text tower's unnormalised output (<c>text_embeds</c>).</summary>
+    internal float[][] EncodeTextsRaw(IReadOnlyList<string> texts, bool trim)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var tokens = texts.Select(Tokenizer.Encode).ToList();
+        return _text.Encode(tokens, trim);
+    }
+
+    private static float[][] Normalized(float[][] rows)
+    {
+        foreach (var row in rows)
+        {
+            VectorMath.Normalize(row);
+        }
+
+        return rows;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _vision.Dispose();
+        _text.Dispose();
+    }
+}
