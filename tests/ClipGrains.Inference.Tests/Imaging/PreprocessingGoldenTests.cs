@@ -7,16 +7,8 @@ namespace ClipGrains.Inference.Tests.Imaging;
 
 public sealed class PreprocessingGoldenTests(ITestOutputHelper output)
 {
-    private static readonly string[] ImageNames =
-    [
-        "astronaut.png", "astronaut_q90.jpg", "camera.png", "chelsea.png", "chelsea_lossless.webp",
-        "coffee.png", "horse.png", "one_pixel.png", "rocket.jpg", "tiny_noise_50x30.png",
-    ];
-
-    public static TheoryData<string> Images() => new(ImageNames);
-
     [SkippableTheory]
-    [MemberData(nameof(Images))]
+    [MemberData(nameof(GoldenImages.All), MemberType = typeof(GoldenImages))]
     public void Pixels_match_reference_within_one_8bit_level(string image)
     {
         var preprocessor = new ClipImagePreprocessor(ModelBundle.Open(GoldenData.TinyClip).Preprocessor);
@@ -35,6 +27,6 @@ public sealed class PreprocessingGoldenTests(ITestOutputHelper output)
     [SkippableFact]
     public void Reference_image_list_is_the_one_these_tests_enumerate()
     {
-        Assert.Equal(ImageNames, GoldenData.ImageNames());
+        Assert.Equal(GoldenImages.Names, GoldenData.ImageNames());
     }
 }
