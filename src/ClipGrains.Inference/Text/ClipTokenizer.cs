@@ -151,7 +151,14 @@ public sealed class ClipTokenizer
             PreTokenizer = new RegexPreTokenizer(
                 new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled), specialTokens: null),
         };
-        return new ClipTokenizer(BpeTokenizer.Create(options), startId, endId, padId: endId, contextLength);
+        try
+        {
+            return new ClipTokenizer(BpeTokenizer.Create(options), startId, endId, padId: endId, contextLength);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new ModelLoadException(file, $"the BPE vocabulary and merges are inconsistent ({e.Message}).", e);
+        }
     }
 
     private static string? FindSplitPattern(JsonElement root)

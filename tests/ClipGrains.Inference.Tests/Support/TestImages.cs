@@ -1,0 +1,42 @@
+using ClipGrains.Inference.Imaging;
+using SkiaSharp;
+
+namespace ClipGrains.Inference.Tests.Support;
+
+/// <summary>Deterministic images made in the test, encoded with Skia.</summary>
+public static class TestImages
+{
+    public static RgbImage Gradient(int width, int height, int seed = 0)
+    {
+        var pixels = new byte[width * height * 3];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var p = ((y * width) + x) * 3;
+                pixels[p] = (byte)((x * 255 / Math.Max(1, width - 1)) ^ seed);
+                pixels[p + 1] = (byte)(y * 255 / Math.Max(1, height - 1));
+                pixels[p + 2] = (byte)(((x + y) * 37 + seed) % 256);
+            }
+        }
+
+        return new RgbImage(width, height, pixels);
+    }
+
+    public static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality = 95)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var rgba = new byte[image.Width * image.Height * 4];
+        for (int s = 0, d = 0; s < image.Pixels.Length; s += 3, d += 4)
+        {
+            rgba[d] = image.Pixels[s];
+            rgba[d + 1] = image.Pixels[s + 1];
+            rgba[d + 2] = image.Pixels[s + 2];
+            rgba[d + 3] = 255;
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        using var data = bitmap.Encode(format, quality);
+        return data.ToArray();
+    }
+}
