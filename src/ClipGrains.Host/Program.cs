@@ -1,1 +1,4 @@
-System.Console.WriteLine("x");
+using ClipGrains.Host.Cli;
+using ClipGrains.Inference.Hub;
+
+return await CliApplication.RunAsync(args, new CliContext(Console.Out, Console.Error, HubOptions.FromEnvironment()));

@@ -1,0 +1,16 @@
+namespace ClipGrains.Host.Cli;
+
+/// <summary>Process exit codes, stable for scripts.</summary>
+internal static class CliExitCode
+{
+    public const int Success = 0;
+
+    /// <summary>The input was unusable (missing file, bad image, bad model folder, hub refusal).</summary>
+    public const int BadInput = 1;
+
+    /// <summary>The command line itself was wrong.</summary>
+    public const int Usage = 2;
+
+    /// <summary>A bug: something failed that no input should be able to cause (sysexits' EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
+}
