@@ -118,6 +118,9 @@ public sealed class ClipModel : IDisposable
     /// <summary>Tokenizes and embeds prompts as one batch.</summary>
     public float[][] EncodeTexts(IReadOnlyList<string> texts) => Normalized(EncodeTextsRaw(texts, trim: true));
 
+    /// <summary>Embeds already tokenized prompts as one batch (trimmed to the longest when the graph allows).</summary>
+    public float[][] EncodeTokens(IReadOnlyList<TokenizedText> tokens) => Normalized(_text.Encode(tokens, trim: true));
+
     /// <summary>
     /// Builds label embeddings: every label in every template, encoded in batches of <paramref name="batchSize"/>,
     /// each label's template embeddings ensembled (mean of unit vectors, renormalised).

@@ -7,8 +7,12 @@ namespace ClipGrains.Inference.Imaging;
 public sealed class ImageDecodeException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public ImageDecodeException(string message, Exception? inner = null)
+    public ImageDecodeException(ImageDecodeError error, string message, Exception? inner = null)
         : base(message, inner)
     {
+        Error = error;
     }
+
+    /// <summary>The kind of failure.</summary>
+    public ImageDecodeError Error { get; }
 }

@@ -22,7 +22,7 @@ public static class ImageDecoder
         limits ??= ImageLimits.Default;
         if (encoded.IsEmpty)
         {
-            throw new ImageDecodeException("The image is empty (0 bytes).");
+            throw new ImageDecodeException(ImageDecodeError.Invalid, "The image is empty (0 bytes).");
         }
 
         using var data = SKData.CreateCopy(encoded);
@@ -30,23 +30,24 @@ public static class ImageDecoder
         using var codec = SKCodec.Create(stream, out var result);
         if (codec is null)
         {
-            throw new ImageDecodeException($"The bytes are not a readable image ({result}); send JPEG, PNG, WebP, GIF or BMP.");
+            throw new ImageDecodeException(ImageDecodeError.UnsupportedFormat, $"The bytes are not a readable image ({result}); send JPEG, PNG, WebP, GIF or BMP.");
         }
 
         if (Array.IndexOf(Allowed, codec.EncodedFormat) < 0)
         {
-            throw new ImageDecodeException($"Image format {codec.EncodedFormat} is not supported; send JPEG, PNG, WebP, GIF or BMP.");
+            throw new ImageDecodeException(ImageDecodeError.UnsupportedFormat, $"Image format {codec.EncodedFormat} is not supported; send JPEG, PNG, WebP, GIF or BMP.");
         }
 
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         if (width <= 0 || height <= 0)
         {
-            throw new ImageDecodeException($"The image declares an invalid size {width}×{height}.");
+            throw new ImageDecodeException(ImageDecodeError.Invalid, $"The image declares an invalid size {width}×{height}.");
         }
 
         if (width > limits.MaxSide || height > limits.MaxSide || (long)width * height > limits.MaxPixels)
         {
             throw new ImageDecodeException(
+                ImageDecodeError.TooLarge,
                 $"The image is {width}×{height} pixels; the limit is {limits.MaxSide} pixels per side and {limits.MaxPixels:N0} pixels in all.");
         }
 
@@ -67,7 +68,7 @@ public static class ImageDecoder
 
             if (result != SKCodecResult.Success)
             {
-                throw new ImageDecodeException($"The image data is corrupt or truncated ({result}).");
+                throw new ImageDecodeException(ImageDecodeError.Invalid, $"The image data is corrupt or truncated ({result}).");
             }
 
             return ToUprightRgb(rgba, width, height, codec.EncodedOrigin);

@@ -1,0 +1,9 @@
+namespace ClipGrains.Abstractions.Encoding;
+
+/// <summary>Prompts to embed with the text tower.</summary>
+/// <param name="Texts">The prompts, already formatted with any template.</param>
+/// <param name="Deadline">When the caller stops waiting.</param>
+[GenerateSerializer, Immutable, Alias("clipgrains.text-batch")]
+public sealed record TextBatch(
+    [property: Id(0)] IReadOnlyList<string> Texts,
+    [property: Id(1)] DateTimeOffset Deadline);

@@ -1,0 +1,49 @@
+using ClipGrains.Gateway.Endpoints;
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Inputs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClipGrains.Gateway;
+
+/// <summary>Wires the OpenAI-compatible HTTP API onto an ASP.NET Core app co-hosted with a silo.</summary>
+public static class ClipGrainsGatewayExtensions
+{
+    /// <summary>Registers the gateway's services and options (<c>ClipGrains:Gateway</c>).</summary>
+    public static IServiceCollection AddClipGrainsGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<GatewayOptions>(configuration.GetSection("ClipGrains:Gateway"));
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddProblemDetails();
+        services.AddSingleton<TextEmbedder>();
+        services.AddSingleton<ClassificationRequestReader>();
+        return services;
+    }
+
+    /// <summary>Adds the error handling and size-limit middleware and maps every route.</summary>
+    public static WebApplication MapClipGrainsApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var limits = app.Configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (response.StatusCode is 404 or 405 && !response.HasStarted && response.ContentLength is null)
+            {
+                var (code, message) = response.StatusCode == 404
+                    ? ("not_found", $"There is no route {context.HttpContext.Request.Path}; see /v1/models, /v1/embeddings, /v1/classifications, /v1/label-sets.")
+                    : ("method_not_allowed", $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.");
+                await ErrorResponse.WriteAsync(context.HttpContext, response.StatusCode, "invalid_request_error", code, message);
+            }
+        });
+        app.UseRouting();
+        app.UseRequestSizeLimits(limits.MaxJsonRequestBytes);
+        ModelsEndpoints.Map(app);
+        EmbeddingsEndpoints.Map(app, limits);
+        ClassificationsEndpoints.Map(app, limits);
+        LabelSetsEndpoints.Map(app, limits);
+        HealthEndpoints.Map(app);
+        return app;
+    }
+}

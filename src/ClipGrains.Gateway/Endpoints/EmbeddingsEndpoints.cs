@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Inputs;
+using ClipGrains.Grains.Cluster;
+using ClipGrains.Grains.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Gateway.Endpoints;
+
+/// <summary><c>POST /v1/embeddings</c>: OpenAI's embeddings API for texts and images.</summary>
+internal static class EmbeddingsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes, GatewayOptions limits)
+    {
+        routes.MapPost("/v1/embeddings", HandleAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes);
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext context, TextEmbedder texts, ImageEncodingService images, ModelHost host, IOptions<GatewayOptions> options, TimeProvider time)
+    {
+        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var model = ModelCatalog.Resolve(JsonBody.OptionalString(body, "model"));
+        if (body.TryGetProperty("dimensions", out var dimensions) && dimensions.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            throw ApiException.BadRequest("'dimensions' is not supported: CLIP embeddings are not Matryoshka embeddings and cannot be shortened; omit it.", "dimensions", "unsupported_parameter");
+        }
+
+        var format = JsonBody.OptionalString(body, "encoding_format") ?? "float";
+        if (format is not ("float" or "base64"))
+        {
+            throw ApiException.BadRequest("'encoding_format' must be \"float\" or \"base64\".", "encoding_format");
+        }
+
+        var modality = JsonBody.OptionalString(body, "modality") ?? "text";
+        if (modality is not ("text" or "image"))
+        {
+            throw ApiException.BadRequest("'modality' must be \"text\" or \"image\".", "modality");
+        }
+
+        var limits = options.Value;
+        var inputs = InputParser.Parse(body.TryGetProperty("input", out var input) ? input : default, modality == "image", Math.Max(limits.MaxTextsPerRequest, limits.MaxImagesPerRequest));
+        var imageInputs = inputs.Where(i => i.IsImage).ToList();
+        var textInputs = inputs.Where(i => !i.IsImage).ToList();
+        if (imageInputs.Count > limits.MaxImagesPerRequest)
+        {
+            throw ApiException.BadRequest($"The request has {imageInputs.Count} images; at most {limits.MaxImagesPerRequest} are accepted.", "input", "too_many_images");
+        }
+
+        foreach (var text in textInputs.Where(t => t.Text!.Length > limits.MaxTextLength))
+        {
+            throw ApiException.BadRequest($"A text may have at most {limits.MaxTextLength} characters.", text.Param, "text_too_long");
+        }
+
+        var textVectors = textInputs.Count == 0 ? [] : await texts.EmbedAsync(textInputs.Select(t => t.Text!).ToList());
+        var imageVectors = Array.Empty<float[]>();
+        if (imageInputs.Count > 0)
+        {
+            var result = await images.EncodeAsync(imageInputs.Select(i => i.Image!).ToList(), time.GetUtcNow() + limits.RequestTimeout);
+            imageVectors = result.Failure is null ? result.Vectors : throw EncodeFailures.ToApi(result.Failure, i => imageInputs[i].Param);
+        }
+
+        var data = new List<object>(inputs.Count);
+        int t = 0, m = 0;
+        for (var index = 0; index < inputs.Count; index++)
+        {
+            var vector = inputs[index].IsImage ? imageVectors[m++] : textVectors[t++];
+            data.Add(new { @object = "embedding", index, embedding = format == "base64" ? Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())) : (object)vector });
+        }
+
+        var tokens = textInputs.Sum(i => host.Model.Tokenizer.Encode(i.Text!).Length);
+        return Results.Json(
+            new { @object = "list", data, model, usage = new { prompt_tokens = tokens, total_tokens = tokens, images = imageInputs.Count } },
+            ApiJson.Options);
+    }
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json;
+using ClipGrains.Abstractions.LabelSets;
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Inputs;
+using ClipGrains.Gateway.Tenancy;
+using ClipGrains.Grains.LabelSets;
+using ClipGrains.Inference.Scoring;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Gateway.Endpoints;
+
+/// <summary>
+/// <c>/v1/label-sets</c>: create (201 when ready, 202 while the matrix is computed), list, get (with ETag),
+/// replace (PUT bumps the version; If-Match supported) and delete. <c>?wait=true</c> on a write waits for the matrix.
+/// </summary>
+internal static class LabelSetsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes, GatewayOptions limits)
+    {
+        routes.MapPost("/v1/label-sets", CreateAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes);
+        routes.MapGet("/v1/label-sets", ListAsync);
+        routes.MapGet("/v1/label-sets/{name}", GetAsync);
+        routes.MapPut("/v1/label-sets/{name}", ReplaceAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes);
+        routes.MapDelete("/v1/label-sets/{name}", DeleteAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, IGrainFactory grains, IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
+    {
+        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var name = JsonBody.OptionalString(body, "name") ?? throw ApiException.BadRequest("'name' is required.", "name", "missing_required_parameter");
+        ValidateName(name);
+        var definition = ReadDefinition(body, build.Value);
+        var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
+        var result = await grain.Create(definition);
+        if (result.Outcome == LabelSetWriteOutcome.AlreadyExists)
+        {
+            throw new ApiException(409, "invalid_request_error", "label_set_exists", $"A label set named '{name}' already exists; use PUT /v1/label-sets/{name} to replace it.", "name");
+        }
+
+        var info = await WaitIfAskedAsync(context, grain, result.Info!, gateway.Value);
+        context.Response.Headers.Location = $"/v1/label-sets/{name}";
+        return Written(context, info, created: true);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains)
+    {
+        var tenant = RequestTenant.Of(context);
+        var names = await grains.GetGrain<ILabelSetIndexGrain>(tenant).List();
+        var infos = await Task.WhenAll(names.Select(n => grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(tenant, n)).GetInfo()));
+        return Results.Json(new { @object = "list", data = infos.OfType<LabelSetInfo>().Select(i => Describe(i, includeLabels: false)) }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, string name, IGrainFactory grains)
+    {
+        var info = await grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name)).GetInfo() ?? throw NotFound(name);
+        context.Response.Headers.ETag = ETag(info.Version);
+        return Results.Json(Describe(info, includeLabels: true), ApiJson.Options);
+    }
+
+    private static async Task<IResult> ReplaceAsync(HttpContext context, string name, IGrainFactory grains, IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
+    {
+        var body = await JsonBody.ReadObjectAsync(context.Request);
+        if (JsonBody.OptionalString(body, "name") is { } bodyName && bodyName != name)
+        {
+            throw ApiException.BadRequest($"The body names '{bodyName}' but the URL names '{name}'; a label set cannot be renamed.", "name");
+        }
+
+        var definition = ReadDefinition(body, build.Value);
+        var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
+        var result = await grain.Replace(definition, IfMatch(context));
+        var info = result.Outcome switch
+        {
+            LabelSetWriteOutcome.NotFound => throw NotFound(name),
+            LabelSetWriteOutcome.VersionMismatch => throw Mismatch(name, result.Info!),
+            _ => result.Info!,
+        };
+        info = await WaitIfAskedAsync(context, grain, info, gateway.Value);
+        return Written(context, info, created: false);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, string name, IGrainFactory grains)
+    {
+        var result = await grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name)).Delete(IfMatch(context));
+        return result.Outcome switch
+        {
+            LabelSetWriteOutcome.NotFound => throw NotFound(name),
+            LabelSetWriteOutcome.VersionMismatch => throw Mismatch(name, result.Info!),
+            _ => Results.NoContent(),
+        };
+    }
+
+    private static async Task<LabelSetInfo> WaitIfAskedAsync(HttpContext context, ILabelSetGrain grain, LabelSetInfo info, GatewayOptions gateway)
+    {
+        var wait = context.Request.Query["wait"].ToString();
+        if (wait is not ("true" or "1") || info.Status != LabelSetStatus.Building)
+        {
+            return info;
+        }
+
+        return await grain.WaitForBuild(info.Version, gateway.LabelSetWaitTimeout) ?? info;
+    }
+
+    private static IResult Written(HttpContext context, LabelSetInfo info, bool created)
+    {
+        context.Response.Headers.ETag = ETag(info.Version);
+        var status = info.Status == LabelSetStatus.Building ? StatusCodes.Status202Accepted : created ? StatusCodes.Status201Created : StatusCodes.Status200OK;
+        return Results.Json(Describe(info, includeLabels: true), ApiJson.Options, statusCode: status);
+    }
+
+    private static LabelSetDefinition ReadDefinition(JsonElement body, LabelSetBuildOptions limits)
+    {
+        var labels = JsonBody.OptionalStrings(body, "labels");
+        LabelValidation.Labels(labels, "labels", limits.MaxLabels, limits.MaxTextLength);
+        var templates = JsonBody.OptionalStrings(body, "templates");
+        var preset = JsonBody.OptionalString(body, "template_preset");
+        if (templates is not null && preset is not null)
+        {
+            throw ApiException.BadRequest("Give either 'templates' or 'template_preset', not both.", "templates");
+        }
+
+        if (preset is not null)
+        {
+            templates = TemplatePresets.Find(preset)?.ToList()
+                ?? throw ApiException.BadRequest($"Unknown template_preset '{preset}'; use one of {string.Join(", ", TemplatePresets.Names)}.", "template_preset");
+        }
+
+        templates ??= [.. TemplatePresets.OneTemplate];
+        preset ??= body.TryGetProperty("templates", out _) ? null : "single";
+        LabelValidation.Templates(templates, "templates", limits.MaxTemplates, limits.MaxTextLength);
+        return new LabelSetDefinition(labels!, templates, preset);
+    }
+
+    private static void ValidateName(string name)
+    {
+        if (!LabelSetKey.IsValidName(name))
+        {
+            throw ApiException.BadRequest("'name' must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.", "name", "invalid_name");
+        }
+    }
+
+    private static int? IfMatch(HttpContext context)
+    {
+        var header = context.Request.Headers.IfMatch.ToString();
+        if (string.IsNullOrEmpty(header) || header == "*")
+        {
+            return null;
+        }
+
+        var trimmed = header.Trim().Trim('"');
+        if (trimmed.StartsWith('v') && int.TryParse(trimmed.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return version;
+        }
+
+        throw new ApiException(400, "invalid_request_error", "invalid_if_match", $"If-Match must be an ETag returned by this API, such as \"v1\"; got {header}.");
+    }
+
+    private static string ETag(int version) => $"\"v{version}\"";
+
+    private static ApiException NotFound(string name) => ApiException.NotFound($"There is no label set named '{name}'.", "label_set_not_found", "name");
+
+    private static ApiException Mismatch(string name, LabelSetInfo current) =>
+        new(412, "invalid_request_error", "version_mismatch", $"Label set '{name}' is at version {current.Version} (ETag \"v{current.Version}\"), not the one in If-Match.");
+
+    private static object Describe(LabelSetInfo info, bool includeLabels) => new
+    {
+        @object = "label_set",
+        name = info.Name,
+        version = info.Version,
+        status = info.Status.ToString().ToLowerInvariant(),
+        label_count = info.Definition.Labels.Count,
+        labels = includeLabels ? info.Definition.Labels : null,
+        templates = info.Definition.Templates,
+        template_preset = info.Definition.TemplatePreset,
+        progress = new { completed = info.PromptsDone, total = info.PromptsTotal },
+        created_at = info.CreatedAt.ToUnixTimeSeconds(),
+        updated_at = info.UpdatedAt.ToUnixTimeSeconds(),
+        error = info.Error,
+    };
+}

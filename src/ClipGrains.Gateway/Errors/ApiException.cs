@@ -1,0 +1,27 @@
+namespace ClipGrains.Gateway.Errors;
+
+/// <summary>
+/// A failure the caller caused or must react to, carried to the error handler and written in OpenAI's shape
+/// <c>{"error":{"message","type","param","code"}}</c>.
+/// </summary>
+internal sealed class ApiException(int status, string type, string code, string message, string? param = null) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public string Type { get; } = type;
+
+    public string Code { get; } = code;
+
+    public string? Param { get; } = param;
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static ApiException BadRequest(string message, string? param = null, string code = "invalid_request") =>
+        new(StatusCodes.Status400BadRequest, "invalid_request_error", code, message, param);
+
+    public static ApiException NotFound(string message, string code, string? param = null) =>
+        new(StatusCodes.Status404NotFound, "invalid_request_error", code, message, param);
+
+    public static ApiException UnsupportedMediaType(string message) =>
+        new(StatusCodes.Status415UnsupportedMediaType, "invalid_request_error", "unsupported_media_type", message);
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ClipGrains.Gateway.Errors;
+
+/// <summary>
+/// Turns every exception into an OpenAI-shaped error: <see cref="ApiException"/> and malformed-request errors
+/// from Kestrel keep their 4xx; anything else is a bug, logged with its stack, and answered with a 500 that
+/// carries no internal detail.
+/// </summary>
+internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        switch (exception)
+        {
+            case ApiException api:
+                await ErrorResponse.WriteAsync(httpContext, api.Status, api.Type, api.Code, api.Message, api.Param, api.RetryAfter);
+                break;
+            case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
+                await ErrorResponse.WriteAsync(httpContext, 413, "invalid_request_error", "request_too_large", "The request body is larger than this endpoint accepts.");
+                break;
+            case BadHttpRequestException bad:
+                await ErrorResponse.WriteAsync(httpContext, bad.StatusCode, "invalid_request_error", "invalid_request", "The request could not be read: " + bad.Message);
+                break;
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                break;
+            default:
+                LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+                await ErrorResponse.WriteAsync(httpContext, 500, "server_error", "internal_error", "The server failed to process the request; this is a bug on our side.");
+                break;
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

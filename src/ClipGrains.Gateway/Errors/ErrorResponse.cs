@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace ClipGrains.Gateway.Errors;
+
+/// <summary>Writes OpenAI-shaped error bodies.</summary>
+internal static class ErrorResponse
+{
+    public static async Task WriteAsync(HttpContext context, int status, string type, string code, string message, string? param = null, TimeSpan? retryAfter = null)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        if (retryAfter is TimeSpan wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, new { error = new { message, type, param, code } }, ApiJson.Options, context.RequestAborted);
+    }
+}

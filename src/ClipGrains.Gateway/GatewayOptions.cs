@@ -1,0 +1,32 @@
+namespace ClipGrains.Gateway;
+
+/// <summary>Request limits of the public API. Bound from <c>ClipGrains:Gateway</c>; see docs/security.md.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Images in one request.</summary>
+    public int MaxImagesPerRequest { get; set; } = 32;
+
+    /// <summary>Texts in one embeddings request.</summary>
+    public int MaxTextsPerRequest { get; set; } = 256;
+
+    /// <summary>Ad-hoc labels in one classification request.</summary>
+    public int MaxLabelsPerRequest { get; set; } = 256;
+
+    /// <summary>Templates in one classification request.</summary>
+    public int MaxTemplatesPerRequest { get; set; } = 16;
+
+    /// <summary>Characters in one text, label or template.</summary>
+    public int MaxTextLength { get; set; } = 2000;
+
+    /// <summary>Request body of routes that carry images, in bytes.</summary>
+    public long MaxImageRequestBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Request body of the other routes, in bytes.</summary>
+    public long MaxJsonRequestBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>How long a request may wait for the model before it gives up.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long <c>?wait=true</c> on a label-set write waits for the matrix.</summary>
+    public TimeSpan LabelSetWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}

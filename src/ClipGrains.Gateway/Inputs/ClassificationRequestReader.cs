@@ -1,0 +1,122 @@
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Inference.Scoring;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Gateway.Inputs;
+
+/// <summary>Reads and validates a classification request from JSON or multipart form data.</summary>
+internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> options)
+{
+    public async Task<ClassificationRequest> ReadAsync(HttpRequest request)
+    {
+        if (request.HasFormContentType)
+        {
+            return await ReadFormAsync(request);
+        }
+
+        var body = await JsonBody.ReadObjectAsync(request);
+        var model = ModelCatalog.Resolve(JsonBody.OptionalString(body, "model"));
+        var images = InputParser.Parse(body.TryGetProperty("input", out var input) ? input : default, stringsAreImages: true, options.Value.MaxImagesPerRequest);
+        if (images.FirstOrDefault(i => !i.IsImage) is { } text)
+        {
+            throw ApiException.BadRequest("Classification inputs must be images (image_url parts or image data URIs).", text.Param);
+        }
+
+        return Validate(
+            model, images, JsonBody.OptionalStrings(body, "labels"), JsonBody.OptionalString(body, "label_set"),
+            JsonBody.OptionalString(body, "hypothesis_template"), JsonBody.OptionalStrings(body, "templates"), JsonBody.OptionalInt(body, "top_k"));
+    }
+
+    private async Task<ClassificationRequest> ReadFormAsync(HttpRequest request)
+    {
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        }
+        catch (InvalidDataException e)
+        {
+            throw ApiException.BadRequest($"The multipart body could not be read: {e.Message}", code: "invalid_multipart");
+        }
+        catch (IOException e)
+        {
+            throw ApiException.BadRequest($"The multipart body could not be read: {e.Message}", code: "invalid_multipart");
+        }
+
+        var files = form.Files.Where(f => f.Name is "image" or "image[]" or "images" or "images[]").ToList();
+        if (files.Count == 0)
+        {
+            throw ApiException.BadRequest("Attach at least one image as a file part named 'image' (curl -F image=@cat.jpg).", "image", "missing_required_parameter");
+        }
+
+        if (files.Count > options.Value.MaxImagesPerRequest)
+        {
+            throw ApiException.BadRequest($"The request has {files.Count} images; at most {options.Value.MaxImagesPerRequest} are accepted.", "image", "too_many_images");
+        }
+
+        var images = new List<ApiInput>(files.Count);
+        for (var i = 0; i < files.Count; i++)
+        {
+            using var stream = new MemoryStream((int)files[i].Length);
+            await files[i].CopyToAsync(stream, request.HttpContext.RequestAborted);
+            images.Add(new ApiInput(null, stream.ToArray(), files.Count == 1 ? "image" : $"image[{i}]"));
+        }
+
+        var labels = form.TryGetValue("labels", out var l) || form.TryGetValue("labels[]", out l)
+            ? l.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList()
+            : null;
+        var templates = form.TryGetValue("templates", out var t) || form.TryGetValue("templates[]", out t) ? t.Select(v => v ?? string.Empty).ToList() : null;
+        int? topK = null;
+        if (form.TryGetValue("top_k", out var k))
+        {
+            topK = int.TryParse(k.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : throw ApiException.BadRequest("'top_k' must be a positive integer.", "top_k");
+        }
+
+        return Validate(
+            ModelCatalog.Resolve(form.TryGetValue("model", out var m) ? m.ToString() : null), images, labels,
+            form.TryGetValue("label_set", out var s) ? s.ToString() : null,
+            form.TryGetValue("hypothesis_template", out var h) ? h.ToString() : null, templates, topK);
+    }
+
+    private ClassificationRequest Validate(
+        string model, List<ApiInput> images, List<string>? labels, string? labelSet, string? hypothesis, List<string>? templates, int? topK)
+    {
+        var limits = options.Value;
+        if (topK is <= 0)
+        {
+            throw ApiException.BadRequest("'top_k' must be at least 1.", "top_k");
+        }
+
+        if (labelSet is not null)
+        {
+            if (labels is not null)
+            {
+                throw ApiException.BadRequest("Give either 'labels' or 'label_set', not both.", "labels");
+            }
+
+            if (hypothesis is not null || templates is not null)
+            {
+                throw ApiException.BadRequest("A label set has its own templates; 'hypothesis_template' and 'templates' apply only to ad-hoc 'labels'.", hypothesis is not null ? "hypothesis_template" : "templates");
+            }
+
+            return new ClassificationRequest(model, images, null, [], labelSet, topK);
+        }
+
+        if (labels is null)
+        {
+            throw ApiException.BadRequest("Give the candidate 'labels' (an array of strings) or the name of a 'label_set'.", "labels", "missing_required_parameter");
+        }
+
+        LabelValidation.Labels(labels, "labels", limits.MaxLabelsPerRequest, limits.MaxTextLength);
+        if (hypothesis is not null && templates is not null)
+        {
+            throw ApiException.BadRequest("Give either 'hypothesis_template' or 'templates', not both.", "templates");
+        }
+
+        var chosen = templates ?? [hypothesis ?? PromptTemplate.PipelineDefault];
+        LabelValidation.Templates(chosen, templates is null ? "hypothesis_template" : "templates", limits.MaxTemplatesPerRequest, limits.MaxTextLength);
+        return new ClassificationRequest(model, images, labels, chosen, null, topK);
+    }
+}

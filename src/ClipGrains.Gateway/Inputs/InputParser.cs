@@ -1,0 +1,102 @@
+using System.Text.Json;
+using ClipGrains.Gateway.Errors;
+
+namespace ClipGrains.Gateway.Inputs;
+
+/// <summary>
+/// Reads the <c>input</c> member of embeddings and classification requests: a string, an array of strings,
+/// or an array of typed parts (<c>{"type":"text","text":…}</c>, <c>{"type":"image_url","image_url":{"url":…}}</c>).
+/// </summary>
+internal static class InputParser
+{
+    /// <param name="input">The JSON value.</param>
+    /// <param name="stringsAreImages">Plain strings are image data URIs (<c>"modality":"image"</c>, or classification).</param>
+    /// <param name="maxItems">Most items accepted.</param>
+    public static List<ApiInput> Parse(JsonElement input, bool stringsAreImages, int maxItems)
+    {
+        var items = input.ValueKind switch
+        {
+            JsonValueKind.String or JsonValueKind.Object => [input],
+            JsonValueKind.Array => input.EnumerateArray().ToList(),
+            JsonValueKind.Undefined or JsonValueKind.Null => throw ApiException.BadRequest("'input' is required.", "input", "missing_required_parameter"),
+            _ => throw ApiException.BadRequest("'input' must be a string, an array of strings, or an array of text/image_url parts.", "input"),
+        };
+        if (items.Count == 0)
+        {
+            throw ApiException.BadRequest("'input' must not be empty.", "input");
+        }
+
+        if (items.Count > maxItems)
+        {
+            throw ApiException.BadRequest($"'input' has {items.Count} items; at most {maxItems} are accepted per request.", "input", "too_many_inputs");
+        }
+
+        var parsed = new List<ApiInput>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var param = input.ValueKind == JsonValueKind.Array ? $"input[{i}]" : "input";
+            parsed.Add(ParseItem(items[i], param, stringsAreImages));
+        }
+
+        return parsed;
+    }
+
+    private static ApiInput ParseItem(JsonElement item, string param, bool stringsAreImages)
+    {
+        switch (item.ValueKind)
+        {
+            case JsonValueKind.String:
+                var value = item.GetString()!;
+                if (stringsAreImages)
+                {
+                    return new ApiInput(null, DataUri.DecodeImage(value, param), param);
+                }
+
+                if (DataUri.LooksLikeImage(value))
+                {
+                    throw ApiException.BadRequest(
+                        "This string is an image data URI; set \"modality\": \"image\" or send it as {\"type\":\"image_url\",\"image_url\":{\"url\":...}} so it is not embedded as text.",
+                        param, "ambiguous_input");
+                }
+
+                return new ApiInput(value, null, param);
+            case JsonValueKind.Object:
+                return ParsePart(item, param);
+            case JsonValueKind.Number:
+            case JsonValueKind.Array:
+                throw ApiException.BadRequest("Token-id inputs are not supported; send text as strings.", param);
+            default:
+                throw ApiException.BadRequest("Each input must be a string or a text/image_url part.", param);
+        }
+    }
+
+    private static ApiInput ParsePart(JsonElement part, string param)
+    {
+        var type = part.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        switch (type)
+        {
+            case "text":
+                if (!part.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
+                {
+                    throw ApiException.BadRequest("A text part needs a string 'text'.", param + ".text");
+                }
+
+                return new ApiInput(text.GetString(), null, param);
+            case "image_url":
+                if (!part.TryGetProperty("image_url", out var imageUrl))
+                {
+                    throw ApiException.BadRequest("An image_url part needs 'image_url'.", param + ".image_url");
+                }
+
+                var url = imageUrl.ValueKind switch
+                {
+                    JsonValueKind.String => imageUrl.GetString(),
+                    JsonValueKind.Object when imageUrl.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String => u.GetString(),
+                    _ => null,
+                } ?? throw ApiException.BadRequest("'image_url' must be {\"url\": \"data:image/...;base64,...\"}.", param + ".image_url");
+                return new ApiInput(null, DataUri.DecodeImage(url, param + ".image_url.url"), param);
+            default:
+                throw ApiException.BadRequest("A part's 'type' must be \"text\" or \"image_url\".", param + ".type");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using ClipGrains.Grains.Cluster;
+using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.LabelSets;
+using ClipGrains.Grains.Placement;
+using ClipGrains.Grains.Storage;
+using ClipGrains.Inference.Model;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Runtime.Hosting;
+
+namespace ClipGrains.Grains;
+
+/// <summary>Registers ClipGrains' grains and per-silo services on an Orleans silo.</summary>
+public static class ClipGrainsSiloExtensions
+{
+    /// <summary>
+    /// Adds the model host (loaded in the background from <c>ClipGrains:Model</c>), batching, fan-out, the label-set
+    /// matrix cache and the silo-targeted placement. Storage is configured separately under <see cref="ClipGrainsStorage.Name"/>.
+    /// </summary>
+    public static ISiloBuilder AddClipGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = silo.Services;
+        services.Configure<ClipModelOptions>(configuration.GetSection("ClipGrains:Model"));
+        services.Configure<BatchingOptions>(configuration.GetSection("ClipGrains:Batching"));
+        services.Configure<FanOutOptions>(configuration.GetSection("ClipGrains:FanOut"));
+        services.Configure<LabelSetBuildOptions>(configuration.GetSection("ClipGrains:LabelSets"));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ModelHost>();
+        services.AddHostedService<ModelLoaderService>();
+
+        // Sized in floats: 64 M floats (256 MB) hold the 1000-label ImageNet matrix 125 times over.
+        var cacheFloats = configuration.GetValue("ClipGrains:LabelSets:CacheFloats", 64L * 1024 * 1024);
+        services.AddMemoryCache(o => o.SizeLimit = cacheFloats);
+        services.AddSingleton<LabelMatrixCache>();
+        services.AddSingleton<ClusterView>();
+        services.AddSingleton<ImageEncodingService>();
+        silo.AddPlacementDirector<SiloTargetedPlacement, SiloTargetedPlacementDirector>();
+        return silo;
+    }
+
+    /// <summary>Stores grain state in a SQLite file (the single-machine default).</summary>
+    public static ISiloBuilder AddClipGrainsSqliteStorage(this ISiloBuilder silo, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.Configure<SqliteGrainStorageOptions>(o => o.DatabasePath = databasePath);
+        silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp));
+        return silo;
+    }
+}

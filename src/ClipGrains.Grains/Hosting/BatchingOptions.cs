@@ -1,0 +1,30 @@
+namespace ClipGrains.Grains.Hosting;
+
+/// <summary>
+/// Dynamic batching limits for one silo's model host (Triton's terms): requests arriving within
+/// <see cref="MaxQueueDelay"/> of each other are run together, up to the batch size; a full queue refuses
+/// at once. Bound from <c>ClipGrains:Batching</c>.
+/// </summary>
+public sealed class BatchingOptions
+{
+    /// <summary>Largest image batch. On CPU larger batches barely help; on GPU they are most of the gain.</summary>
+    public int MaxImageBatchSize { get; set; } = 8;
+
+    /// <summary>Largest text batch (prompts are cheap and trimmed, so batches can be wider).</summary>
+    public int MaxTextBatchSize { get; set; } = 64;
+
+    /// <summary>How long the first item of a batch waits for company before the batch runs anyway.</summary>
+    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Images waiting (not yet running) before new ones are refused with 503.</summary>
+    public int MaxImageQueueLength { get; set; } = 256;
+
+    /// <summary>Prompts waiting before new ones are refused.</summary>
+    public int MaxTextQueueLength { get; set; } = 4096;
+
+    /// <summary>Default deadline of a request that does not set one.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Images decoded and preprocessed at once per silo (each can hold ~50 MB while decoding).</summary>
+    public int MaxConcurrentDecodes { get; set; } = Environment.ProcessorCount;
+}

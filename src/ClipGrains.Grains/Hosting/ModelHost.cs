@@ -1,0 +1,194 @@
+using System.Buffers;
+using ClipGrains.Abstractions.Encoding;
+using ClipGrains.Inference;
+using ClipGrains.Inference.Imaging;
+using ClipGrains.Inference.Text;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Grains.Hosting;
+
+/// <summary>
+/// The one model of a silo: both ONNX sessions, loaded once per process, behind an image queue and a text
+/// queue that merge concurrent requests into batches. Decoding and preprocessing run on the callers'
+/// threads (bounded), so they overlap the inference of earlier batches; inference itself runs on each
+/// queue's runner, never on an Orleans scheduler turn.
+/// </summary>
+public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider time) : IAsyncDisposable
+{
+    private readonly BatchingOptions _options = options.Value;
+    private readonly SemaphoreSlim _decodes = new(Math.Max(1, options.Value.MaxConcurrentDecodes));
+    private ClipModel? _model;
+    private BatchQueue<float[], float[]>? _images;
+    private BatchQueue<TokenizedText, float[]>? _texts;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Whether a model is attached and the queues run.</summary>
+    public bool IsReady => Volatile.Read(ref _model) is not null;
+
+    /// <summary>Completes when a model is attached (faults when loading failed).</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>The attached model; throws before <see cref="Attach"/>.</summary>
+    public ClipModel Model => _model ?? throw new InvalidOperationException("The model is not loaded yet.");
+
+    /// <summary>Counters since start.</summary>
+    public ModelHostStatistics Statistics { get; } = new();
+
+    /// <summary>Images queued or being inferred.</summary>
+    public int ImageLoad => _images?.Load ?? 0;
+
+    /// <summary>Attaches the loaded model and starts the queues. Called once, by the loader, at start.</summary>
+    public void Attach(ClipModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var length = model.Preprocessor.TensorLength;
+        _images = new BatchQueue<float[], float[]>(
+            "image",
+            tensors =>
+            {
+                var batch = ArrayPool<float>.Shared.Rent(tensors.Count * length);
+                try
+                {
+                    for (var i = 0; i < tensors.Count; i++)
+                    {
+                        tensors[i].AsSpan(0, length).CopyTo(batch.AsSpan(i * length));
+                    }
+
+                    return model.EncodePixels(batch, tensors.Count);
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(batch);
+                }
+            },
+            _options.MaxImageBatchSize, _options.MaxQueueDelay, _options.MaxImageQueueLength, time);
+        _images.BatchRan += Statistics.RecordImageBatch;
+        _texts = new BatchQueue<TokenizedText, float[]>(
+            "text", model.EncodeTokens, _options.MaxTextBatchSize, _options.MaxQueueDelay, _options.MaxTextQueueLength, time);
+        _texts.BatchRan += Statistics.RecordTextBatch;
+        Volatile.Write(ref _model, model);
+        _ready.TrySetResult();
+    }
+
+    /// <summary>Records that loading failed, so waiters fail instead of hanging.</summary>
+    public void LoadFailed(Exception error) => _ready.TrySetException(error);
+
+    /// <summary>Decodes, preprocesses and embeds images; failures come back as <see cref="EncodeResult.Failure"/>.</summary>
+    public async Task<EncodeResult> EncodeImagesAsync(ImageBatch batch, string silo)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var model = _model;
+        if (model is null || _images is null)
+        {
+            return Failed(silo, EncodeFailure.Overloaded, "The model is still loading; retry shortly.");
+        }
+
+        var tensors = new float[batch.Images.Count][];
+        try
+        {
+            var prepared = await Task.WhenAll(batch.Images.Select((bytes, index) => PrepareAsync(model, bytes, index, tensors)));
+            if (prepared.FirstOrDefault(f => f is not null) is { } failure)
+            {
+                return new EncodeResult([], silo, failure);
+            }
+
+            var vectors = await Task.WhenAll(tensors.Select(t => _images.EnqueueAsync(t, batch.Deadline)));
+            return new EncodeResult(vectors, silo);
+        }
+        catch (ServerOverloadedException e)
+        {
+            return Failed(silo, EncodeFailure.Overloaded, e.Message);
+        }
+        catch (TimeoutException e)
+        {
+            return Failed(silo, EncodeFailure.Timeout, e.Message);
+        }
+        finally
+        {
+            foreach (var tensor in tensors)
+            {
+                if (tensor is not null)
+                {
+                    ArrayPool<float>.Shared.Return(tensor);
+                }
+            }
+        }
+    }
+
+    /// <summary>Embeds prompts through the text queue.</summary>
+    public async Task<EncodeResult> EncodeTextsAsync(TextBatch batch, string silo)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var model = _model;
+        if (model is null || _texts is null)
+        {
+            return Failed(silo, EncodeFailure.Overloaded, "The model is still loading; retry shortly.");
+        }
+
+        try
+        {
+            var vectors = await Task.WhenAll(batch.Texts.Select(t => _texts.EnqueueAsync(model.Tokenizer.Encode(t), batch.Deadline)));
+            return new EncodeResult(vectors, silo);
+        }
+        catch (ServerOverloadedException e)
+        {
+            return Failed(silo, EncodeFailure.Overloaded, e.Message);
+        }
+        catch (TimeoutException e)
+        {
+            return Failed(silo, EncodeFailure.Timeout, e.Message);
+        }
+    }
+
+    private async Task<EncodeFailure?> PrepareAsync(ClipModel model, byte[] bytes, int index, float[][] tensors)
+    {
+        await _decodes.WaitAsync();
+        try
+        {
+            return await Task.Run(() =>
+            {
+                try
+                {
+                    var image = ImageDecoder.Decode(bytes);
+                    var tensor = ArrayPool<float>.Shared.Rent(model.Preprocessor.TensorLength);
+                    tensors[index] = tensor;
+                    model.Preprocessor.Process(image, tensor);
+                    return null;
+                }
+                catch (ImageDecodeException e)
+                {
+                    var code = e.Error switch
+                    {
+                        ImageDecodeError.TooLarge => EncodeFailure.ImageTooLarge,
+                        ImageDecodeError.UnsupportedFormat => EncodeFailure.UnsupportedImageFormat,
+                        _ => EncodeFailure.InvalidImage,
+                    };
+                    return new EncodeFailure(code, e.Message, index);
+                }
+            });
+        }
+        finally
+        {
+            _decodes.Release();
+        }
+    }
+
+    private static EncodeResult Failed(string silo, string code, string message) => new([], silo, new EncodeFailure(code, message));
+
+    /// <summary>Drains both queues (queued work finishes), then releases the model.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_images is not null)
+        {
+            await _images.DisposeAsync();
+        }
+
+        if (_texts is not null)
+        {
+            await _texts.DisposeAsync();
+        }
+
+        _model?.Dispose();
+        _decodes.Dispose();
+    }
+}

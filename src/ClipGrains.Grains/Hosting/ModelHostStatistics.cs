@@ -1,0 +1,52 @@
+namespace ClipGrains.Grains.Hosting;
+
+/// <summary>Counters of one silo's model host since start (thread-safe snapshots).</summary>
+public sealed class ModelHostStatistics
+{
+    private long _imageBatches;
+    private long _images;
+    private long _textBatches;
+    private long _texts;
+    private int _largestImageBatch;
+    private int _largestTextBatch;
+
+    /// <summary>Image batches run.</summary>
+    public long ImageBatches => Interlocked.Read(ref _imageBatches);
+
+    /// <summary>Images embedded.</summary>
+    public long Images => Interlocked.Read(ref _images);
+
+    /// <summary>Text batches run.</summary>
+    public long TextBatches => Interlocked.Read(ref _textBatches);
+
+    /// <summary>Prompts embedded.</summary>
+    public long Texts => Interlocked.Read(ref _texts);
+
+    /// <summary>Largest image batch seen: above 1 proves concurrent requests were merged.</summary>
+    public int LargestImageBatch => Volatile.Read(ref _largestImageBatch);
+
+    /// <summary>Largest text batch seen.</summary>
+    public int LargestTextBatch => Volatile.Read(ref _largestTextBatch);
+
+    internal void RecordImageBatch(int size)
+    {
+        Interlocked.Increment(ref _imageBatches);
+        Interlocked.Add(ref _images, size);
+        Max(ref _largestImageBatch, size);
+    }
+
+    internal void RecordTextBatch(int size)
+    {
+        Interlocked.Increment(ref _textBatches);
+        Interlocked.Add(ref _texts, size);
+        Max(ref _largestTextBatch, size);
+    }
+
+    private static void Max(ref int field, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref field)) && Interlocked.CompareExchange(ref field, value, current) != current)
+        {
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using ClipGrains.Gateway;
+using ClipGrains.Grains;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace ClipGrains.Host.Server;
+
+/// <summary>
+/// <c>clipgrains serve</c>: one process running an Orleans silo and the HTTP gateway. Out of the box it is a
+/// single-machine cluster (localhost clustering) keeping grain state in a SQLite file under
+/// <c>ClipGrains:DataDirectory</c>; every setting comes from appsettings.json, environment variables
+/// (<c>ClipGrains__Model__Path</c>) or the command line (<c>--ClipGrains:Model:Path=…</c>).
+/// </summary>
+internal static class ServerApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        // appsettings.json ships beside the executable; the working directory is wherever the user is.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var configuration = builder.Configuration;
+        var dataDirectory = DataDirectory(configuration);
+        var cluster = configuration.GetSection("ClipGrains:Cluster");
+        builder.UseOrleans(silo =>
+        {
+            // Orleans' client gateway is off by default: the HTTP gateway is co-hosted and needs none.
+            silo.UseLocalhostClustering(
+                siloPort: cluster.GetValue("SiloPort", 11111),
+                gatewayPort: cluster.GetValue("GatewayPort", 0),
+                serviceId: "clipgrains",
+                clusterId: cluster.GetValue("ClusterId", "clipgrains")!);
+            silo.AddClipGrainsSqliteStorage(Path.Combine(dataDirectory, "clipgrains.db"));
+            silo.AddClipGrains(configuration);
+        });
+        builder.Services.AddClipGrainsGateway(configuration);
+        var limits = configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxImageRequestBytes, limits.MaxJsonRequestBytes));
+        var app = builder.Build();
+        app.MapClipGrainsApi();
+        return app;
+    }
+
+    /// <summary><c>ClipGrains:DataDirectory</c>, else <c>$XDG_DATA_HOME/clipgrains</c>, else <c>~/.local/share/clipgrains</c>.</summary>
+    public static string DataDirectory(IConfiguration configuration)
+    {
+        if (configuration["ClipGrains:DataDirectory"] is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(root, "clipgrains");
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        await using var app = Build(args);
+        await app.RunAsync();
+        return Environment.ExitCode;
+    }
+}
