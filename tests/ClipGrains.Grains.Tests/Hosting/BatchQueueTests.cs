@@ -1,0 +1,132 @@
+using ClipGrains.Grains.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ClipGrains.Grains.Tests.Hosting;
+
+public sealed class BatchQueueTests
+{
+    [Fact]
+    public async Task Items_queued_while_a_batch_runs_are_merged_into_the_next_batch()
+    {
+        using var gate = new Gate();
+        var batches = new List<int[]>();
+        await using var queue = new BatchQueue<int, int>("test", items =>
+        {
+            gate.WaitIfClosed();
+            lock (batches)
+            {
+                batches.Add([.. items]);
+            }
+
+            return items.Select(i => i * 10).ToArray();
+        }, maxBatch: 4, maxDelay: TimeSpan.Zero, capacity: 100, TimeProvider.System);
+
+        var first = queue.EnqueueAsync(1, DateTimeOffset.MaxValue);
+        await gate.Entered;
+        var rest = Enumerable.Range(2, 6).Select(i => queue.EnqueueAsync(i, DateTimeOffset.MaxValue)).ToList();
+        gate.Open();
+
+        Assert.Equal(10, await first);
+        Assert.Equal(new[] { 20, 30, 40, 50, 60, 70 }, await Task.WhenAll(rest));
+        Assert.Equal([[1], [2, 3, 4, 5], [6, 7]], batches);
+    }
+
+    [Fact]
+    public async Task A_full_queue_refuses_at_once_without_running_anything()
+    {
+        using var gate = new Gate();
+        await using var queue = new BatchQueue<int, int>("image", items =>
+        {
+            gate.WaitIfClosed();
+            return [.. items];
+        }, maxBatch: 1, maxDelay: TimeSpan.Zero, capacity: 2, TimeProvider.System);
+        var running = queue.EnqueueAsync(0, DateTimeOffset.MaxValue);
+        await gate.Entered;
+        var queued = new[] { queue.EnqueueAsync(1, DateTimeOffset.MaxValue), queue.EnqueueAsync(2, DateTimeOffset.MaxValue) };
+
+        var error = await Assert.ThrowsAsync<ServerOverloadedException>(() => queue.EnqueueAsync(3, DateTimeOffset.MaxValue));
+
+        Assert.Equal("The image queue is full; retry shortly.", error.Message);
+        Assert.Equal(3, queue.Load);
+        gate.Open();
+        await Task.WhenAll(queued.Append(running));
+        Assert.Equal(0, queue.Load);
+    }
+
+    [Fact]
+    public async Task Items_past_their_deadline_are_dropped_before_running()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using var gate = new Gate();
+        var ran = new List<int>();
+        await using var queue = new BatchQueue<int, int>("test", items =>
+        {
+            gate.WaitIfClosed();
+            ran.AddRange(items);
+            return [.. items];
+        }, maxBatch: 8, maxDelay: TimeSpan.Zero, capacity: 10, clock);
+        var first = queue.EnqueueAsync(1, DateTimeOffset.MaxValue);
+        await gate.Entered;
+        var late = queue.EnqueueAsync(2, clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+        var onTime = queue.EnqueueAsync(3, clock.GetUtcNow() + TimeSpan.FromSeconds(10));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        gate.Open();
+
+        await first;
+        Assert.Equal(3, await onTime);
+        await Assert.ThrowsAsync<TimeoutException>(() => late);
+        Assert.Equal([1, 3], ran);
+    }
+
+    [Fact]
+    public async Task A_runner_failure_fails_every_item_of_its_batch_and_the_queue_goes_on()
+    {
+        var calls = 0;
+        await using var queue = new BatchQueue<int, int>("test", items =>
+            Interlocked.Increment(ref calls) == 1 ? throw new InvalidOperationException("boom") : [.. items],
+            maxBatch: 1, maxDelay: TimeSpan.Zero, capacity: 10, TimeProvider.System);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queue.EnqueueAsync(1, DateTimeOffset.MaxValue));
+
+        Assert.Equal(2, await queue.EnqueueAsync(2, DateTimeOffset.MaxValue));
+    }
+
+    [Fact]
+    public async Task Dispose_finishes_queued_work()
+    {
+        using var gate = new Gate();
+        var queue = new BatchQueue<int, int>("test", items =>
+        {
+            gate.WaitIfClosed();
+            return [.. items];
+        }, maxBatch: 1, maxDelay: TimeSpan.Zero, capacity: 10, TimeProvider.System);
+        var items = Enumerable.Range(0, 3).Select(i => queue.EnqueueAsync(i, DateTimeOffset.MaxValue)).ToList();
+        await gate.Entered;
+
+        var disposing = queue.DisposeAsync().AsTask();
+        gate.Open();
+        await disposing;
+
+        Assert.All(items, t => Assert.True(t.IsCompletedSuccessfully));
+    }
+
+    /// <summary>Holds the runner inside its first batch until the test opens it.</summary>
+    private sealed class Gate : IDisposable
+    {
+        private readonly ManualResetEventSlim _open = new(false);
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public void WaitIfClosed()
+        {
+            _entered.TrySetResult();
+            _open.Wait(TimeSpan.FromSeconds(30));
+        }
+
+        public void Open() => _open.Set();
+
+        public void Dispose() => _open.Dispose();
+    }
+}
