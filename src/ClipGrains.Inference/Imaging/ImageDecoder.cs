@@ -10,12 +10,6 @@ namespace ClipGrains.Inference.Imaging;
 /// </summary>
 public static class ImageDecoder
 {
-    private static readonly SKEncodedImageFormat[] Allowed =
-    [
-        SKEncodedImageFormat.Jpeg, SKEncodedImageFormat.Png, SKEncodedImageFormat.Webp,
-        SKEncodedImageFormat.Gif, SKEncodedImageFormat.Bmp,
-    ];
-
     /// <summary>Decodes <paramref name="encoded"/>; throws <see cref="ImageDecodeException"/> for anything unusable.</summary>
     public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits = null)
     {
@@ -25,17 +19,14 @@ public static class ImageDecoder
             throw new ImageDecodeException(ImageDecodeError.Invalid, "The image is empty (0 bytes).");
         }
 
+        var format = ImageFormatSniffer.Sniff(encoded)
+            ?? throw new ImageDecodeException(ImageDecodeError.UnsupportedFormat, "The bytes are not a JPEG, PNG, WebP, GIF or BMP image; send one of those formats.");
         using var data = SKData.CreateCopy(encoded);
         using var stream = new SKMemoryStream(data);
         using var codec = SKCodec.Create(stream, out var result);
-        if (codec is null)
+        if (codec is null || codec.EncodedFormat != format)
         {
-            throw new ImageDecodeException(ImageDecodeError.UnsupportedFormat, $"The bytes are not a readable image ({result}); send JPEG, PNG, WebP, GIF or BMP.");
-        }
-
-        if (Array.IndexOf(Allowed, codec.EncodedFormat) < 0)
-        {
-            throw new ImageDecodeException(ImageDecodeError.UnsupportedFormat, $"Image format {codec.EncodedFormat} is not supported; send JPEG, PNG, WebP, GIF or BMP.");
+            throw new ImageDecodeException(ImageDecodeError.Invalid, $"The {format.ToString().ToUpperInvariant()} image is corrupt or truncated and cannot be read.");
         }
 
         var (width, height) = (codec.Info.Width, codec.Info.Height);
@@ -68,7 +59,7 @@ public static class ImageDecoder
 
             if (result != SKCodecResult.Success)
             {
-                throw new ImageDecodeException(ImageDecodeError.Invalid, $"The image data is corrupt or truncated ({result}).");
+                throw new ImageDecodeException(ImageDecodeError.Invalid, $"The {format.ToString().ToUpperInvariant()} image data is corrupt or truncated ({result}).");
             }
 
             return ToUprightRgb(rgba, width, height, codec.EncodedOrigin);

@@ -88,7 +88,7 @@ public sealed class CliTests(SyntheticClipFixture fixture) : IClassFixture<Synth
         var run = await CliRun.InvokeAsync("embed", "--model", Model, "--image", path);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.StartsWith("error: The bytes are not a readable image", run.Error, StringComparison.Ordinal);
+        Assert.Equal("error: The bytes are not a JPEG, PNG, WebP, GIF or BMP image; send one of those formats." + Environment.NewLine, run.Error);
     }
 
     [Fact]

@@ -42,7 +42,10 @@ public sealed class ImageDecoderTests
     [Fact]
     public void Empty_input_is_refused()
     {
-        Assert.Equal("The image is empty (0 bytes).", Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode([])).Message);
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode([]));
+
+        Assert.Equal("The image is empty (0 bytes).", error.Message);
+        Assert.Equal(ImageDecodeError.Invalid, error.Error);
     }
 
     [Fact]
@@ -53,7 +56,7 @@ public sealed class ImageDecoderTests
 
         var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(bytes));
 
-        Assert.StartsWith("The bytes are not a readable image", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ImageDecodeError.UnsupportedFormat, error.Error);
     }
 
     [Fact]
@@ -63,7 +66,8 @@ public sealed class ImageDecoderTests
 
         var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(png.AsSpan(0, png.Length / 2)));
 
-        Assert.StartsWith("The image data is corrupt or truncated", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ImageDecodeError.Invalid, error.Error);
+        Assert.StartsWith("The PNG image data is corrupt or truncated", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,5 +78,26 @@ public sealed class ImageDecoderTests
         var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(png, new ImageLimits(MaxPixels: 50_000, MaxSide: 1000)));
 
         Assert.Equal("The image is 300×200 pixels; the limit is 1000 pixels per side and 50,000 pixels in all.", error.Message);
+        Assert.Equal(ImageDecodeError.TooLarge, error.Error);
+    }
+
+    [Theory]
+    [InlineData("<svg xmlns='http://www.w3.org/2000/svg'/>")]
+    [InlineData("%PDF-1.7")]
+    [InlineData("<!DOCTYPE html><html>")]
+    [InlineData("II*\0 TIFF little-endian")]
+    public void Formats_outside_the_allow_list_are_unsupported(string content)
+    {
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(System.Text.Encoding.ASCII.GetBytes(content)));
+
+        Assert.Equal(ImageDecodeError.UnsupportedFormat, error.Error);
+    }
+
+    [Fact]
+    public void A_signature_alone_is_a_corrupt_image_not_an_unsupported_one()
+    {
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]));
+
+        Assert.Equal(ImageDecodeError.Invalid, error.Error);
     }
 }

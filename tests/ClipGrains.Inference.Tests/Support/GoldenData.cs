@@ -14,6 +14,9 @@ public static class GoldenData
 
     private static readonly Lazy<string?> Located = new(Locate);
 
+    /// <summary>Whether the reference folder exists (no skip, no failure: for fixtures deciding what to start).</summary>
+    public static bool IsAvailable => Located.Value is not null;
+
     public static string Root
     {
         get

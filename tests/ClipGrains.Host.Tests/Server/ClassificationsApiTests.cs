@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using ClipGrains.Inference.Tests.Support;
+using static ClipGrains.Host.Tests.Server.HttpJson;
+
+namespace ClipGrains.Host.Tests.Server;
+
+public sealed class ClassificationsApiTests(GoldenServerFixture fixture) : IClassFixture<GoldenServerFixture>
+{
+    private HttpClient Http => fixture.Server.Http;
+
+    private static MultipartFormDataContent Form(string labels, params string[] images)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var image in images)
+        {
+            var file = new ByteArrayContent(File.ReadAllBytes(GoldenData.Image(image)));
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(file, "image", image);
+        }
+
+        form.Add(new StringContent(labels), "labels");
+        return form;
+    }
+
+    [SkippableFact]
+    public async Task Multipart_like_curl_matches_the_pipeline_reference()
+    {
+        foreach (var item in GoldenData.Json("pipeline_zero_shot.json").GetProperty("cases").EnumerateArray())
+        {
+            var labels = string.Join(',', item.GetProperty("candidate_labels").EnumerateArray().Select(l => l.GetString()));
+
+            var (status, json) = await ReadAsync(await Http.PostAsync("/v1/classifications", Form(labels, item.GetProperty("image").GetString()!)));
+
+            Assert.Equal(200, status);
+            var actual = json.GetProperty("data")[0].GetProperty("labels").EnumerateArray().ToList();
+            var expected = item.GetProperty("result").EnumerateArray().ToList();
+            Assert.Equal(expected.Select(e => e.GetProperty("label").GetString()), actual.Select(a => a.GetProperty("label").GetString()));
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.Equal(expected[i].GetProperty("score").GetDouble(), actual[i].GetProperty("score").GetDouble(), 0.001);
+            }
+        }
+    }
+
+    [SkippableFact]
+    public async Task Json_with_several_images_returns_one_classification_each()
+    {
+        var (status, json) = await ReadAsync(await Http.PostAsync("/v1/classifications", Body(new
+        {
+            model = "clip-vit-base-patch32",
+            input = new object[]
+            {
+                DataUri(GoldenData.Image("coffee.png")),
+                new { type = "image_url", image_url = new { url = DataUri(GoldenData.Image("astronaut.png")) } },
+            },
+            labels = new[] { "cat", "dog", "astronaut", "rocket", "coffee" },
+            top_k = 2,
+        })));
+
+        Assert.Equal(200, status);
+        Assert.Equal("list", json.GetProperty("object").GetString());
+        var data = json.GetProperty("data");
+        Assert.Equal(2, data.GetArrayLength());
+        Assert.Equal("classification", data[1].GetProperty("object").GetString());
+        Assert.Equal(1, data[1].GetProperty("index").GetInt32());
+        Assert.Equal(2, data[0].GetProperty("labels").GetArrayLength());
+        var reference = GoldenData.Json("pipeline_zero_shot.json").GetProperty("cases").EnumerateArray()
+            .Single(c => c.GetProperty("image").GetString() == "astronaut.png").GetProperty("result");
+        Assert.Equal(reference[0].GetProperty("label").GetString(), data[1].GetProperty("labels")[0].GetProperty("label").GetString());
+        var usage = json.GetProperty("usage");
+        Assert.Equal(2, usage.GetProperty("images").GetInt32());
+        Assert.True(usage.GetProperty("prompt_tokens").GetInt32() > 0);
+    }
+
+    [SkippableTheory]
+    [InlineData("""{"input":["data:image/png;base64,iVBORw0KGgo="]}""", 400, "missing_required_parameter", "labels")]
+    [InlineData("""{"input":["data:image/png;base64,iVBORw0KGgo="],"labels":["a"],"label_set":"x"}""", 400, "invalid_request", "labels")]
+    [InlineData("""{"input":["data:image/png;base64,iVBORw0KGgo="],"labels":["a","a"]}""", 400, "duplicate_label", "labels[1]")]
+    [InlineData("""{"input":["data:image/png;base64,iVBORw0KGgo="],"labels":["a"],"hypothesis_template":"no placeholder"}""", 400, "invalid_template", "hypothesis_template")]
+    [InlineData("""{"input":["data:image/png;base64,iVBORw0KGgo="],"labels":["a"],"top_k":0}""", 400, "invalid_request", "top_k")]
+    [InlineData("""{"input":[{"type":"text","text":"hi"}],"labels":["a"]}""", 400, "invalid_request", "input[0]")]
+    [InlineData("""{"input":["data:image/png;base64,iVBORw0KGgo="],"label_set":"missing"}""", 404, "label_set_not_found", "label_set")]
+    [InlineData("""{"input":["data:image/png;base64,iVBORw0KGgo="],"labels":["a"]}""", 400, "invalid_image", "input[0]")]
+    public async Task Bad_requests_get_openai_errors(string body, int status, string code, string param)
+    {
+        AssertError(status, code, await ReadAsync(await Http.PostAsync("/v1/classifications", Raw(body))), param);
+    }
+
+    [SkippableFact]
+    public async Task Multipart_without_an_image_is_400()
+    {
+        using var form = new MultipartFormDataContent { { new StringContent("cat,dog"), "labels" } };
+
+        AssertError(400, "missing_required_parameter", await ReadAsync(await Http.PostAsync("/v1/classifications", form)), "image");
+    }
+
+    [SkippableFact]
+    public async Task Malformed_multipart_is_400()
+    {
+        var content = new StringContent("--xyz\r\nContent-Disposition: form-data; name=\"labels\"\r\n\r\ncat");
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+
+        AssertError(400, "invalid_multipart", await ReadAsync(await Http.PostAsync("/v1/classifications", content)));
+    }
+}
