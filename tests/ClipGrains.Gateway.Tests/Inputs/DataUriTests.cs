@@ -1,0 +1,29 @@
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Inputs;
+
+namespace ClipGrains.Gateway.Tests.Inputs;
+
+public sealed class DataUriTests
+{
+    [Fact]
+    public void Decodes_base64_payload_whatever_image_type_is_declared()
+    {
+        Assert.Equal(new byte[] { 1, 2, 3 }, DataUri.DecodeImage("data:image/svg+xml;base64,AQID", "p"));
+    }
+
+    [Theory]
+    [InlineData("http://example.com/x.png", "image_url_not_allowed")]
+    [InlineData("ftp://example.com/x.png", "invalid_image_url")]
+    [InlineData("data:image/png,AQID", "invalid_image_url")]
+    [InlineData("data:application/pdf;base64,AQID", "invalid_image_url")]
+    [InlineData("data:image/png;base64,", "invalid_base64")]
+    [InlineData("data:image/png;base64,A$ID", "invalid_base64")]
+    public void Refuses_with_a_code_that_says_what_to_fix(string uri, string code)
+    {
+        var error = Assert.Throws<ApiException>(() => DataUri.DecodeImage(uri, "input[3]"));
+
+        Assert.Equal(400, error.Status);
+        Assert.Equal(code, error.Code);
+        Assert.Equal("input[3]", error.Param);
+    }
+}
