@@ -1,6 +1,8 @@
+using ClipGrains.Gateway.Admin;
 using ClipGrains.Gateway.Endpoints;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
+using ClipGrains.Gateway.Tenancy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +15,12 @@ public static class ClipGrainsGatewayExtensions
     public static IServiceCollection AddClipGrainsGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<GatewayOptions>(configuration.GetSection("ClipGrains:Gateway"));
+        services.Configure<AuthOptions>(configuration.GetSection("ClipGrains:Auth"));
+        services.Configure<PricingOptions>(configuration.GetSection("ClipGrains:Pricing"));
+        services.Configure<AdminOptions>(configuration.GetSection("ClipGrains:Admin"));
+        services.AddSingleton<AdminKeyStore>();
+        services.AddHostedService<AdminKeyAnnouncer>();
+        services.AddSingleton<Metering>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddProblemDetails();
         services.AddSingleton<TextEmbedder>();
@@ -39,11 +47,14 @@ public static class ClipGrainsGatewayExtensions
         });
         app.UseRouting();
         app.UseRequestSizeLimits(limits.MaxJsonRequestBytes);
+        app.UseApiKeyAuthentication();
         ModelsEndpoints.Map(app);
         EmbeddingsEndpoints.Map(app, limits);
         ClassificationsEndpoints.Map(app, limits);
         LabelSetsEndpoints.Map(app, limits);
         HealthEndpoints.Map(app);
+        UsageEndpoints.Map(app);
+        AdminEndpoints.Map(app);
         return app;
     }
 }

@@ -27,6 +27,7 @@ public static class ClipGrainsSiloExtensions
         services.Configure<BatchingOptions>(configuration.GetSection("ClipGrains:Batching"));
         services.Configure<FanOutOptions>(configuration.GetSection("ClipGrains:FanOut"));
         services.Configure<LabelSetBuildOptions>(configuration.GetSection("ClipGrains:LabelSets"));
+        services.Configure<Tenancy.TenancyOptions>(configuration.GetSection("ClipGrains:Tenancy"));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelHost>();
         services.AddHostedService<ModelLoaderService>();

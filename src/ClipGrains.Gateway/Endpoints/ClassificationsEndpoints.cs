@@ -21,57 +21,63 @@ internal static class ClassificationsEndpoints
 
     private static async Task<IResult> HandleAsync(
         HttpContext context, ClassificationRequestReader reader, TextEmbedder texts, ImageEncodingService images,
-        Grains.LabelSets.LabelMatrixCache labelSets, ModelHost host, IOptions<GatewayOptions> options, TimeProvider time)
+        Grains.LabelSets.LabelMatrixCache labelSets, ModelHost host, Metering metering, IOptions<PricingOptions> pricing,
+        IOptions<GatewayOptions> options, TimeProvider time)
     {
         var request = await reader.ReadAsync(context.Request);
         var limits = options.Value;
-        LabelEmbeddings labels;
-        var promptTokens = 0;
-        if (request.LabelSet is { } name)
+        var charge = new Charge(request.Images.Count, request.Prompts, pricing.Value.Price(request.Images.Count, request.Prompts));
+        return await metering.RunAsync(context, Metering.Fingerprint(context.Request, request.Canonical()), charge, async () =>
         {
-            var (info, embeddings) = await labelSets.GetAsync(RequestTenant.Of(context), name);
-            labels = info switch
+            LabelEmbeddings labels;
+            var promptTokens = 0;
+            if (request.LabelSet is { } name)
             {
-                null => throw ApiException.NotFound($"There is no label set named '{name}'.", "label_set_not_found", "label_set"),
-                { Status: Abstractions.LabelSets.LabelSetStatus.Failed } => throw new ApiException(409, "invalid_request_error", "label_set_failed",
-                    $"Label set '{name}' failed to build ({info.Error}); replace it to retry.", "label_set"),
-                _ when embeddings is null => throw new ApiException(409, "invalid_request_error", "label_set_not_ready",
-                    $"Label set '{name}' v{info.Version} is still being computed ({info.PromptsDone}/{info.PromptsTotal} prompts); retry when its status is ready.", "label_set")
+                var (info, embeddings) = await labelSets.GetAsync(RequestTenant.Of(context), name);
+                labels = info switch
                 {
-                    RetryAfter = TimeSpan.FromSeconds(2),
-                },
-                _ => embeddings,
-            };
-        }
-        else
-        {
-            var prompts = request.Labels!.SelectMany(l => request.Templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
-            promptTokens = prompts.Sum(p => host.Model.Tokenizer.Encode(p).Length);
-            labels = await texts.EmbedLabelsAsync(request.Labels!, request.Templates);
-        }
-
-        var result = await images.EncodeAsync(request.Images.Select(i => i.Image!).ToList(), time.GetUtcNow() + limits.RequestTimeout);
-        if (result.Failure is not null)
-        {
-            throw EncodeFailures.ToApi(result.Failure, i => request.Images[i].Param);
-        }
-
-        var logitScale = host.Model.Options.LogitScale;
-        var data = result.Vectors.Select((vector, index) => new
-        {
-            @object = "classification",
-            index,
-            labels = ZeroShot.Classify(vector, labels, logitScale, request.TopK ?? int.MaxValue)
-                .Select(s => new { label = s.Label, score = s.Score, cosine = s.Cosine }),
-        });
-        return Results.Json(
-            new
+                    null => throw ApiException.NotFound($"There is no label set named '{name}'.", "label_set_not_found", "label_set"),
+                    { Status: Abstractions.LabelSets.LabelSetStatus.Failed } => throw new ApiException(409, "invalid_request_error", "label_set_failed",
+                        $"Label set '{name}' failed to build ({info.Error}); replace it to retry.", "label_set"),
+                    _ when embeddings is null => throw new ApiException(409, "invalid_request_error", "label_set_not_ready",
+                        $"Label set '{name}' v{info.Version} is still being computed ({info.PromptsDone}/{info.PromptsTotal} prompts); retry when its status is ready.", "label_set")
+                    {
+                        RetryAfter = TimeSpan.FromSeconds(2),
+                    },
+                    _ => embeddings,
+                };
+            }
+            else
             {
-                @object = "list",
-                model = request.Model,
-                data,
-                usage = new { images = request.Images.Count, prompt_tokens = promptTokens, total_tokens = promptTokens },
-            },
-            ApiJson.Options);
+                var prompts = request.Labels!.SelectMany(l => request.Templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
+                promptTokens = prompts.Sum(p => host.Model.Tokenizer.Encode(p).Length);
+                labels = await texts.EmbedLabelsAsync(RequestTenant.Of(context), request.Labels!, request.Templates);
+            }
+
+            var result = await images.EncodeAsync(request.Images.Select(i => i.Image!).ToList(), time.GetUtcNow() + limits.RequestTimeout);
+            if (result.Failure is not null)
+            {
+                throw EncodeFailures.ToApi(result.Failure, i => request.Images[i].Param);
+            }
+
+            var logitScale = host.Model.Options.LogitScale;
+            var data = result.Vectors.Select((vector, index) => new
+            {
+                @object = "classification",
+                index,
+                labels = ZeroShot.Classify(vector, labels, logitScale, request.TopK ?? int.MaxValue)
+                    .Select(s => new { label = s.Label, score = s.Score, cosine = s.Cosine }),
+            });
+            return new ChargedResult(
+                200,
+                credits => new
+                {
+                    @object = "list",
+                    model = request.Model,
+                    data,
+                    usage = new { images = request.Images.Count, prompt_tokens = promptTokens, total_tokens = promptTokens, credits },
+                },
+                charge);
+        });
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
+using ClipGrains.Gateway.Tenancy;
 using ClipGrains.Grains.Cluster;
 using ClipGrains.Grains.Hosting;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,8 @@ internal static class EmbeddingsEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, TextEmbedder texts, ImageEncodingService images, ModelHost host, IOptions<GatewayOptions> options, TimeProvider time)
+        HttpContext context, TextEmbedder texts, ImageEncodingService images, ModelHost host, Metering metering,
+        IOptions<PricingOptions> pricing, IOptions<GatewayOptions> options, TimeProvider time)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request);
         var model = ModelCatalog.Resolve(JsonBody.OptionalString(body, "model"));
@@ -51,25 +53,30 @@ internal static class EmbeddingsEndpoints
             throw ApiException.BadRequest($"A text may have at most {limits.MaxTextLength} characters.", text.Param, "text_too_long");
         }
 
-        var textVectors = textInputs.Count == 0 ? [] : await texts.EmbedAsync(textInputs.Select(t => t.Text!).ToList());
-        var imageVectors = Array.Empty<float[]>();
-        if (imageInputs.Count > 0)
+        var charge = new Charge(imageInputs.Count, textInputs.Count, pricing.Value.Price(imageInputs.Count, textInputs.Count));
+        return await metering.RunAsync(context, Metering.Fingerprint(context.Request, body.GetRawText()), charge, async () =>
         {
-            var result = await images.EncodeAsync(imageInputs.Select(i => i.Image!).ToList(), time.GetUtcNow() + limits.RequestTimeout);
-            imageVectors = result.Failure is null ? result.Vectors : throw EncodeFailures.ToApi(result.Failure, i => imageInputs[i].Param);
-        }
+            var textVectors = textInputs.Count == 0 ? [] : await texts.EmbedAsync(RequestTenant.Of(context), textInputs.Select(t => t.Text!).ToList());
+            var imageVectors = Array.Empty<float[]>();
+            if (imageInputs.Count > 0)
+            {
+                var result = await images.EncodeAsync(imageInputs.Select(i => i.Image!).ToList(), time.GetUtcNow() + limits.RequestTimeout);
+                imageVectors = result.Failure is null ? result.Vectors : throw EncodeFailures.ToApi(result.Failure, i => imageInputs[i].Param);
+            }
 
-        var data = new List<object>(inputs.Count);
-        int t = 0, m = 0;
-        for (var index = 0; index < inputs.Count; index++)
-        {
-            var vector = inputs[index].IsImage ? imageVectors[m++] : textVectors[t++];
-            data.Add(new { @object = "embedding", index, embedding = format == "base64" ? Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())) : (object)vector });
-        }
+            var data = new List<object>(inputs.Count);
+            int t = 0, m = 0;
+            for (var index = 0; index < inputs.Count; index++)
+            {
+                var vector = inputs[index].IsImage ? imageVectors[m++] : textVectors[t++];
+                data.Add(new { @object = "embedding", index, embedding = format == "base64" ? Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())) : (object)vector });
+            }
 
-        var tokens = textInputs.Sum(i => host.Model.Tokenizer.Encode(i.Text!).Length);
-        return Results.Json(
-            new { @object = "list", data, model, usage = new { prompt_tokens = tokens, total_tokens = tokens, images = imageInputs.Count } },
-            ApiJson.Options);
+            var tokens = textInputs.Sum(i => host.Model.Tokenizer.Encode(i.Text!).Length);
+            return new ChargedResult(
+                200,
+                credits => new { @object = "list", data, model, usage = new { prompt_tokens = tokens, total_tokens = tokens, images = imageInputs.Count, credits } },
+                charge);
+        });
     }
 }

@@ -25,22 +25,27 @@ internal static class LabelSetsEndpoints
         routes.MapDelete("/v1/label-sets/{name}", DeleteAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, IGrainFactory grains, IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
+    private static async Task<IResult> CreateAsync(
+        HttpContext context, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing, IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request);
         var name = JsonBody.OptionalString(body, "name") ?? throw ApiException.BadRequest("'name' is required.", "name", "missing_required_parameter");
         ValidateName(name);
         var definition = ReadDefinition(body, build.Value);
-        var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
-        var result = await grain.Create(definition);
-        if (result.Outcome == LabelSetWriteOutcome.AlreadyExists)
+        var charge = BuildCharge(definition, pricing.Value);
+        return await metering.RunAsync(context, Metering.Fingerprint(context.Request, body.GetRawText()), charge, async () =>
         {
-            throw new ApiException(409, "invalid_request_error", "label_set_exists", $"A label set named '{name}' already exists; use PUT /v1/label-sets/{name} to replace it.", "name");
-        }
+            var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
+            var result = await grain.Create(definition);
+            if (result.Outcome == LabelSetWriteOutcome.AlreadyExists)
+            {
+                throw new ApiException(409, "invalid_request_error", "label_set_exists", $"A label set named '{name}' already exists; use PUT /v1/label-sets/{name} to replace it.", "name");
+            }
 
-        var info = await WaitIfAskedAsync(context, grain, result.Info!, gateway.Value);
-        context.Response.Headers.Location = $"/v1/label-sets/{name}";
-        return Written(context, info, created: true);
+            var info = await WaitIfAskedAsync(context, grain, result.Info!, gateway.Value);
+            context.Response.Headers.Location = $"/v1/label-sets/{name}";
+            return Written(context, info, created: true, charge);
+        });
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains)
@@ -58,7 +63,9 @@ internal static class LabelSetsEndpoints
         return Results.Json(Describe(info, includeLabels: true), ApiJson.Options);
     }
 
-    private static async Task<IResult> ReplaceAsync(HttpContext context, string name, IGrainFactory grains, IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
+    private static async Task<IResult> ReplaceAsync(
+        HttpContext context, string name, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing,
+        IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request);
         if (JsonBody.OptionalString(body, "name") is { } bodyName && bodyName != name)
@@ -67,16 +74,29 @@ internal static class LabelSetsEndpoints
         }
 
         var definition = ReadDefinition(body, build.Value);
-        var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
-        var result = await grain.Replace(definition, IfMatch(context));
-        var info = result.Outcome switch
+        var ifMatch = IfMatch(context);
+        var charge = BuildCharge(definition, pricing.Value);
+        return await metering.RunAsync(context, Metering.Fingerprint(context.Request, $"{ifMatch}\n{body.GetRawText()}"), charge, async () =>
         {
-            LabelSetWriteOutcome.NotFound => throw NotFound(name),
-            LabelSetWriteOutcome.VersionMismatch => throw Mismatch(name, result.Info!),
-            _ => result.Info!,
-        };
-        info = await WaitIfAskedAsync(context, grain, info, gateway.Value);
-        return Written(context, info, created: false);
+            var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
+            var result = await grain.Replace(definition, ifMatch);
+            var info = result.Outcome switch
+            {
+                LabelSetWriteOutcome.NotFound => throw NotFound(name),
+                LabelSetWriteOutcome.VersionMismatch => throw Mismatch(name, result.Info!),
+                _ => result.Info!,
+            };
+            info = await WaitIfAskedAsync(context, grain, info, gateway.Value);
+
+            // Only a new version is computed, so only a new version is charged.
+            return Written(context, info, created: false, result.Outcome == LabelSetWriteOutcome.Unchanged ? Charge.Free : charge);
+        });
+    }
+
+    private static Charge BuildCharge(LabelSetDefinition definition, PricingOptions pricing)
+    {
+        var prompts = definition.Labels.Count * definition.Templates.Count;
+        return new Charge(0, prompts, pricing.Price(0, prompts));
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string name, IGrainFactory grains)
@@ -101,11 +121,11 @@ internal static class LabelSetsEndpoints
         return await grain.WaitForBuild(info.Version, gateway.LabelSetWaitTimeout) ?? info;
     }
 
-    private static IResult Written(HttpContext context, LabelSetInfo info, bool created)
+    private static ChargedResult Written(HttpContext context, LabelSetInfo info, bool created, Charge charge)
     {
         context.Response.Headers.ETag = ETag(info.Version);
         var status = info.Status == LabelSetStatus.Building ? StatusCodes.Status202Accepted : created ? StatusCodes.Status201Created : StatusCodes.Status200OK;
-        return Results.Json(Describe(info, includeLabels: true), ApiJson.Options, statusCode: status);
+        return new ChargedResult(status, credits => Describe(info, includeLabels: true, new { prompts = charge.Texts, credits }), charge);
     }
 
     private static LabelSetDefinition ReadDefinition(JsonElement body, LabelSetBuildOptions limits)
@@ -163,7 +183,7 @@ internal static class LabelSetsEndpoints
     private static ApiException Mismatch(string name, LabelSetInfo current) =>
         new(412, "invalid_request_error", "version_mismatch", $"Label set '{name}' is at version {current.Version} (ETag \"v{current.Version}\"), not the one in If-Match.");
 
-    private static object Describe(LabelSetInfo info, bool includeLabels) => new
+    private static object Describe(LabelSetInfo info, bool includeLabels, object? usage = null) => new
     {
         @object = "label_set",
         name = info.Name,
@@ -177,5 +197,6 @@ internal static class LabelSetsEndpoints
         created_at = info.CreatedAt.ToUnixTimeSeconds(),
         updated_at = info.UpdatedAt.ToUnixTimeSeconds(),
         error = info.Error,
+        usage,
     };
 }

@@ -16,6 +16,9 @@ internal sealed class ApiException(int status, string type, string code, string 
 
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Headers the error response carries (the exception handler starts from a cleared response).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
     public static ApiException BadRequest(string message, string? param = null, string code = "invalid_request") =>
         new(StatusCodes.Status400BadRequest, "invalid_request_error", code, message, param);
 

@@ -14,7 +14,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         switch (exception)
         {
             case ApiException api:
-                await ErrorResponse.WriteAsync(httpContext, api.Status, api.Type, api.Code, api.Message, api.Param, api.RetryAfter);
+                await ErrorResponse.WriteAsync(httpContext, api.Status, api.Type, api.Code, api.Message, api.Param, api.RetryAfter, api.Headers);
                 break;
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
                 await ErrorResponse.WriteAsync(httpContext, 413, "invalid_request_error", "request_too_large", "The request body is larger than this endpoint accepts.");

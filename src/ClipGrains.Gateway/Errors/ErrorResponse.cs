@@ -5,7 +5,8 @@ namespace ClipGrains.Gateway.Errors;
 /// <summary>Writes OpenAI-shaped error bodies.</summary>
 internal static class ErrorResponse
 {
-    public static async Task WriteAsync(HttpContext context, int status, string type, string code, string message, string? param = null, TimeSpan? retryAfter = null)
+    public static async Task WriteAsync(
+        HttpContext context, int status, string type, string code, string message, string? param = null, TimeSpan? retryAfter = null, IReadOnlyDictionary<string, string>? headers = null)
     {
         if (context.Response.HasStarted)
         {
@@ -13,6 +14,11 @@ internal static class ErrorResponse
         }
 
         context.Response.Clear();
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
+
         context.Response.StatusCode = status;
         if (retryAfter is TimeSpan wait)
         {

@@ -1,12 +1,14 @@
 namespace ClipGrains.Gateway.Tenancy;
 
-/// <summary>
-/// The tenant a request acts for. Until API keys exist every request belongs to the built-in tenant; every
-/// request path already takes the tenant from here, so scoping by key is a change in one place.
-/// </summary>
+/// <summary>The tenant a request acts for, set by <see cref="ApiKeyAuthentication"/> once its key is verified.</summary>
 internal static class RequestTenant
 {
+    /// <summary>The built-in tenant when authentication is off.</summary>
     public const string Default = "default";
 
-    public static string Of(HttpContext context) => context.Items.TryGetValue(nameof(RequestTenant), out var t) && t is string tenant ? tenant : Default;
+    private const string ItemKey = "clipgrains.tenant";
+
+    public static string Of(HttpContext context) => context.Items.TryGetValue(ItemKey, out var t) && t is string tenant ? tenant : Default;
+
+    public static void Set(HttpContext context, string tenant) => context.Items[ItemKey] = tenant;
 }

@@ -16,6 +16,8 @@ internal static class CliApplication
         PreprocessCommand.Create(context),
         EmbedCommand.Create(context),
         ClassifyCommand.Create(context),
+        BenchCommand.Create(context),
+        AdminCommand.Create(context),
     };
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)

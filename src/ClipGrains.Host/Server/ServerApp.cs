@@ -21,6 +21,7 @@ internal static class ServerApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
         var dataDirectory = DataDirectory(configuration);
+        configuration["ClipGrains:DataDirectory"] = dataDirectory;
         var cluster = configuration.GetSection("ClipGrains:Cluster");
         builder.UseOrleans(silo =>
         {

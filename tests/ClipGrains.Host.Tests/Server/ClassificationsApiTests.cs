@@ -4,7 +4,8 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
 
-public sealed class ClassificationsApiTests(GoldenServerFixture fixture) : IClassFixture<GoldenServerFixture>
+[Collection(GoldenServerGroup.Name)]
+public sealed class ClassificationsApiTests(GoldenServerFixture fixture)
 {
     private HttpClient Http => fixture.Server.Http;
 
@@ -84,6 +85,25 @@ public sealed class ClassificationsApiTests(GoldenServerFixture fixture) : IClas
     public async Task Bad_requests_get_openai_errors(string body, int status, string code, string param)
     {
         AssertError(status, code, await ReadAsync(await Http.PostAsync("/v1/classifications", Raw(body))), param);
+    }
+
+    [SkippableFact]
+    public async Task Repeated_ad_hoc_labels_are_encoded_once_per_silo()
+    {
+        var body = Body(new { input = new[] { DataUri(GoldenData.Image("horse.png")) }, labels = new[] { "zebra", "okapi" }, templates = new[] { "a {}", "the {}" } });
+        var texts = fixture.Server.ModelHost.Statistics.Texts;
+
+        var first = await ReadAsync(await Http.PostAsync("/v1/classifications", body));
+        var afterFirst = fixture.Server.ModelHost.Statistics.Texts;
+        var second = await ReadAsync(await Http.PostAsync("/v1/classifications", Body(new
+        {
+            input = new[] { DataUri(GoldenData.Image("horse.png")) }, labels = new[] { "zebra", "okapi" }, templates = new[] { "a {}", "the {}" },
+        })));
+
+        Assert.Equal(4, afterFirst - texts);
+        Assert.Equal(afterFirst, fixture.Server.ModelHost.Statistics.Texts);
+        Assert.Equal(first.Json.GetProperty("data").GetRawText(), second.Json.GetProperty("data").GetRawText());
+        Assert.Equal(second.Json.GetProperty("usage").GetProperty("prompt_tokens").GetInt32(), first.Json.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
     }
 
     [SkippableFact]

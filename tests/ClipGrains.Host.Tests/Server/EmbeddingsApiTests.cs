@@ -7,7 +7,8 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
 
-public sealed class EmbeddingsApiTests(GoldenServerFixture fixture) : IClassFixture<GoldenServerFixture>
+[Collection(GoldenServerGroup.Name)]
+public sealed class EmbeddingsApiTests(GoldenServerFixture fixture)
 {
     private HttpClient Http => fixture.Server.Http;
 
@@ -100,7 +101,7 @@ public sealed class EmbeddingsApiTests(GoldenServerFixture fixture) : IClassFixt
     [SkippableFact]
     public async Task The_official_openai_dotnet_client_works_for_text()
     {
-        var client = new EmbeddingClient("clip-vit-base-patch32", new ApiKeyCredential("not-checked-yet"),
+        var client = new EmbeddingClient("clip-vit-base-patch32", new ApiKeyCredential(fixture.Server.ApiKey),
             new OpenAIClientOptions { Endpoint = new Uri(Http.BaseAddress!, "/v1") });
 
         var result = await client.GenerateEmbeddingsAsync(["a photo of a cat", "a photo of a dog"]);

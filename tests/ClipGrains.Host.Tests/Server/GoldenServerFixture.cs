@@ -33,3 +33,9 @@ public sealed class GoldenServerFixture : IAsyncLifetime
         }
     }
 }
+
+[CollectionDefinition(Name)]
+public sealed class GoldenServerGroup : ICollectionFixture<GoldenServerFixture>
+{
+    public const string Name = "golden server";
+}

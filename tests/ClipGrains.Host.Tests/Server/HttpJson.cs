@@ -27,7 +27,9 @@ public static class HttpJson
         var error = actual.Json.GetProperty("error");
         Assert.Equal(expectedCode, error.GetProperty("code").GetString());
         Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
-        Assert.Equal(expectedStatus >= 500 ? "server_error" : "invalid_request_error", error.GetProperty("type").GetString());
+        // OpenAI's types: 429s carry their code as type (rate_limit_exceeded, insufficient_quota), 5xx server_error.
+        var expectedType = expectedStatus switch { 429 => expectedCode, >= 500 => "server_error", _ => "invalid_request_error" };
+        Assert.Equal(expectedType, error.GetProperty("type").GetString());
         if (expectedParam is not null)
         {
             Assert.Equal(expectedParam, error.GetProperty("param").GetString());

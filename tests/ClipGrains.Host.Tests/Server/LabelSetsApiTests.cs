@@ -3,7 +3,8 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
 
-public sealed class LabelSetsApiTests(GoldenServerFixture fixture) : IClassFixture<GoldenServerFixture>
+[Collection(GoldenServerGroup.Name)]
+public sealed class LabelSetsApiTests(GoldenServerFixture fixture)
 {
     private HttpClient Http => fixture.Server.Http;
 

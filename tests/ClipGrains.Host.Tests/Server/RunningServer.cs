@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using ClipGrains.Grains.Hosting;
 using ClipGrains.Host.Server;
@@ -17,15 +18,27 @@ public sealed class RunningServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
+    public const string AdminKey = "cga_test-operator-key";
+
     private RunningServer(WebApplication app, string dataDirectory)
     {
         _app = app;
         DataDirectory = dataDirectory;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
+        Admin = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
     }
 
+    /// <summary>Sends the test tenant's key (see <see cref="TenantId"/>).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>Sends the operator key.</summary>
+    public HttpClient Admin { get; }
+
+    public string TenantId { get; private set; } = string.Empty;
+
+    public string ApiKey { get; private set; } = string.Empty;
 
     public string DataDirectory { get; }
 
@@ -43,6 +56,7 @@ public sealed class RunningServer : IAsyncDisposable
             "--ClipGrains:Model:IntraOpThreads=1",
             $"--ClipGrains:DataDirectory={dataDirectory}",
             $"--ClipGrains:Cluster:SiloPort={FreePort()}",
+            $"--ClipGrains:Admin:ApiKey={AdminKey}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ];
@@ -50,12 +64,35 @@ public sealed class RunningServer : IAsyncDisposable
         await app.StartAsync();
         var server = new RunningServer(app, dataDirectory);
         await server.ModelHost.Ready;
+        await server.UseNewTenantAsync(credits: 10_000_000);
         return server;
+    }
+
+    /// <summary>Creates a tenant and a key through the admin API and makes <see cref="Http"/> use them.</summary>
+    public async Task UseNewTenantAsync(long credits, int requestsPerMinute = 100_000, int imagesPerMinute = 100_000)
+    {
+        (TenantId, ApiKey) = await CreateTenantAsync(credits, requestsPerMinute, imagesPerMinute);
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+    }
+
+    /// <summary>Creates a tenant and a key through the admin API.</summary>
+    public async Task<(string TenantId, string ApiKey)> CreateTenantAsync(long credits, int requestsPerMinute = 100_000, int imagesPerMinute = 100_000)
+    {
+        var tenant = await HttpJson.ReadAsync(await Admin.PostAsync("/admin/v1/tenants", HttpJson.Body(new
+        {
+            name = "test tenant",
+            credits,
+            limits = new { requests_per_minute = requestsPerMinute, images_per_minute = imagesPerMinute },
+        })));
+        var id = tenant.Json.GetProperty("id").GetString()!;
+        var key = await HttpJson.ReadAsync(await Admin.PostAsync($"/admin/v1/tenants/{id}/keys", HttpJson.Body(new { name = "tests" })));
+        return (id, key.Json.GetProperty("key").GetString()!);
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Admin.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

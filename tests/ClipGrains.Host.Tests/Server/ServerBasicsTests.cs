@@ -2,7 +2,8 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
 
-public sealed class ServerBasicsTests(GoldenServerFixture fixture) : IClassFixture<GoldenServerFixture>
+[Collection(GoldenServerGroup.Name)]
+public sealed class ServerBasicsTests(GoldenServerFixture fixture)
 {
     private HttpClient Http => fixture.Server.Http;
 

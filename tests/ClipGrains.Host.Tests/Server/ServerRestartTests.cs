@@ -9,16 +9,17 @@ public sealed class ServerRestartTests
     [SkippableFact]
     public async Task Label_sets_survive_a_restart_on_the_same_data_directory_without_recomputing()
     {
-        string dataDirectory;
+        string dataDirectory, apiKey;
         await using (var first = await RunningServer.StartAsync(GoldenData.TinyClip))
         {
-            dataDirectory = first.DataDirectory;
+            (dataDirectory, apiKey) = (first.DataDirectory, first.ApiKey);
             var (status, _) = await ReadAsync(await first.Http.PostAsync("/v1/label-sets?wait=true", Body(new { name = "kept", labels = new[] { "cat", "dog" }, template_preset = "openai-7" })));
             Assert.Equal(201, status);
             Assert.Equal(14, first.ModelHost.Statistics.Texts);
         }
 
         await using var second = await RunningServer.StartAsync(GoldenData.TinyClip, dataDirectory);
+        second.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         var (getStatus, info) = await ReadAsync(await second.Http.GetAsync("/v1/label-sets/kept"));
         Assert.Equal(200, getStatus);
         Assert.Equal("ready", info.GetProperty("status").GetString());

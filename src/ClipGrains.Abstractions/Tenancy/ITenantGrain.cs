@@ -1,0 +1,52 @@
+using Orleans.Concurrency;
+
+namespace ClipGrains.Abstractions.Tenancy;
+
+/// <summary>
+/// A tenant's single writer for money and limits, keyed by tenant id: profile, rate limiters (exact across
+/// the cluster because this is the one activation that decides), and the credit ledger with reservations.
+/// Every change to credits or reservations is persisted before the call returns.
+/// </summary>
+[Alias("clipgrains.ITenantGrain")]
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the tenant; false when it exists.</summary>
+    [Alias("Create")]
+    Task<bool> Create(string name, TenantLimits limits, long initialCredits);
+
+    /// <summary>The tenant, or null when it does not exist.</summary>
+    [ReadOnly, Alias("GetInfo")]
+    Task<TenantInfo?> GetInfo();
+
+    /// <summary>Replaces the rate limits.</summary>
+    [Alias("SetLimits")]
+    Task<TenantInfo?> SetLimits(TenantLimits limits);
+
+    /// <summary>Suspends or resumes: a suspended tenant's keys are refused at once on every silo.</summary>
+    [Alias("SetSuspended")]
+    Task<TenantInfo?> SetSuspended(bool suspended);
+
+    /// <summary>Checks both rate limits and reserves the credits, atomically: either all pass or nothing changes.</summary>
+    [Alias("Admit")]
+    Task<AdmissionResult> Admit(Admission admission);
+
+    /// <summary>Commits or refunds a reservation; a second settlement of the same id changes nothing.</summary>
+    [Alias("Settle")]
+    Task<long> Settle(Settlement settlement);
+
+    /// <summary>Adds credits once per idempotency key.</summary>
+    [Alias("TopUp")]
+    Task<TopUpResult> TopUp(string idempotencyKey, long amount, string reason);
+
+    /// <summary>Committed usage per UTC day, newest last, at most <paramref name="days"/> days.</summary>
+    [ReadOnly, Alias("GetUsage")]
+    Task<IReadOnlyList<UsageDay>> GetUsage(int days);
+
+    /// <summary>Creates an API key for this tenant and returns (key id, full key); the secret exists only in this reply.</summary>
+    [Alias("CreateKey")]
+    Task<(string KeyId, string Key)?> CreateKey(string name);
+
+    /// <summary>Key ids of the tenant (revoked ones included).</summary>
+    [ReadOnly, Alias("ListKeys")]
+    Task<IReadOnlyList<string>> ListKeys();
+}

@@ -1,0 +1,15 @@
+namespace ClipGrains.Abstractions.Tenancy;
+
+/// <summary>How a reservation ends: committed at the actual cost (at most the reserved amount), or refunded in full.</summary>
+/// <param name="ReservationId">The admission's reservation.</param>
+/// <param name="Commit">True to charge, false to refund.</param>
+/// <param name="Credits">Actual cost when committing; the rest of the reservation is released.</param>
+/// <param name="Images">Images actually processed (usage).</param>
+/// <param name="Texts">Prompts actually encoded (usage).</param>
+[GenerateSerializer, Immutable, Alias("clipgrains.settlement")]
+public sealed record Settlement(
+    [property: Id(0)] string ReservationId,
+    [property: Id(1)] bool Commit,
+    [property: Id(2)] long Credits,
+    [property: Id(3)] int Images,
+    [property: Id(4)] int Texts);

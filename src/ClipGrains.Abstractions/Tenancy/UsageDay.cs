@@ -1,0 +1,15 @@
+namespace ClipGrains.Abstractions.Tenancy;
+
+/// <summary>One UTC day of a tenant's committed usage.</summary>
+/// <param name="Date">The day (UTC), <c>yyyy-MM-dd</c>.</param>
+/// <param name="Requests">Requests that committed a charge (including zero-cost ones).</param>
+/// <param name="Images">Images processed.</param>
+/// <param name="Texts">Prompts encoded.</param>
+/// <param name="Credits">Credits charged.</param>
+[GenerateSerializer, Immutable, Alias("clipgrains.usage-day")]
+public sealed record UsageDay(
+    [property: Id(0)] string Date,
+    [property: Id(1)] long Requests,
+    [property: Id(2)] long Images,
+    [property: Id(3)] long Texts,
+    [property: Id(4)] long Credits);

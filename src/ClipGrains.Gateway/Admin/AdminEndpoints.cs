@@ -1,0 +1,193 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Gateway.Endpoints;
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Inputs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClipGrains.Gateway.Admin;
+
+/// <summary>
+/// <c>/admin/v1</c>: tenants, keys, limits, suspension and credit top-ups, for the operator key only. Key secrets
+/// appear in exactly one response, the one that creates them.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/admin/v1").AddEndpointFilter(RequireAdminAsync);
+        admin.MapPost("/tenants", CreateTenantAsync);
+        admin.MapGet("/tenants", ListTenantsAsync);
+        admin.MapGet("/tenants/{id}", async (string id, IGrainFactory grains) => Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), 30), ApiJson.Options));
+        admin.MapGet("/tenants/{id}/usage", async (string id, int? days, IGrainFactory grains) =>
+            Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), days ?? 30), ApiJson.Options));
+        admin.MapPatch("/tenants/{id}", PatchTenantAsync);
+        admin.MapPost("/tenants/{id}/suspend", async (string id, IGrainFactory grains) => Describe(await Tenant(grains, id).SetSuspended(true)));
+        admin.MapPost("/tenants/{id}/resume", async (string id, IGrainFactory grains) => Describe(await Tenant(grains, id).SetSuspended(false)));
+        admin.MapPost("/tenants/{id}/keys", CreateKeyAsync);
+        admin.MapGet("/tenants/{id}/keys", ListKeysAsync);
+        admin.MapDelete("/tenants/{id}/keys/{keyId}", async (string id, string keyId, IGrainFactory grains) =>
+            await grains.GetGrain<IApiKeyGrain>(keyId).Revoke(id) ? Results.NoContent() : throw ApiException.NotFound($"Tenant '{id}' has no key '{keyId}'.", "key_not_found"));
+        admin.MapPost("/tenants/{id}/credits", TopUpAsync);
+    }
+
+    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var store = context.HttpContext.RequestServices.GetRequiredService<AdminKeyStore>();
+        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || !store.Verify(header["Bearer ".Length..].Trim()))
+        {
+            throw new ApiException(401, "invalid_request_error", "invalid_admin_key", "The admin API needs 'Authorization: Bearer <operator key>' (ClipGrains:Admin:ApiKey).");
+        }
+
+        return await next(context);
+    }
+
+    private static async Task<IResult> CreateTenantAsync(HttpContext context, IGrainFactory grains)
+    {
+        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var name = JsonBody.OptionalString(body, "name");
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
+        {
+            throw ApiException.BadRequest("'name' is required (1-200 characters).", "name", "missing_required_parameter");
+        }
+
+        var credits = body.TryGetProperty("credits", out var c) && c.ValueKind != JsonValueKind.Null
+            ? c.ValueKind == JsonValueKind.Number && c.TryGetInt64(out var n) && n >= 0 ? n : throw ApiException.BadRequest("'credits' must be a non-negative integer.", "credits")
+            : 0;
+        var limits = ReadLimits(body) ?? TenantLimits.Default;
+        var id = "tn_" + RandomNumberGenerator.GetString("0123456789abcdefghijklmnopqrstuvwxyz", 12);
+        var tenant = Tenant(grains, id);
+        if (!await tenant.Create(name, limits, credits))
+        {
+            throw new ApiException(409, "invalid_request_error", "tenant_exists", "Tenant id collision; retry.");
+        }
+
+        return Describe(await tenant.GetInfo(), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ListTenantsAsync(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).List();
+        var infos = await Task.WhenAll(ids.Select(id => Tenant(grains, id).GetInfo()));
+        return Results.Json(new { @object = "list", data = infos.OfType<TenantInfo>().Select(Json) }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> PatchTenantAsync(HttpContext context, string id, IGrainFactory grains)
+    {
+        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var tenant = Tenant(grains, id);
+        var info = await tenant.GetInfo() ?? throw TenantNotFound(id);
+        if (ReadLimits(body) is { } limits)
+        {
+            info = await tenant.SetLimits(limits);
+        }
+
+        if (body.TryGetProperty("suspended", out var suspended))
+        {
+            info = suspended.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? await tenant.SetSuspended(suspended.GetBoolean())
+                : throw ApiException.BadRequest("'suspended' must be true or false.", "suspended");
+        }
+
+        return Describe(info);
+    }
+
+    private static async Task<IResult> CreateKeyAsync(HttpContext context, string id, IGrainFactory grains)
+    {
+        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var name = JsonBody.OptionalString(body, "name") ?? "default";
+        if (name.Length > 200)
+        {
+            throw ApiException.BadRequest("'name' may have at most 200 characters.", "name");
+        }
+
+        var created = await Tenant(grains, id).CreateKey(name) ?? throw TenantNotFound(id);
+        var info = await grains.GetGrain<IApiKeyGrain>(created.KeyId).GetInfo();
+        return Results.Json(new { id = created.KeyId, key = created.Key, name, prefix = info!.Prefix, created_at = info.CreatedAt.ToUnixTimeSeconds() }, ApiJson.Options, statusCode: 201);
+    }
+
+    private static async Task<IResult> ListKeysAsync(string id, IGrainFactory grains)
+    {
+        var tenant = Tenant(grains, id);
+        _ = await tenant.GetInfo() ?? throw TenantNotFound(id);
+        var keys = await Task.WhenAll((await tenant.ListKeys()).Select(k => grains.GetGrain<IApiKeyGrain>(k).GetInfo()));
+        return Results.Json(new
+        {
+            @object = "list",
+            data = keys.OfType<ApiKeyInfo>().Select(k => new
+            {
+                id = k.Id, name = k.Name, prefix = k.Prefix, created_at = k.CreatedAt.ToUnixTimeSeconds(),
+                last_used_at = k.LastUsedAt?.ToUnixTimeSeconds(), revoked = k.Revoked,
+            }),
+        }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> TopUpAsync(HttpContext context, string id, IGrainFactory grains)
+    {
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length is 0 or > 255)
+        {
+            throw ApiException.BadRequest("Top-ups need an Idempotency-Key header (1-255 characters) so a retry never adds credits twice.", code: "missing_idempotency_key");
+        }
+
+        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var amount = body.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Number && a.TryGetInt64(out var n) && n > 0
+            ? n
+            : throw ApiException.BadRequest("'amount' must be a positive integer.", "amount");
+        var reason = JsonBody.OptionalString(body, "reason") ?? string.Empty;
+        var result = await Tenant(grains, id).TopUp(key, amount, reason);
+        if (result is { Applied: false, Conflict: false, Balance: 0 } && await Tenant(grains, id).GetInfo() is null)
+        {
+            throw TenantNotFound(id);
+        }
+
+        if (result.Conflict)
+        {
+            throw new ApiException(422, "invalid_request_error", "idempotency_key_reused", "This Idempotency-Key was used for a different top-up; use a new key.");
+        }
+
+        if (!result.Applied)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return Results.Json(new { @object = "credit_top_up", tenant = id, amount, reason, balance = result.Balance }, ApiJson.Options);
+    }
+
+    private static TenantLimits? ReadLimits(JsonElement body)
+    {
+        if (!body.TryGetProperty("limits", out var limits) || limits.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        int Read(string name) =>
+            limits.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n > 0
+                ? n
+                : throw ApiException.BadRequest($"'limits.{name}' must be a positive integer.", $"limits.{name}");
+        return limits.ValueKind == JsonValueKind.Object
+            ? new TenantLimits(Read("requests_per_minute"), Read("images_per_minute"))
+            : throw ApiException.BadRequest("'limits' must be an object.", "limits");
+    }
+
+    private static ITenantGrain Tenant(IGrainFactory grains, string id) => grains.GetGrain<ITenantGrain>(id);
+
+    private static ApiException TenantNotFound(string id) => ApiException.NotFound($"There is no tenant '{id}'.", "tenant_not_found");
+
+    private static IResult Describe(TenantInfo? info, int status = 200) =>
+        info is null ? throw ApiException.NotFound("There is no such tenant.", "tenant_not_found") : Results.Json(Json(info), ApiJson.Options, statusCode: status);
+
+    private static object Json(TenantInfo info) => new
+    {
+        @object = "tenant",
+        id = info.Id,
+        name = info.Name,
+        balance = info.Balance,
+        reserved = info.Reserved,
+        suspended = info.Suspended,
+        limits = new { requests_per_minute = info.Limits.RequestsPerMinute, images_per_minute = info.Limits.ImagesPerMinute },
+        created_at = info.CreatedAt.ToUnixTimeSeconds(),
+    };
+}

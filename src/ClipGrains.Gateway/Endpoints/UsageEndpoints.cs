@@ -1,0 +1,43 @@
+using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Gateway.Endpoints;
+
+/// <summary><c>GET /v1/usage</c>: the calling tenant's balance, limits and per-day usage.</summary>
+internal static class UsageEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/usage", async (HttpContext context, IGrainFactory grains, IOptions<AuthOptions> auth) =>
+        {
+            if (!auth.Value.Required)
+            {
+                throw ApiException.NotFound("Usage metering is off on this server (ClipGrains:Auth:Required=false).", "usage_not_metered");
+            }
+
+            return Results.Json(await Describe(grains.GetGrain<ITenantGrain>(RequestTenant.Of(context)), days: 30), ApiJson.Options);
+        });
+    }
+
+    /// <summary>A tenant's account as JSON (shared with the admin API).</summary>
+    public static async Task<object> Describe(ITenantGrain tenant, int days)
+    {
+        var info = await tenant.GetInfo() ?? throw ApiException.NotFound("There is no such tenant.", "tenant_not_found");
+        var usage = await tenant.GetUsage(days);
+        return new
+        {
+            @object = "usage",
+            tenant = info.Id,
+            name = info.Name,
+            balance = info.Balance,
+            reserved = info.Reserved,
+            suspended = info.Suspended,
+            limits = new { requests_per_minute = info.Limits.RequestsPerMinute, images_per_minute = info.Limits.ImagesPerMinute },
+            created_at = info.CreatedAt.ToUnixTimeSeconds(),
+            days = usage.Select(d => new { date = d.Date, requests = d.Requests, images = d.Images, texts = d.Texts, credits = d.Credits }),
+            totals = new { requests = usage.Sum(d => d.Requests), images = usage.Sum(d => d.Images), texts = usage.Sum(d => d.Texts), credits = usage.Sum(d => d.Credits) },
+        };
+    }
+}

@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Gateway.Errors;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Gateway.Tenancy;
+
+/// <summary>
+/// Runs a charged request: idempotency claim, then rate limits and credit reservation in one call to the
+/// tenant's grain (nothing runs unless both pass), then the work, then commit at the actual cost or refund.
+/// With an <c>Idempotency-Key</c>, the final response is stored and replayed byte for byte to retries
+/// (<c>Idempotent-Replayed: true</c>), which are never charged again; failures that are the server's (5xx)
+/// release the key so a retry can run.
+/// </summary>
+internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway)
+{
+    private const string KeyHeader = "Idempotency-Key";
+
+    public static string Fingerprint(HttpRequest request, string canonicalBody) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n{canonicalBody}")));
+
+    public async Task<IResult> RunAsync(HttpContext context, string fingerprint, Charge estimate, Func<Task<ChargedResult>> work)
+    {
+        if (!auth.Value.Required)
+        {
+            var free = await work();
+            return Json(free.Status, free.Body(free.Actual.Credits));
+        }
+
+        var tenant = RequestTenant.Of(context);
+        var idempotency = IdempotencyGrain(context, tenant);
+        if (idempotency is not null)
+        {
+            var decision = await idempotency.Begin(fingerprint, gateway.Value.RequestTimeout * 2);
+            switch (decision.Outcome)
+            {
+                case IdempotencyOutcome.Replay:
+                    context.Response.Headers["Idempotent-Replayed"] = "true";
+                    return new BytesResult(decision.Response!.Status, decision.Response.ContentType, decision.Response.Body);
+                case IdempotencyOutcome.InFlight:
+                    throw new ApiException(409, "invalid_request_error", "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry after it completes.");
+                case IdempotencyOutcome.Mismatch:
+                    throw new ApiException(422, "invalid_request_error", "idempotency_key_reused", "This Idempotency-Key was used with a different request; use a new key for a new request.");
+            }
+        }
+
+        var completed = false;
+        try
+        {
+            var (status, body) = await AdmitRunSettleAsync(context, tenant, estimate, work);
+            if (idempotency is not null)
+            {
+                await idempotency.Complete(fingerprint, new StoredResponse(status, "application/json", body));
+            }
+
+            completed = true;
+            return new BytesResult(status, "application/json", body);
+        }
+        finally
+        {
+            if (!completed && idempotency is not null)
+            {
+                await idempotency.Abandon(fingerprint);
+            }
+        }
+    }
+
+    private async Task<(int Status, byte[] Body)> AdmitRunSettleAsync(HttpContext context, string tenant, Charge estimate, Func<Task<ChargedResult>> work)
+    {
+        var account = grains.GetGrain<ITenantGrain>(tenant);
+        var reservation = Guid.NewGuid().ToString("N");
+        var admission = await account.Admit(new Admission(reservation, estimate.Images, estimate.Credits));
+        RateLimitHeaders.Write(context.Response, admission);
+        switch (admission.Outcome)
+        {
+            case AdmissionOutcome.RateLimited:
+                throw new ApiException(429, "rate_limit_exceeded", "rate_limit_exceeded",
+                    admission.Message ?? $"Rate limit reached for this tenant ({admission.Requests?.Limit} requests, {admission.Images?.Limit} images per minute); retry after the delay in Retry-After.")
+                {
+                    RetryAfter = admission.RetryAfter,
+                    Headers = RateLimitHeaders.Of(admission),
+                };
+            case AdmissionOutcome.InsufficientCredits:
+                throw new ApiException(429, "insufficient_quota", "insufficient_quota", $"You exceeded your current quota: {admission.Message} Add credits to continue.")
+                {
+                    Headers = RateLimitHeaders.Of(admission),
+                };
+            case AdmissionOutcome.Refused:
+                throw new ApiException(401, "invalid_request_error", "invalid_api_key", "The API key's tenant is suspended.");
+        }
+
+        ChargedResult result;
+        try
+        {
+            result = await work();
+        }
+        catch (ApiException e) when (e.Status < 500)
+        {
+            // The request was bad in a way only the work could discover (an undecodable image): nothing is charged,
+            // and the error is the request's final answer, so it is what a retry with the same key gets too.
+            await account.Settle(new Settlement(reservation, Commit: false, 0, 0, 0));
+            var error = JsonSerializer.SerializeToUtf8Bytes(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, ApiJson.Options);
+            return (e.Status, error);
+        }
+        catch
+        {
+            await account.Settle(new Settlement(reservation, Commit: false, 0, 0, 0));
+            throw;
+        }
+
+        var charged = Math.Min(result.Actual.Credits, estimate.Credits);
+        await account.Settle(new Settlement(reservation, Commit: true, charged, result.Actual.Images, result.Actual.Texts));
+        return (result.Status, JsonSerializer.SerializeToUtf8Bytes(result.Body(charged), ApiJson.Options));
+    }
+
+    private IIdempotencyGrain? IdempotencyGrain(HttpContext context, string tenant)
+    {
+        if (!context.Request.Headers.TryGetValue(KeyHeader, out var values))
+        {
+            return null;
+        }
+
+        var key = values.ToString();
+        if (key.Length is 0 or > 255 || key.Any(c => c < 0x21 || c > 0x7E))
+        {
+            throw ApiException.BadRequest("Idempotency-Key must be 1-255 printable ASCII characters without spaces.", code: "invalid_idempotency_key");
+        }
+
+        return grains.GetGrain<IIdempotencyGrain>($"{tenant}/{key}");
+    }
+
+    private static IResult Json(int status, object body) => Results.Json(body, ApiJson.Options, statusCode: status);
+}

@@ -1,0 +1,14 @@
+namespace ClipGrains.Gateway.Tenancy;
+
+/// <summary>The price list, in credits. Bound from <c>ClipGrains:Pricing</c>.</summary>
+public sealed class PricingOptions
+{
+    /// <summary>Per image embedded or classified.</summary>
+    public long CreditsPerImage { get; set; } = 10;
+
+    /// <summary>Per text prompt encoded (embedding inputs, ad-hoc label prompts, label-set builds).</summary>
+    public long CreditsPerPrompt { get; set; } = 1;
+
+    /// <summary>The price of a request.</summary>
+    public long Price(int images, int prompts) => (images * CreditsPerImage) + (prompts * CreditsPerPrompt);
+}

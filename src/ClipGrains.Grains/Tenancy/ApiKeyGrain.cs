@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using ClipGrains.Abstractions.Tenancy;
+
+namespace ClipGrains.Grains.Tenancy;
+
+/// <summary>
+/// One API key. Authentication is a constant-time comparison of SHA-256 hashes; there is no per-silo cache of
+/// verdicts, so a revocation or suspension written here applies to the very next request everywhere.
+/// Last-used time is recorded at minute precision, so a busy key costs one write per minute, not per request.
+/// </summary>
+internal sealed class ApiKeyGrain(
+    [PersistentState("apikey", ClipGrainsStorage.Name)] IPersistentState<ApiKeyState> state,
+    TimeProvider time) : Grain, IApiKeyGrain
+{
+    public async Task Initialize(string tenantId, string name, byte[] secretHash, string prefix, bool tenantSuspended)
+    {
+        if (state.State.TenantId is not null)
+        {
+            throw new InvalidOperationException("Key id collision: this key already exists.");
+        }
+
+        state.State = new ApiKeyState
+        {
+            TenantId = tenantId, Name = name, SecretHash = secretHash, Prefix = prefix, CreatedAt = time.GetUtcNow(), TenantSuspended = tenantSuspended,
+        };
+        await state.WriteStateAsync();
+    }
+
+    public async Task<string?> Authenticate(byte[] secretHash)
+    {
+        var s = state.State;
+        if (s.TenantId is null || s.Revoked || s.TenantSuspended || !CryptographicOperations.FixedTimeEquals(s.SecretHash, secretHash))
+        {
+            return null;
+        }
+
+        var minute = TruncateToMinute(time.GetUtcNow());
+        if (s.LastUsedAt != minute)
+        {
+            s.LastUsedAt = minute;
+            await state.WriteStateAsync();
+        }
+
+        return s.TenantId;
+    }
+
+    public async Task<bool> Revoke(string tenantId)
+    {
+        if (state.State.TenantId != tenantId)
+        {
+            return false;
+        }
+
+        state.State.Revoked = true;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public async Task SetTenantSuspended(bool suspended)
+    {
+        if (state.State.TenantId is not null && state.State.TenantSuspended != suspended)
+        {
+            state.State.TenantSuspended = suspended;
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<ApiKeyInfo?> GetInfo()
+    {
+        var s = state.State;
+        return Task.FromResult(s.TenantId is null
+            ? null
+            : new ApiKeyInfo(this.GetPrimaryKeyString(), s.TenantId, s.Name, s.Prefix, s.CreatedAt, s.LastUsedAt, s.Revoked));
+    }
+
+    private static DateTimeOffset TruncateToMinute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, t.Offset);
+}

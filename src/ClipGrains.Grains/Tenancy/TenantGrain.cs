@@ -1,0 +1,247 @@
+using ClipGrains.Abstractions.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Grains.Tenancy;
+
+/// <summary>
+/// A tenant's single writer for limits and money. Not reentrant: each call runs to completion, so a check and
+/// the change it guards can never be separated by another call. Every change to credits is written before the
+/// reply; when a write fails the in-memory state is reloaded from storage (or the activation dropped), so no
+/// phantom debit or credit survives, and the rate limiters only move after the write succeeded.
+/// </summary>
+internal sealed class TenantGrain(
+    [PersistentState("tenant", ClipGrainsStorage.Name)] IPersistentState<TenantState> state,
+    IOptions<TenancyOptions> options,
+    TimeProvider time) : Grain, ITenantGrain
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private DateTimeOffset _requestsTat;
+    private DateTimeOffset _imagesTat;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private TenantState S => state.State;
+
+    public async Task<bool> Create(string name, TenantLimits limits, long initialCredits)
+    {
+        if (S.Exists)
+        {
+            return false;
+        }
+
+        state.State = new TenantState
+        {
+            Name = name, Limits = limits, CreatedAt = time.GetUtcNow(), Balance = initialCredits, InitialCredits = initialCredits,
+        };
+        await PersistAsync();
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).Add(Id);
+        return true;
+    }
+
+    public Task<TenantInfo?> GetInfo() => Task.FromResult(Info());
+
+    public async Task<TenantInfo?> SetLimits(TenantLimits limits)
+    {
+        if (!S.Exists)
+        {
+            return null;
+        }
+
+        S.Limits = limits;
+        await PersistAsync();
+        return Info();
+    }
+
+    public async Task<TenantInfo?> SetSuspended(bool suspended)
+    {
+        if (!S.Exists)
+        {
+            return null;
+        }
+
+        S.Suspended = suspended;
+        await PersistAsync();
+        await Task.WhenAll(S.KeyIds.Select(k => GrainFactory.GetGrain<IApiKeyGrain>(k).SetTenantSuspended(suspended)));
+        return Info();
+    }
+
+    public async Task<AdmissionResult> Admit(Admission admission)
+    {
+        ArgumentNullException.ThrowIfNull(admission);
+        if (!S.Exists || S.Suspended)
+        {
+            return new AdmissionResult(AdmissionOutcome.Refused, null, null, null, 0, "The tenant is suspended or does not exist.");
+        }
+
+        var now = time.GetUtcNow();
+        var expired = ExpireReservations(now);
+        if (S.Reservations.ContainsKey(admission.ReservationId) || S.Settled.ContainsKey(admission.ReservationId))
+        {
+            // A retried admission of the same request: already decided, decide nothing twice.
+            return new AdmissionResult(AdmissionOutcome.Admitted, null, null, null, S.Balance);
+        }
+
+        var requests = new Gcra(Math.Max(1, S.Limits.RequestsPerMinute), Minute).Decide(_requestsTat, now, 1);
+        var images = new Gcra(Math.Max(1, S.Limits.ImagesPerMinute), Minute).Decide(_imagesTat, now, admission.Images);
+        var requestStatus = new RateLimitStatus(S.Limits.RequestsPerMinute, requests.Remaining, requests.Reset);
+        var imageStatus = new RateLimitStatus(S.Limits.ImagesPerMinute, images.Remaining, images.Reset);
+        if (!requests.Allowed || (admission.Images > 0 && !images.Allowed))
+        {
+            await PersistIfAsync(expired);
+            var never = (!requests.Allowed && requests.RetryAfter is null) || (!images.Allowed && images.RetryAfter is null);
+            var retry = new[] { requests.RetryAfter, admission.Images > 0 ? images.RetryAfter : null }.Max();
+            return new AdmissionResult(
+                AdmissionOutcome.RateLimited, requestStatus, imageStatus, never ? null : retry, S.Balance,
+                never ? $"The request has {admission.Images} images; the limit is {S.Limits.ImagesPerMinute} per minute." : null);
+        }
+
+        if (admission.Credits > S.Balance)
+        {
+            await PersistIfAsync(expired);
+            return new AdmissionResult(AdmissionOutcome.InsufficientCredits, requestStatus, imageStatus, null, S.Balance,
+                $"The request costs {admission.Credits} credits; the balance is {S.Balance}.");
+        }
+
+        S.Balance -= admission.Credits;
+        S.Reservations[admission.ReservationId] = new Reservation(admission.Credits, now + options.Value.ReservationTimeout);
+        await PersistAsync();
+        _requestsTat = requests.Tat;
+        if (admission.Images > 0)
+        {
+            _imagesTat = images.Tat;
+        }
+
+        return new AdmissionResult(AdmissionOutcome.Admitted, requestStatus, imageStatus, null, S.Balance);
+    }
+
+    public async Task<long> Settle(Settlement settlement)
+    {
+        ArgumentNullException.ThrowIfNull(settlement);
+        var now = time.GetUtcNow();
+        ExpireReservations(now);
+        if (!S.Reservations.Remove(settlement.ReservationId, out var reservation))
+        {
+            // Already settled, or expired and refunded: nothing to do (and never charge an unreserved amount).
+            return S.Balance;
+        }
+
+        var charged = settlement.Commit ? Math.Clamp(settlement.Credits, 0, reservation.Credits) : 0;
+        S.Balance += reservation.Credits - charged;
+        S.Settled[settlement.ReservationId] = now;
+        if (settlement.Commit)
+        {
+            S.Committed += charged;
+            var day = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var usage = S.Usage.GetValueOrDefault(day) ?? new UsageDay(day, 0, 0, 0, 0);
+            S.Usage[day] = usage with
+            {
+                Requests = usage.Requests + 1, Images = usage.Images + settlement.Images, Texts = usage.Texts + settlement.Texts, Credits = usage.Credits + charged,
+            };
+        }
+
+        await PersistAsync();
+        return S.Balance;
+    }
+
+    public async Task<TopUpResult> TopUp(string idempotencyKey, long amount, string reason)
+    {
+        if (!S.Exists)
+        {
+            return new TopUpResult(false, false, 0);
+        }
+
+        var now = time.GetUtcNow();
+        var expiredKeys = S.TopUps.Where(t => now - t.Value.At > options.Value.IdempotencyRetention).Select(t => t.Key).ToList();
+        expiredKeys.ForEach(k => S.TopUps.Remove(k));
+        if (S.TopUps.TryGetValue(idempotencyKey, out var previous))
+        {
+            var same = previous.Amount == amount && previous.Reason == reason;
+            return new TopUpResult(false, !same, S.Balance);
+        }
+
+        S.TopUps[idempotencyKey] = new TopUpRecord(amount, reason, now);
+        S.Balance += amount;
+        S.ToppedUp += amount;
+        await PersistAsync();
+        return new TopUpResult(true, false, S.Balance);
+    }
+
+    public Task<IReadOnlyList<UsageDay>> GetUsage(int days) =>
+        Task.FromResult<IReadOnlyList<UsageDay>>(S.Usage.Values.TakeLast(Math.Clamp(days, 1, 366)).ToList());
+
+    public async Task<(string KeyId, string Key)?> CreateKey(string name)
+    {
+        if (!S.Exists)
+        {
+            return null;
+        }
+
+        var keyId = ApiKeyMaterial.NewKeyId();
+        var secret = ApiKeyMaterial.NewSecret();
+        await GrainFactory.GetGrain<IApiKeyGrain>(keyId).Initialize(Id, name, ApiKeyMaterial.Hash(secret), ApiKeyMaterial.Prefix(keyId, secret), S.Suspended);
+        S.KeyIds.Add(keyId);
+        await PersistAsync();
+        return (keyId, ApiKeyMaterial.Format(keyId, secret));
+    }
+
+    public Task<IReadOnlyList<string>> ListKeys() => Task.FromResult<IReadOnlyList<string>>(S.KeyIds.ToList());
+
+    private TenantInfo? Info()
+    {
+        if (!S.Exists)
+        {
+            return null;
+        }
+
+        // Expired reservations count as refunded in what is shown, even before the next write records it.
+        var now = time.GetUtcNow();
+        var live = S.Reservations.Values.Where(r => r.ExpiresAt > now).Sum(r => r.Credits);
+        var expired = S.ReservedTotal - live;
+        return new TenantInfo(Id, S.Name!, S.Limits, S.Suspended, S.Balance + expired, live, S.CreatedAt);
+    }
+
+    private bool ExpireReservations(DateTimeOffset now)
+    {
+        var changed = false;
+        foreach (var (id, reservation) in S.Reservations.Where(r => r.Value.ExpiresAt <= now).ToList())
+        {
+            S.Reservations.Remove(id);
+            S.Balance += reservation.Credits;
+            S.Settled[id] = now;
+            changed = true;
+        }
+
+        foreach (var id in S.Settled.Where(s => now - s.Value > options.Value.IdempotencyRetention).Select(s => s.Key).ToList())
+        {
+            S.Settled.Remove(id);
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    private Task PersistIfAsync(bool changed) => changed ? PersistAsync() : Task.CompletedTask;
+
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Orleans leaves the mutated object in memory when a write fails; reload what storage really holds
+            // so the failed change cannot be observed, or drop the activation if even that fails.
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch
+            {
+                DeactivateOnIdle();
+            }
+
+            throw;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Text.Json;
+using ClipGrains.Host.Bench;
+using ClipGrains.Inference;
+
+namespace ClipGrains.Host.Cli;
+
+/// <summary>
+/// <c>clipgrains bench --url URL --image FILE [--model DIR] …</c>: drives a running server's classification API
+/// with N concurrent clients for a fixed time and, in the same run, measures the raw ONNX Runtime vision
+/// ceiling on the same machine; prints throughput, latency percentiles and their ratios as JSON.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly JsonSerializerOptions ReportJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static Command Create(CliContext context)
+    {
+        var url = new Option<string>("--url") { Description = "Server base URL, e.g. http://127.0.0.1:8080", Required = true };
+        var image = new Option<string>("--image") { Description = "Image sent in every request", Required = true };
+        var model = new Option<string?>("--model") { Description = "Model folder for the raw ONNX Runtime ceiling (same graphs the server runs)" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads for the ceiling (0: one per core)", DefaultValueFactory = _ => 0 };
+        var labels = new Option<string?>("--labels") { Description = "Comma-separated ad-hoc labels (default: 5 labels)" };
+        var labelSet = new Option<string?>("--label-set") { Description = "Classify against this stored label set instead" };
+        var concurrency = new Option<int[]>("--concurrency") { Description = "Concurrent clients; repeat for several runs", DefaultValueFactory = _ => [1, 8] };
+        var images = new Option<int>("--images-per-request") { DefaultValueFactory = _ => 1, Description = "Images per request" };
+        var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 20, Description = "Duration of each run" };
+        var maxRequests = new Option<int>("--max-requests") { DefaultValueFactory = _ => 100_000, Description = "Upper bound on requests per run" };
+        var apiKey = new Option<string?>("--api-key") { Description = "Bearer key, when the server requires one" };
+        var output = new Option<string?>("--output") { Description = "Also write the JSON result to this file" };
+        var command = new Command("bench", "Load-test a running server and compare with raw ONNX Runtime in the same run")
+        {
+            url, image, model, threads, labels, labelSet, concurrency, images, seconds, maxRequests, apiKey, output,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var bytes = await ImageFile.ReadAsync(parse.GetValue(image)!, cancellationToken);
+            var candidates = (parse.GetValue(labels) ?? "cat,dog,bird,car,tree").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var perRequest = parse.GetValue(images);
+            var body = LoadGenerator.ClassificationBody(bytes, perRequest, candidates, parse.GetValue(labelSet));
+            using var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(url)!), Timeout = TimeSpan.FromMinutes(2) };
+            var generator = new LoadGenerator(http, body, perRequest, parse.GetValue(apiKey));
+
+            OrtCeiling.Result? ceiling = null;
+            if (parse.GetValue(model) is { } folder)
+            {
+                await context.Error.WriteLineAsync("measuring raw ONNX Runtime (vision session alone)…");
+                using var clip = ClipModel.Load(Inference.Model.ModelBundle.Open(folder), new Inference.Model.ClipModelOptions { IntraOpThreads = parse.GetValue(threads) });
+                ceiling = OrtCeiling.Measure(clip, bytes, [1, 8, 32], TimeSpan.FromSeconds(Math.Min(10, parse.GetValue(seconds))));
+            }
+
+            var runs = new List<object>();
+            foreach (var clients in parse.GetValue(concurrency)!)
+            {
+                await context.Error.WriteLineAsync($"load: {clients} concurrent client(s) for {parse.GetValue(seconds)} s…");
+                var progress = new Progress<(int Done, double Elapsed)>(p =>
+                {
+                    if (p.Done % 25 == 0)
+                    {
+                        context.Error.WriteLine($"  {p.Done} requests, {p.Elapsed:F0} s");
+                    }
+                });
+                var result = await generator.RunAsync(clients, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(maxRequests), progress, cancellationToken);
+                runs.Add(new
+                {
+                    result.Concurrency, result.Requests, result.Errors, seconds = Math.Round(result.Seconds, 2),
+                    images_per_second = Math.Round(result.ImagesPerSecond, 2), latency_ms = result.LatencyMs,
+                    ratio_to_ort_best_throughput = ceiling is null ? (double?)null : Math.Round(result.ImagesPerSecond / ceiling.BestImagesPerSecond, 3),
+                    p50_minus_ort_batch1_ms = ceiling is null ? (double?)null : Math.Round(result.LatencyMs.P50 - ceiling.Batch1MedianMs, 1),
+                });
+            }
+
+            var report = new
+            {
+                machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
+                ort = ceiling is null ? null : new { batch1_median_ms = Math.Round(ceiling.Batch1MedianMs, 2), images_per_second_by_batch = ceiling.ImagesPerSecondByBatch.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 2)) },
+                runs,
+            };
+            var json = JsonSerializer.Serialize(report, ReportJson);
+            if (parse.GetValue(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file, json, cancellationToken);
+            }
+
+            await context.Out.WriteLineAsync(json);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,220 @@
+using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Grains.Tenancy;
+using ClipGrains.Grains.Tests.Support;
+
+namespace ClipGrains.Grains.Tests.Tenancy;
+
+[Collection(TenancyClusterGroup.Name)]
+public sealed class TenantGrainTests(TenancyClusterFixture fixture)
+{
+    private static readonly TenantLimits Unlimited = new(1_000_000, 1_000_000);
+
+    private async Task<ITenantGrain> NewTenantAsync(long credits, TenantLimits? limits = null)
+    {
+        var tenant = fixture.Cluster.Client.GetGrain<ITenantGrain>("tn_" + Guid.NewGuid().ToString("N"));
+        Assert.True(await tenant.Create("test", limits ?? Unlimited, credits));
+        return tenant;
+    }
+
+    private static Admission Cost(long credits, int images = 0) => new(Guid.NewGuid().ToString("N"), images, credits);
+
+    private static async Task AssertInvariantAsync(ITenantGrain tenant, long initial, long committed)
+    {
+        var info = (await tenant.GetInfo())!;
+        Assert.True(info.Balance >= 0);
+        Assert.Equal(initial - committed, info.Balance + info.Reserved);
+    }
+
+    [Fact]
+    public async Task Ten_times_n_concurrent_reservations_of_one_credit_admit_exactly_n()
+    {
+        const int n = 25;
+        var tenant = await NewTenantAsync(n);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10 * n).Select(_ => tenant.Admit(Cost(1))));
+
+        Assert.Equal(n, results.Count(r => r.Outcome == AdmissionOutcome.Admitted));
+        Assert.All(results.Where(r => r.Outcome != AdmissionOutcome.Admitted), r => Assert.Equal(AdmissionOutcome.InsufficientCredits, r.Outcome));
+        Assert.Equal(0, (await tenant.GetInfo())!.Balance);
+    }
+
+    [Fact]
+    public async Task Random_costs_never_overdraw_and_the_ledger_always_balances()
+    {
+        var random = new Random(20261126);
+        for (var round = 0; round < 8; round++)
+        {
+            var initial = random.Next(50, 300);
+            var tenant = await NewTenantAsync(initial);
+            var admissions = Enumerable.Range(0, 60).Select(_ => Cost(random.Next(1, 25))).ToList();
+
+            var results = await Task.WhenAll(admissions.Select(tenant.Admit));
+
+            var admitted = admissions.Where((_, i) => results[i].Outcome == AdmissionOutcome.Admitted).ToList();
+            Assert.True(admitted.Sum(a => a.Credits) <= initial);
+            Assert.Equal(initial - admitted.Sum(a => a.Credits), (await tenant.GetInfo())!.Balance);
+
+            long committed = 0;
+            foreach (var a in admitted)
+            {
+                var commit = random.Next(2) == 0;
+                var actual = random.Next(0, (int)a.Credits + 1);
+                await tenant.Settle(new Settlement(a.ReservationId, commit, actual, 0, 0));
+                committed += commit ? actual : 0;
+            }
+
+            await AssertInvariantAsync(tenant, initial, committed);
+            Assert.Equal(0, (await tenant.GetInfo())!.Reserved);
+        }
+    }
+
+    [Fact]
+    public async Task Admitting_or_settling_the_same_reservation_twice_counts_once()
+    {
+        var tenant = await NewTenantAsync(100);
+        var admission = Cost(30);
+
+        await tenant.Admit(admission);
+        await tenant.Admit(admission);
+        Assert.Equal(70, (await tenant.GetInfo())!.Balance);
+
+        await tenant.Settle(new Settlement(admission.ReservationId, true, 30, 1, 0));
+        await tenant.Settle(new Settlement(admission.ReservationId, true, 30, 1, 0));
+        Assert.Equal(70, (await tenant.GetInfo())!.Balance);
+        Assert.Equal(30, (await tenant.GetUsage(1)).Single().Credits);
+    }
+
+    [Fact]
+    public async Task Commit_charges_at_most_what_was_reserved_and_releases_the_rest()
+    {
+        var tenant = await NewTenantAsync(100);
+        var admission = Cost(40);
+        await tenant.Admit(admission);
+
+        var balance = await tenant.Settle(new Settlement(admission.ReservationId, true, 25, 2, 5));
+
+        Assert.Equal(75, balance);
+        var usage = (await tenant.GetUsage(30)).Single();
+        Assert.Equal((1L, 2L, 5L, 25L), (usage.Requests, usage.Images, usage.Texts, usage.Credits));
+    }
+
+    [Fact]
+    public async Task Unsettled_reservations_expire_and_are_refunded()
+    {
+        var tenant = await NewTenantAsync(100);
+        var admission = Cost(60);
+        await tenant.Admit(admission);
+        Assert.Equal((40L, 60L), ((await tenant.GetInfo())!.Balance, (await tenant.GetInfo())!.Reserved));
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        Assert.Equal((100L, 0L), ((await tenant.GetInfo())!.Balance, (await tenant.GetInfo())!.Reserved));
+        Assert.Equal(100, await tenant.Settle(new Settlement(admission.ReservationId, true, 60, 0, 0)));
+        Assert.Equal(AdmissionOutcome.Admitted, (await tenant.Admit(Cost(100))).Outcome);
+    }
+
+    [Fact]
+    public async Task Rate_limits_are_exact_across_two_silos()
+    {
+        var id = "tn_" + Guid.NewGuid().ToString("N");
+        await fixture.Silo(0).GetGrain<ITenantGrain>(id).Create("rl", new TenantLimits(10, 1000), 1_000_000);
+        var fromSilos = new[] { fixture.Silo(0).GetGrain<ITenantGrain>(id), fixture.Silo(1).GetGrain<ITenantGrain>(id) };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => fromSilos[i % 2].Admit(Cost(1))));
+
+        Assert.Equal(10, results.Count(r => r.Outcome == AdmissionOutcome.Admitted));
+        var refused = results.First(r => r.Outcome == AdmissionOutcome.RateLimited);
+        Assert.Equal(TimeSpan.FromSeconds(6), refused.RetryAfter);
+        Assert.Equal(0, refused.Requests!.Remaining);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(AdmissionOutcome.Admitted, (await fromSilos[1].Admit(Cost(1))).Outcome);
+        Assert.Equal(AdmissionOutcome.RateLimited, (await fromSilos[0].Admit(Cost(1))).Outcome);
+    }
+
+    [Fact]
+    public async Task Image_limit_counts_images_and_refuses_a_request_larger_than_the_limit()
+    {
+        var tenant = await NewTenantAsync(1_000_000, new TenantLimits(1000, 8));
+
+        Assert.Equal(AdmissionOutcome.Admitted, (await tenant.Admit(Cost(1, images: 5))).Outcome);
+        var over = await tenant.Admit(Cost(1, images: 5));
+        var never = await tenant.Admit(Cost(1, images: 9));
+
+        Assert.Equal(AdmissionOutcome.RateLimited, over.Outcome);
+        Assert.Equal(3, over.Images!.Remaining);
+        Assert.Equal(AdmissionOutcome.RateLimited, never.Outcome);
+        Assert.Null(never.RetryAfter);
+        Assert.Equal("The request has 9 images; the limit is 8 per minute.", never.Message);
+    }
+
+    [Fact]
+    public async Task A_refused_request_changes_neither_balance_nor_limits()
+    {
+        var tenant = await NewTenantAsync(10, new TenantLimits(2, 100));
+
+        Assert.Equal(AdmissionOutcome.InsufficientCredits, (await tenant.Admit(Cost(11))).Outcome);
+        Assert.Equal(AdmissionOutcome.Admitted, (await tenant.Admit(Cost(5))).Outcome);
+        Assert.Equal(AdmissionOutcome.Admitted, (await tenant.Admit(Cost(5))).Outcome);
+        Assert.Equal(0, (await tenant.GetInfo())!.Balance);
+    }
+
+    [Fact]
+    public async Task Top_ups_apply_once_per_key_and_a_reused_key_with_another_amount_conflicts()
+    {
+        var tenant = await NewTenantAsync(0);
+
+        var first = await tenant.TopUp("k1", 500, "invoice 7");
+        var replay = await tenant.TopUp("k1", 500, "invoice 7");
+        var conflict = await tenant.TopUp("k1", 900, "invoice 7");
+
+        Assert.Equal((true, false, 500L), (first.Applied, first.Conflict, first.Balance));
+        Assert.Equal((false, false, 500L), (replay.Applied, replay.Conflict, replay.Balance));
+        Assert.Equal((false, true, 500L), (conflict.Applied, conflict.Conflict, conflict.Balance));
+    }
+
+    [Fact]
+    public async Task Keys_authenticate_only_with_their_secret_and_stop_at_once_everywhere_when_revoked()
+    {
+        var tenant = await NewTenantAsync(10);
+        var (keyId, key) = (await tenant.CreateKey("ci"))!.Value;
+        Assert.True(ApiKeyMaterial.TryParse(key, out var parsedId, out var secret));
+        Assert.Equal(keyId, parsedId);
+        var tenantId = tenant.GetPrimaryKeyString();
+
+        Assert.Equal(tenantId, await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
+        Assert.Null(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret + "x")));
+        Assert.False(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Revoke("tn_someone_else"));
+
+        Assert.True(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Revoke(tenantId));
+
+        Assert.Null(await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
+        Assert.Null(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
+    }
+
+    [Fact]
+    public async Task Suspension_refuses_keys_and_admissions_until_resumed()
+    {
+        var tenant = await NewTenantAsync(100);
+        var (keyId, key) = (await tenant.CreateKey("app"))!.Value;
+        Assert.True(ApiKeyMaterial.TryParse(key, out _, out var secret));
+
+        await tenant.SetSuspended(true);
+        Assert.Null(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
+        Assert.Equal(AdmissionOutcome.Refused, (await tenant.Admit(Cost(1))).Outcome);
+
+        await tenant.SetSuspended(false);
+        Assert.NotNull(await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
+        Assert.Equal(AdmissionOutcome.Admitted, (await tenant.Admit(Cost(1))).Outcome);
+    }
+
+    [Fact]
+    public async Task Key_material_has_the_documented_shape()
+    {
+        var key = ApiKeyMaterial.Format(ApiKeyMaterial.NewKeyId(), ApiKeyMaterial.NewSecret());
+
+        Assert.Matches("^cg_[0-9A-Za-z]{12}_[0-9A-Za-z]{43}$", key);
+        Assert.False(ApiKeyMaterial.TryParse(key[..^1], out _, out _));
+        Assert.False(ApiKeyMaterial.TryParse("sk-" + key[3..], out _, out _));
+        Assert.NotEqual(ApiKeyMaterial.NewSecret(), ApiKeyMaterial.NewSecret());
+    }
+}

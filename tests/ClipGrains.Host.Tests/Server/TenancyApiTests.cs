@@ -1,0 +1,196 @@
+using System.Net.Http.Headers;
+using ClipGrains.Host.Tests.Cli;
+using ClipGrains.Inference.Tests.Support;
+using static ClipGrains.Host.Tests.Server.HttpJson;
+
+namespace ClipGrains.Host.Tests.Server;
+
+[Collection(GoldenServerGroup.Name)]
+public sealed class TenancyApiTests(GoldenServerFixture fixture)
+{
+    private RunningServer Server => fixture.Server;
+
+    private HttpClient As(string apiKey)
+    {
+        var client = new HttpClient { BaseAddress = Server.Http.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    private static object Embedding(string text) => new { model = "clip-vit-base-patch32", input = text };
+
+    private async Task<long> BalanceAsync(string tenantId) =>
+        (await ReadAsync(await Server.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"))).Json.GetProperty("balance").GetInt64();
+
+    [SkippableFact]
+    public async Task The_full_tenant_flow_through_the_admin_commands()
+    {
+        string[] admin = ["--url", Server.Http.BaseAddress!.ToString(), "--admin-key", RunningServer.AdminKey];
+        var tenant = (await CliRun.InvokeAsync(["admin", "tenants", "create", "--name", "acme", "--credits", "100", "--requests-per-minute", "50", .. admin])).Json();
+        var tenantId = tenant.GetProperty("id").GetString()!;
+        Assert.Equal(100, tenant.GetProperty("balance").GetInt64());
+        var key = (await CliRun.InvokeAsync(["admin", "keys", "create", tenantId, "--name", "ci", .. admin])).Json();
+        using var client = As(key.GetProperty("key").GetString()!);
+
+        var response = await client.PostAsync("/v1/embeddings", Body(Embedding("a photo of a cat")));
+        var (status, json) = await ReadAsync(response);
+        Assert.Equal(200, status);
+        Assert.Equal(1, json.GetProperty("usage").GetProperty("credits").GetInt64());
+        Assert.Equal("50", response.Headers.GetValues("x-ratelimit-limit-requests").Single());
+        Assert.Equal("49", response.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        Assert.Equal("1.2s", response.Headers.GetValues("x-ratelimit-reset-requests").Single());
+
+        var usage = (await ReadAsync(await client.GetAsync("/v1/usage"))).Json;
+        Assert.Equal(99, usage.GetProperty("balance").GetInt64());
+        Assert.Equal(1, usage.GetProperty("totals").GetProperty("texts").GetInt64());
+
+        var topUp = (await CliRun.InvokeAsync(["admin", "credits", "add", tenantId, "--amount", "50", "--reason", "test", "--idempotency-key", "t1", .. admin])).Json();
+        Assert.Equal(149, topUp.GetProperty("balance").GetInt64());
+        Assert.Equal(149, (await CliRun.InvokeAsync(["admin", "credits", "add", tenantId, "--amount", "50", "--reason", "test", "--idempotency-key", "t1", .. admin])).Json().GetProperty("balance").GetInt64());
+
+        var keys = (await CliRun.InvokeAsync(["admin", "keys", "list", tenantId, .. admin])).Json();
+        Assert.DoesNotContain(key.GetProperty("key").GetString()!, keys.GetRawText(), StringComparison.Ordinal);
+        var revoke = await CliRun.InvokeAsync(["admin", "keys", "revoke", tenantId, key.GetProperty("id").GetString()!, .. admin]);
+        Assert.Equal(0, revoke.ExitCode);
+        AssertError(401, "invalid_api_key", await ReadAsync(await client.PostAsync("/v1/embeddings", Body(Embedding("a dog")))));
+    }
+
+    [SkippableTheory]
+    [InlineData(null)]
+    [InlineData("Bearer sk-not-ours")]
+    [InlineData("Bearer cg_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    public async Task Calls_without_a_valid_key_are_401(string? authorization)
+    {
+        using var client = new HttpClient { BaseAddress = Server.Http.BaseAddress };
+        if (authorization is not null)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        AssertError(401, "invalid_api_key", await ReadAsync(await client.GetAsync("/v1/models")));
+        AssertError(401, "invalid_api_key", await ReadAsync(await client.PostAsync("/v1/embeddings", Body(Embedding("x")))));
+    }
+
+    [SkippableFact]
+    public async Task The_admin_api_needs_the_operator_key()
+    {
+        AssertError(401, "invalid_admin_key", await ReadAsync(await Server.Http.GetAsync("/admin/v1/tenants")));
+    }
+
+    [SkippableFact]
+    public async Task A_request_the_balance_cannot_cover_is_429_insufficient_quota_and_runs_nothing()
+    {
+        var (tenantId, key) = await Server.CreateTenantAsync(credits: 5);
+        using var client = As(key);
+        var images = Server.ModelHost.Statistics.Images;
+
+        var response = await client.PostAsync("/v1/embeddings", Body(new { modality = "image", input = new[] { DataUri(GoldenData.Image("horse.png")) } }));
+
+        AssertError(429, "insufficient_quota", await ReadAsync(response));
+        Assert.Equal(images, Server.ModelHost.Statistics.Images);
+        Assert.Equal(5, await BalanceAsync(tenantId));
+    }
+
+    [SkippableFact]
+    public async Task Rate_limited_requests_are_429_with_retry_after_and_openai_headers()
+    {
+        var (_, key) = await Server.CreateTenantAsync(credits: 1000, requestsPerMinute: 2);
+        using var client = As(key);
+        await client.PostAsync("/v1/embeddings", Body(Embedding("a")));
+        await client.PostAsync("/v1/embeddings", Body(Embedding("b")));
+
+        var response = await client.PostAsync("/v1/embeddings", Body(Embedding("c")));
+
+        var (status, json) = await ReadAsync(response);
+        Assert.Equal(429, status);
+        Assert.Equal("rate_limit_exceeded", json.GetProperty("error").GetProperty("code").GetString());
+        Assert.True(int.Parse(response.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 30);
+        Assert.Equal("0", response.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+    }
+
+    [SkippableFact]
+    public async Task A_retry_with_the_same_idempotency_key_replays_and_is_charged_once()
+    {
+        var (tenantId, key) = await Server.CreateTenantAsync(credits: 1000);
+        using var client = As(key);
+        HttpRequestMessage Request(string text)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/embeddings") { Content = Body(Embedding(text)) };
+            request.Headers.Add("Idempotency-Key", "order-42");
+            return request;
+        }
+
+        var first = await client.SendAsync(Request("a photo of a cat"));
+        var second = await client.SendAsync(Request("a photo of a cat"));
+        var other = await client.SendAsync(Request("a photo of a dog"));
+
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        AssertError(422, "idempotency_key_reused", await ReadAsync(other));
+        Assert.Equal(999, await BalanceAsync(tenantId));
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_calls_with_one_key_are_charged_exactly_once()
+    {
+        var (tenantId, key) = await Server.CreateTenantAsync(credits: 1000);
+        using var client = As(key);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/embeddings") { Content = Body(Embedding("one key")) };
+            request.Headers.Add("Idempotency-Key", "same");
+            return client.SendAsync(request);
+        }));
+
+        Assert.All(responses, r => Assert.Contains((int)r.StatusCode, new[] { 200, 409 }));
+        Assert.Equal(999, await BalanceAsync(tenantId));
+    }
+
+    [SkippableFact]
+    public async Task An_undecodable_image_is_400_and_charges_nothing()
+    {
+        var (tenantId, key) = await Server.CreateTenantAsync(credits: 1000);
+        using var client = As(key);
+
+        var response = await client.PostAsync("/v1/embeddings", Body(new { modality = "image", input = new[] { "data:image/png;base64,iVBORw0KGgo=" } }));
+
+        AssertError(400, "invalid_image", await ReadAsync(response));
+        Assert.Equal(1000, await BalanceAsync(tenantId));
+    }
+
+    [SkippableFact]
+    public async Task A_tenant_cannot_see_or_use_another_tenants_label_sets()
+    {
+        var (_, keyA) = await Server.CreateTenantAsync(credits: 10_000);
+        var (_, keyB) = await Server.CreateTenantAsync(credits: 10_000);
+        using var a = As(keyA);
+        using var b = As(keyB);
+        Assert.Equal(201, (int)(await a.PostAsync("/v1/label-sets?wait=true", Body(new { name = "private", labels = new[] { "cat", "dog" } }))).StatusCode);
+
+        AssertError(404, "label_set_not_found", await ReadAsync(await b.GetAsync("/v1/label-sets/private")));
+        AssertError(404, "label_set_not_found", await ReadAsync(await b.PostAsync("/v1/classifications", Body(new
+        {
+            input = new[] { DataUri(GoldenData.Image("horse.png")) }, label_set = "private",
+        }))));
+        AssertError(404, "label_set_not_found", await ReadAsync(await b.DeleteAsync("/v1/label-sets/private")));
+        Assert.Empty((await ReadAsync(await b.GetAsync("/v1/label-sets"))).Json.GetProperty("data").EnumerateArray());
+        Assert.Equal(200, (int)(await a.GetAsync("/v1/label-sets/private")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Building_a_label_set_is_charged_for_its_prompts_and_an_unchanged_replace_is_free()
+    {
+        var (tenantId, key) = await Server.CreateTenantAsync(credits: 1000);
+        using var client = As(key);
+
+        var (_, created) = await ReadAsync(await client.PostAsync("/v1/label-sets?wait=true", Body(new { name = "pets", labels = new[] { "cat", "dog" }, template_preset = "openai-7" })));
+        var (_, same) = await ReadAsync(await client.PutAsync("/v1/label-sets/pets", Body(new { labels = new[] { "cat", "dog" }, template_preset = "openai-7" })));
+
+        Assert.Equal(14, created.GetProperty("usage").GetProperty("credits").GetInt64());
+        Assert.Equal(0, same.GetProperty("usage").GetProperty("credits").GetInt64());
+        Assert.Equal(986, await BalanceAsync(tenantId));
+    }
+}
