@@ -4,6 +4,7 @@ using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Gateway.Endpoints;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
+using ClipGrains.Gateway.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClipGrains.Gateway.Admin;
@@ -71,7 +72,7 @@ internal static class AdminEndpoints
     {
         var ids = await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).List();
         var infos = await Task.WhenAll(ids.Select(id => Tenant(grains, id).GetInfo()));
-        return Results.Json(new { @object = "list", data = infos.OfType<TenantInfo>().Select(Json) }, ApiJson.Options);
+        return Results.Json(new { @object = "list", data = infos.OfType<TenantInfo>().Select(TenantJson.Of) }, ApiJson.Options);
     }
 
     private static async Task<IResult> PatchTenantAsync(HttpContext context, string id, IGrainFactory grains)
@@ -177,17 +178,5 @@ internal static class AdminEndpoints
     private static ApiException TenantNotFound(string id) => ApiException.NotFound($"There is no tenant '{id}'.", "tenant_not_found");
 
     private static IResult Describe(TenantInfo? info, int status = 200) =>
-        info is null ? throw ApiException.NotFound("There is no such tenant.", "tenant_not_found") : Results.Json(Json(info), ApiJson.Options, statusCode: status);
-
-    private static object Json(TenantInfo info) => new
-    {
-        @object = "tenant",
-        id = info.Id,
-        name = info.Name,
-        balance = info.Balance,
-        reserved = info.Reserved,
-        suspended = info.Suspended,
-        limits = new { requests_per_minute = info.Limits.RequestsPerMinute, images_per_minute = info.Limits.ImagesPerMinute },
-        created_at = info.CreatedAt.ToUnixTimeSeconds(),
-    };
+        info is null ? throw ApiException.NotFound("There is no such tenant.", "tenant_not_found") : Results.Json(TenantJson.Of(info), ApiJson.Options, statusCode: status);
 }

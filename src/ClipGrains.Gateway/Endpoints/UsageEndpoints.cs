@@ -29,13 +29,7 @@ internal static class UsageEndpoints
         return new
         {
             @object = "usage",
-            tenant = info.Id,
-            name = info.Name,
-            balance = info.Balance,
-            reserved = info.Reserved,
-            suspended = info.Suspended,
-            limits = new { requests_per_minute = info.Limits.RequestsPerMinute, images_per_minute = info.Limits.ImagesPerMinute },
-            created_at = info.CreatedAt.ToUnixTimeSeconds(),
+            tenant = TenantJson.Of(info),
             days = usage.Select(d => new { date = d.Date, requests = d.Requests, images = d.Images, texts = d.Texts, credits = d.Credits }),
             totals = new { requests = usage.Sum(d => d.Requests), images = usage.Sum(d => d.Images), texts = usage.Sum(d => d.Texts), credits = usage.Sum(d => d.Credits) },
         };

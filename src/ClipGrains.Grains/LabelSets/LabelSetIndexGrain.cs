@@ -4,7 +4,7 @@ namespace ClipGrains.Grains.LabelSets;
 
 /// <summary>One tenant's label-set names; writes persist before they reply.</summary>
 internal sealed class LabelSetIndexGrain(
-    [PersistentState("labelset-index", ClipGrainsStorage.Name)] IPersistentState<LabelSetIndexState> state) : Grain, ILabelSetIndexGrain
+    [PersistentState("labelset-index", ClipGrainsStorage.Name)] IPersistentState<NameSetState> state) : Grain, ILabelSetIndexGrain
 {
     public async Task Add(string name)
     {

@@ -1,11 +1,10 @@
 using ClipGrains.Abstractions.Tenancy;
-using ClipGrains.Grains.LabelSets;
 
 namespace ClipGrains.Grains.Tenancy;
 
 /// <summary>All tenant ids, persisted before replying.</summary>
 internal sealed class TenantDirectoryGrain(
-    [PersistentState("tenant-directory", ClipGrainsStorage.Name)] IPersistentState<LabelSetIndexState> state) : Grain, ITenantDirectoryGrain
+    [PersistentState("tenant-directory", ClipGrainsStorage.Name)] IPersistentState<NameSetState> state) : Grain, ITenantDirectoryGrain
 {
     public async Task Add(string tenantId)
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ClipGrains.Inference.Imaging;
-using SkiaSharp;
 
 namespace ClipGrains.Host.Cli;
 
@@ -38,7 +37,7 @@ internal static class PreprocessCommand
             }
             else
             {
-                await File.WriteAllBytesAsync(target, EncodePng(crop), cancellationToken);
+                await File.WriteAllBytesAsync(target, PngEncoder.Encode(crop), cancellationToken);
             }
 
             await JsonOutput.WriteAsync(context.Out, new { output = target, shape = new[] { 3, crop.Height, crop.Width } });
@@ -55,22 +54,5 @@ internal static class PreprocessCommand
         }
 
         return bytes;
-    }
-
-    private static byte[] EncodePng(RgbImage image)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int s = 0, d = 0; s < image.Pixels.Length; s += 3, d += 4)
-        {
-            rgba[d] = image.Pixels[s];
-            rgba[d + 1] = image.Pixels[s + 1];
-            rgba[d + 2] = image.Pixels[s + 2];
-            rgba[d + 3] = 255;
-        }
-
-        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
     }
 }

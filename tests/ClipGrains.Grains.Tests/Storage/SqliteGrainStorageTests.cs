@@ -1,4 +1,3 @@
-using ClipGrains.Grains.LabelSets;
 using ClipGrains.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -135,7 +134,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
         Assert.Single(results, won => won);
     }
 
-    private static GrainState<LabelSetIndexState> NewState(string? etag = null) => new(new LabelSetIndexState(), etag);
+    private static GrainState<NameSetState> NewState(string? etag = null) => new(new NameSetState(), etag);
 
     public void Dispose()
     {

@@ -20,7 +20,7 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
     private static object Embedding(string text) => new { model = "clip-vit-base-patch32", input = text };
 
     private async Task<long> BalanceAsync(string tenantId) =>
-        (await ReadAsync(await Server.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"))).Json.GetProperty("balance").GetInt64();
+        (await ReadAsync(await Server.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"))).Json.GetProperty("tenant").GetProperty("balance").GetInt64();
 
     [SkippableFact]
     public async Task The_full_tenant_flow_through_the_admin_commands()
@@ -41,7 +41,7 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
         Assert.Equal("1.2s", response.Headers.GetValues("x-ratelimit-reset-requests").Single());
 
         var usage = (await ReadAsync(await client.GetAsync("/v1/usage"))).Json;
-        Assert.Equal(99, usage.GetProperty("balance").GetInt64());
+        Assert.Equal(99, usage.GetProperty("tenant").GetProperty("balance").GetInt64());
         Assert.Equal(1, usage.GetProperty("totals").GetProperty("texts").GetInt64());
 
         var topUp = (await CliRun.InvokeAsync(["admin", "credits", "add", tenantId, "--amount", "50", "--reason", "test", "--idempotency-key", "t1", .. admin])).Json();

@@ -23,20 +23,5 @@ public static class TestImages
         return new RgbImage(width, height, pixels);
     }
 
-    public static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality = 95)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int s = 0, d = 0; s < image.Pixels.Length; s += 3, d += 4)
-        {
-            rgba[d] = image.Pixels[s];
-            rgba[d + 1] = image.Pixels[s + 1];
-            rgba[d + 2] = image.Pixels[s + 2];
-            rgba[d + 3] = 255;
-        }
-
-        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
-        using var data = bitmap.Encode(format, quality);
-        return data.ToArray();
-    }
+    public static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality = 95) => PngEncoder.Encode(image, format, quality);
 }
