@@ -24,6 +24,11 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 break;
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 break;
+            case TimeoutException:
+                // A grain call outlived its response timeout: the cluster is saturated, not broken.
+                LogTimeout(logger, httpContext.Request.Method, httpContext.Request.Path);
+                await ErrorResponse.WriteAsync(httpContext, 503, "server_error", "timeout", "The server could not answer in time; retry after the delay in Retry-After.", retryAfter: TimeSpan.FromSeconds(2));
+                break;
             default:
                 LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
                 await ErrorResponse.WriteAsync(httpContext, 500, "server_error", "internal_error", "The server failed to process the request; this is a bug on our side.");
@@ -32,6 +37,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
         return true;
     }
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Timed out on {Method} {Path}")]
+    private static partial void LogTimeout(ILogger logger, string method, string path);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -8,9 +8,9 @@ internal static class ErrorResponse
     public static async Task WriteAsync(
         HttpContext context, int status, string type, string code, string message, string? param = null, TimeSpan? retryAfter = null, IReadOnlyDictionary<string, string>? headers = null)
     {
-        if (context.Response.HasStarted)
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {
-            return;
+            return; // Nobody is listening any more (or headers are gone): nothing useful can be written.
         }
 
         context.Response.Clear();

@@ -17,6 +17,10 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
 {
     private readonly BatchingOptions _options = options.Value;
     private readonly SemaphoreSlim _decodes = new(Math.Max(1, options.Value.MaxConcurrentDecodes));
+
+    // Decoded images are large (up to 160 MB at 40 MP while decoding) and short-lived: a private pool holding one buffer per decode
+    // slot bounds what a flood of large images can take, instead of leaving one garbage array per image.
+    private readonly ArrayPool<byte> _pixels = ArrayPool<byte>.Create(256 * 1024 * 1024, Math.Max(1, options.Value.MaxConcurrentDecodes));
     private ClipModel? _model;
     private BatchQueue<float[], float[]>? _images;
     private BatchQueue<TokenizedText, float[]>? _texts;
@@ -86,7 +90,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         var tensors = new float[batch.Images.Count][];
         try
         {
-            var prepared = await Task.WhenAll(batch.Images.Select((bytes, index) => PrepareAsync(model, bytes, index, tensors)));
+            var prepared = await Task.WhenAll(batch.Images.Select((bytes, index) => PrepareAsync(model, bytes, index, tensors, batch.Deadline)));
             if (prepared.FirstOrDefault(f => f is not null) is { } failure)
             {
                 return new EncodeResult([], silo, failure);
@@ -140,20 +144,34 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         }
     }
 
-    private async Task<EncodeFailure?> PrepareAsync(ClipModel model, byte[] bytes, int index, float[][] tensors)
+    private async Task<EncodeFailure?> PrepareAsync(ClipModel model, byte[] bytes, int index, float[][] tensors, DateTimeOffset deadline)
     {
-        await _decodes.WaitAsync();
+        // A decode slot is waited for only until the request's deadline: under a flood of large images the
+        // caller gets a timeout (503) instead of holding its body in memory past the point anyone waits for it.
+        var wait = deadline - time.GetUtcNow();
+        if (wait <= TimeSpan.Zero || !await _decodes.WaitAsync(wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait))
+        {
+            return new EncodeFailure(EncodeFailure.Timeout, "The server could not start decoding the image before the request's deadline.", index);
+        }
+
         try
         {
             return await Task.Run(() =>
             {
                 try
                 {
-                    var image = ImageDecoder.Decode(bytes);
-                    var tensor = ArrayPool<float>.Shared.Rent(model.Preprocessor.TensorLength);
-                    tensors[index] = tensor;
-                    model.Preprocessor.Process(image, tensor);
-                    return null;
+                    var image = ImageDecoder.Decode(bytes, pool: _pixels);
+                    try
+                    {
+                        var tensor = ArrayPool<float>.Shared.Rent(model.Preprocessor.TensorLength);
+                        tensors[index] = tensor;
+                        model.Preprocessor.Process(image, tensor);
+                        return null;
+                    }
+                    finally
+                    {
+                        _pixels.Return(image.Pixels);
+                    }
                 }
                 catch (ImageDecodeException e)
                 {

@@ -23,6 +23,7 @@ internal static class ServerApp
         var dataDirectory = DataDirectory(configuration);
         configuration["ClipGrains:DataDirectory"] = dataDirectory;
         var cluster = configuration.GetSection("ClipGrains:Cluster");
+        var limits = configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         builder.UseOrleans(silo =>
         {
             // Orleans' client gateway is off by default: the HTTP gateway is co-hosted and needs none.
@@ -32,10 +33,13 @@ internal static class ServerApp
                 serviceId: "clipgrains",
                 clusterId: cluster.GetValue("ClusterId", "clipgrains")!);
             silo.AddClipGrainsSqliteStorage(Path.Combine(dataDirectory, "clipgrains.db"));
+
+            // Grain calls must be allowed to last as long as the requests they serve, or a busy silo turns a slow
+            // request into a timeout instead of an answer.
+            silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = limits.RequestTimeout + TimeSpan.FromSeconds(15));
             silo.AddClipGrains(configuration);
         });
         builder.Services.AddClipGrainsGateway(configuration);
-        var limits = configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxImageRequestBytes, limits.MaxJsonRequestBytes));
         var app = builder.Build();
         app.MapClipGrainsApi();

@@ -10,8 +10,13 @@ namespace ClipGrains.Inference.Imaging;
 /// </summary>
 public static class ImageDecoder
 {
-    /// <summary>Decodes <paramref name="encoded"/>; throws <see cref="ImageDecodeException"/> for anything unusable.</summary>
-    public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits = null)
+    /// <summary>
+    /// Decodes <paramref name="encoded"/>; throws <see cref="ImageDecodeException"/> for anything unusable. With a
+    /// <paramref name="pool"/>, the pixel buffer is rented from it (and may be longer than the image): the caller
+    /// returns <see cref="RgbImage.Pixels"/> to the pool when done, so a stream of large photos reuses a few buffers
+    /// instead of leaving a 120 MB array per image for the garbage collector.
+    /// </summary>
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits = null, ArrayPool<byte>? pool = null)
     {
         limits ??= ImageLimits.Default;
         if (encoded.IsEmpty)
@@ -42,61 +47,104 @@ public static class ImageDecoder
                 $"The image is {width}×{height} pixels; the limit is {limits.MaxSide} pixels per side and {limits.MaxPixels:N0} pixels in all.");
         }
 
-        // The RGBA buffer only lives until the RGB copy is made; pooling it keeps a stream of large photos
-        // from allocating (and later compacting) tens of megabytes per request on the large object heap.
-        var length = checked(width * height * 4);
-        var rgba = ArrayPool<byte>.Shared.Rent(length);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var stored = codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(info) == SKCodecResult.Success
+            ? DecodeByScanlines(codec, width, height, format, pool)
+            : DecodeWhole(codec, info, format, pool);
+        if (codec.EncodedOrigin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
+        {
+            return new RgbImage(width, height, stored);
+        }
+
+        var upright = Reorient(stored, width, height, codec.EncodedOrigin, pool);
+        pool?.Return(stored);
+        return upright;
+    }
+
+    private static byte[] Allocate(int length, ArrayPool<byte>? pool) => pool?.Rent(length) ?? new byte[length];
+
+    // Rows are decoded a few at a time into a small RGBA buffer and packed to RGB at once, so the only large
+    // allocation is the RGB image itself: a 40 MP image costs 120 MB, not 120 MB plus a 160 MB RGBA copy.
+    private static unsafe byte[] DecodeByScanlines(SKCodec codec, int width, int height, SKEncodedImageFormat format, ArrayPool<byte>? pool)
+    {
+        const int rowsPerChunk = 16;
+        var rgb = Allocate(checked(width * height * 3), pool);
+        var rowBytes = width * 4;
+        var chunk = ArrayPool<byte>.Shared.Rent(rowBytes * rowsPerChunk);
         try
         {
-            var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-            unsafe
+            fixed (byte* pixels = chunk)
             {
-                fixed (byte* pixels = rgba)
+                for (var y = 0; y < height; y += rowsPerChunk)
                 {
-                    result = codec.GetPixels(info, (IntPtr)pixels);
+                    var rows = Math.Min(rowsPerChunk, height - y);
+                    if (codec.GetScanlines((IntPtr)pixels, rows, rowBytes) < rows)
+                    {
+                        pool?.Return(rgb);
+                        throw new ImageDecodeException(ImageDecodeError.Invalid, $"The {Name(format)} image data is corrupt or truncated.");
+                    }
+
+                    PackRgb(chunk.AsSpan(0, rows * rowBytes), rgb.AsSpan(y * width * 3, rows * width * 3));
                 }
             }
-
-            if (result != SKCodecResult.Success)
-            {
-                throw new ImageDecodeException(ImageDecodeError.Invalid, $"The {format.ToString().ToUpperInvariant()} image data is corrupt or truncated ({result}).");
-            }
-
-            return ToUprightRgb(rgba, width, height, codec.EncodedOrigin);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rgba);
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return rgb;
+    }
+
+    // Codecs without scanline support decode the whole RGBA image; it is packed to RGB in place (each pixel moves
+    // to a lower index, after it has been read), so no second full-size buffer is needed when pooling.
+    private static byte[] DecodeWhole(SKCodec codec, SKImageInfo info, SKEncodedImageFormat format, ArrayPool<byte>? pool)
+    {
+        var pixels = info.Width * info.Height;
+        var buffer = Allocate(checked(pixels * 4), pool);
+        var result = codec.GetPixels(info, buffer);
+        if (result != SKCodecResult.Success)
+        {
+            pool?.Return(buffer);
+            throw new ImageDecodeException(ImageDecodeError.Invalid, $"The {Name(format)} image data is corrupt or truncated ({result}).");
+        }
+
+        for (int s = 0, d = 0; d < pixels * 3; s += 4, d += 3)
+        {
+            buffer[d] = buffer[s];
+            buffer[d + 1] = buffer[s + 1];
+            buffer[d + 2] = buffer[s + 2];
+        }
+
+        return pool is null ? buffer[..(pixels * 3)] : buffer;
+    }
+
+    private static void PackRgb(ReadOnlySpan<byte> rgba, Span<byte> rgb)
+    {
+        for (int s = 0, d = 0; d < rgb.Length; s += 4, d += 3)
+        {
+            rgb[d] = rgba[s];
+            rgb[d + 1] = rgba[s + 1];
+            rgb[d + 2] = rgba[s + 2];
         }
     }
 
-    private static RgbImage ToUprightRgb(byte[] rgba, int width, int height, SKEncodedOrigin origin)
+    private static string Name(SKEncodedImageFormat format) => format.ToString().ToUpperInvariant();
+
+    private static RgbImage Reorient(byte[] stored, int width, int height, SKEncodedOrigin origin, ArrayPool<byte>? pool)
     {
-        var swap = ExifOrientation.SwapsAxes(origin);
-        var (outW, outH) = swap ? (height, width) : (width, height);
-        var rgb = new byte[outW * outH * 3];
-        if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
+        var (outW, outH) = ExifOrientation.SwapsAxes(origin) ? (height, width) : (width, height);
+        var rgb = Allocate(outW * outH * 3, pool);
+        var d = 0;
+        for (var y = 0; y < outH; y++)
         {
-            for (int s = 0, d = 0; d < rgb.Length; s += 4, d += 3)
+            for (var x = 0; x < outW; x++, d += 3)
             {
-                rgb[d] = rgba[s];
-                rgb[d + 1] = rgba[s + 1];
-                rgb[d + 2] = rgba[s + 2];
-            }
-        }
-        else
-        {
-            var d = 0;
-            for (var y = 0; y < outH; y++)
-            {
-                for (var x = 0; x < outW; x++, d += 3)
-                {
-                    var (sx, sy) = ExifOrientation.Source(origin, x, y, width, height);
-                    var s = ((sy * width) + sx) * 4;
-                    rgb[d] = rgba[s];
-                    rgb[d + 1] = rgba[s + 1];
-                    rgb[d + 2] = rgba[s + 2];
-                }
+                var (sx, sy) = ExifOrientation.Source(origin, x, y, width, height);
+                var s = ((sy * width) + sx) * 3;
+                rgb[d] = stored[s];
+                rgb[d + 1] = stored[s + 1];
+                rgb[d + 2] = stored[s + 2];
             }
         }
 

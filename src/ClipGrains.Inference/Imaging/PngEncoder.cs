@@ -12,7 +12,7 @@ public static class PngEncoder
         ArgumentNullException.ThrowIfNull(image);
         using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var rgba = new byte[image.Width * image.Height * 4];
-        for (int s = 0, d = 0; s < image.Pixels.Length; s += 3, d += 4)
+        for (int s = 0, d = 0; d < rgba.Length; s += 3, d += 4)
         {
             rgba[d] = image.Pixels[s];
             rgba[d + 1] = image.Pixels[s + 1];

@@ -6,7 +6,7 @@ namespace ClipGrains.Inference.Imaging;
 /// </summary>
 /// <param name="Width">Width in pixels.</param>
 /// <param name="Height">Height in pixels.</param>
-/// <param name="Pixels">Width × Height × 3 bytes.</param>
+/// <param name="Pixels">At least Width × Height × 3 bytes (a pooled buffer may be longer; only that prefix is the image).</param>
 public sealed record RgbImage(int Width, int Height, byte[] Pixels)
 {
     /// <summary>Bytes per row.</summary>
