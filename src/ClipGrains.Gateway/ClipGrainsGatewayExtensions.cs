@@ -25,6 +25,9 @@ public static class ClipGrainsGatewayExtensions
         services.AddProblemDetails();
         services.AddSingleton<TextEmbedder>();
         services.AddSingleton<ClassificationRequestReader>();
+        services.Configure<ImageUrlOptions>(configuration.GetSection("ClipGrains:ImageUrls"));
+        services.AddSingleton<ImageUrlFetcher>();
+        services.AddSingleton<ImageUrlResolver>();
         return services;
     }
 

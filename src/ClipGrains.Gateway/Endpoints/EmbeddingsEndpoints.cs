@@ -17,7 +17,7 @@ internal static class EmbeddingsEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, TextEmbedder texts, ImageEncodingService images, ModelHost host, Metering metering,
+        HttpContext context, TextEmbedder texts, ImageEncodingService images, ModelHost host, Metering metering, ImageUrlResolver urls,
         IOptions<PricingOptions> pricing, IOptions<GatewayOptions> options, TimeProvider time)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request);
@@ -40,7 +40,9 @@ internal static class EmbeddingsEndpoints
         }
 
         var limits = options.Value;
-        var inputs = InputParser.Parse(body.TryGetProperty("input", out var input) ? input : default, modality == "image", Math.Max(limits.MaxTextsPerRequest, limits.MaxImagesPerRequest));
+        var inputs = await urls.ResolveAsync(
+            InputParser.Parse(body.TryGetProperty("input", out var input) ? input : default, modality == "image", Math.Max(limits.MaxTextsPerRequest, limits.MaxImagesPerRequest)),
+            context.RequestAborted);
         var imageInputs = inputs.Where(i => i.IsImage).ToList();
         var textInputs = inputs.Where(i => !i.IsImage).ToList();
         if (imageInputs.Count > limits.MaxImagesPerRequest)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Gateway.Inputs;
 
 /// <summary>Reads and validates a classification request from JSON or multipart form data.</summary>
-internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> options)
+internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> options, ImageUrlResolver urls)
 {
     public async Task<ClassificationRequest> ReadAsync(HttpRequest request)
     {
@@ -21,6 +21,8 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
         {
             throw ApiException.BadRequest("Classification inputs must be images (image_url parts or image data URIs).", text.Param);
         }
+
+        images = await urls.ResolveAsync(images, request.HttpContext.RequestAborted);
 
         return Validate(
             model, images, JsonBody.OptionalStrings(body, "labels"), JsonBody.OptionalString(body, "label_set"),

@@ -7,13 +7,15 @@ internal static class DataUri
 {
     public static bool LooksLikeImage(string value) => value.StartsWith("data:image/", StringComparison.OrdinalIgnoreCase);
 
+    public static bool IsHttpUrl(string value) =>
+        value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An image input: a data URI becomes bytes, an http(s) URL is kept for <see cref="ImageUrlResolver"/>.</summary>
+    public static ApiInput Image(string value, string param) =>
+        IsHttpUrl(value) ? new ApiInput(null, null, param, value) : new ApiInput(null, DecodeImage(value, param), param);
+
     public static byte[] DecodeImage(string uri, string param)
     {
-        if (uri.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-        {
-            throw ApiException.BadRequest("Image URLs are not enabled on this server; send the image inline as a data:image/...;base64,... URI.", param, "image_url_not_allowed");
-        }
-
         if (!uri.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             throw ApiException.BadRequest("An image must be a data URI (data:image/png;base64,...).", param, "invalid_image_url");

@@ -49,7 +49,7 @@ internal static class InputParser
                 var value = item.GetString()!;
                 if (stringsAreImages)
                 {
-                    return new ApiInput(null, DataUri.DecodeImage(value, param), param);
+                    return DataUri.Image(value, param);
                 }
 
                 if (DataUri.LooksLikeImage(value))
@@ -94,7 +94,8 @@ internal static class InputParser
                     JsonValueKind.Object when imageUrl.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String => u.GetString(),
                     _ => null,
                 } ?? throw ApiException.BadRequest("'image_url' must be {\"url\": \"data:image/...;base64,...\"}.", param + ".image_url");
-                return new ApiInput(null, DataUri.DecodeImage(url, param + ".image_url.url"), param);
+                var image = DataUri.Image(url, param + ".image_url.url");
+                return image with { Param = param };
             default:
                 throw ApiException.BadRequest("A part's 'type' must be \"text\" or \"image_url\".", param + ".type");
         }

@@ -12,7 +12,7 @@ public sealed class DataUriTests
     }
 
     [Theory]
-    [InlineData("http://example.com/x.png", "image_url_not_allowed")]
+    [InlineData("http://example.com/x.png", "invalid_image_url")]
     [InlineData("ftp://example.com/x.png", "invalid_image_url")]
     [InlineData("data:image/png,AQID", "invalid_image_url")]
     [InlineData("data:application/pdf;base64,AQID", "invalid_image_url")]
@@ -25,5 +25,12 @@ public sealed class DataUriTests
         Assert.Equal(400, error.Status);
         Assert.Equal(code, error.Code);
         Assert.Equal("input[3]", error.Param);
+    }
+
+    [Fact]
+    public void Http_urls_are_kept_for_the_fetcher_and_data_uris_decoded()
+    {
+        Assert.Equal(new ApiInput(null, null, "p", "https://example.com/x.png"), DataUri.Image("https://example.com/x.png", "p"));
+        Assert.Equal(new byte[] { 1 }, DataUri.Image("data:image/png;base64,AQ==", "p").Image);
     }
 }

@@ -1,0 +1,29 @@
+namespace ClipGrains.Gateway.Inputs;
+
+/// <summary>Fetching images by URL (<c>image_url.url</c> with http/https). Off by default. Bound from <c>ClipGrains:ImageUrls</c>.</summary>
+public sealed class ImageUrlOptions
+{
+    /// <summary>Whether URL inputs are accepted at all.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Hosts that may be fetched: exact names or <c>*.example.com</c> for subdomains. Empty allows none.</summary>
+    public IList<string> AllowedHosts { get; } = [];
+
+    /// <summary>Largest image fetched, counted on the stream (Content-Length is not trusted).</summary>
+    public long MaxBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>Connect timeout per hop.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Timeout of the whole fetch, redirects and body included.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Redirects followed (each re-checked against the allow-list and the address rules).</summary>
+    public int MaxRedirects { get; set; } = 3;
+
+    /// <summary>
+    /// Allow loopback addresses (127.0.0.0/8, ::1) — and only those: private, link-local and metadata addresses stay
+    /// refused. Never in production; it exists so tests can point the fetcher at a server on 127.0.0.1.
+    /// </summary>
+    public bool AllowLoopback { get; set; }
+}
