@@ -15,7 +15,9 @@ namespace ClipGrains.Host.Server;
 /// </summary>
 internal static class ServerApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments (configuration switches).</param>
+    /// <param name="configure">Last-moment changes to the builder (tests add a capturing logger here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // appsettings.json ships beside the executable; the working directory is wherever the user is.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -41,6 +43,7 @@ internal static class ServerApp
         });
         builder.Services.AddClipGrainsGateway(configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxImageRequestBytes, limits.MaxJsonRequestBytes));
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapClipGrainsApi();
         return app;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ClipGrains.Host.Tests.Server;
 
@@ -20,9 +21,10 @@ public sealed class RunningServer : IAsyncDisposable
 
     public const string AdminKey = "cga_test-operator-key";
 
-    private RunningServer(WebApplication app, string dataDirectory)
+    private RunningServer(WebApplication app, string dataDirectory, CapturingLoggerProvider logs)
     {
         _app = app;
+        Logs = logs;
         DataDirectory = dataDirectory;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
@@ -46,6 +48,9 @@ public sealed class RunningServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Every log line the server wrote, for checks that secrets never reach the log.</summary>
+    public CapturingLoggerProvider Logs { get; }
+
     public static async Task<RunningServer> StartAsync(string modelPath, string? dataDirectory = null, params string[] settings)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "clipgrains-tests", "data-" + Guid.NewGuid().ToString("N"));
@@ -60,9 +65,10 @@ public sealed class RunningServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ];
-        var app = ServerApp.Build(args);
+        var logs = new CapturingLoggerProvider();
+        var app = ServerApp.Build(args, builder => builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         await app.StartAsync();
-        var server = new RunningServer(app, dataDirectory);
+        var server = new RunningServer(app, dataDirectory, logs);
         await server.ModelHost.Ready;
         await server.UseNewTenantAsync(credits: 10_000_000);
         return server;

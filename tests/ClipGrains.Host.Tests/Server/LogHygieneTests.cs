@@ -1,0 +1,34 @@
+using ClipGrains.Inference.Tests.Support;
+using static ClipGrains.Host.Tests.Server.HttpJson;
+
+namespace ClipGrains.Host.Tests.Server;
+
+/// <summary>Destructive: its own server, every log line captured at Trace level.</summary>
+public sealed class LogHygieneTests
+{
+    [SkippableFact]
+    public async Task Keys_prompts_and_image_bytes_never_reach_the_log()
+    {
+        await using var server = await RunningServer.StartAsync(GoldenData.TinyClip);
+        const string prompt = "a very distinctive prompt about zanzibar okapis";
+        var image = DataUri(GoldenData.Image("horse.png"));
+        var (_, otherKey) = await server.CreateTenantAsync(credits: 0);
+
+        await server.Http.PostAsync("/v1/embeddings", Body(new { input = prompt }));
+        await server.Http.PostAsync("/v1/classifications", Body(new { input = new[] { image }, labels = new[] { prompt } }));
+        await server.Http.PostAsync("/v1/classifications", Body(new { input = new[] { "data:image/png;base64,iVBORw0KGgo=" }, labels = new[] { prompt } }));
+        using var broke = new HttpClient { BaseAddress = server.Http.BaseAddress };
+        broke.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", otherKey);
+        await broke.PostAsync("/v1/embeddings", Body(new { input = prompt }));
+        await server.Http.PostAsync("/v1/embeddings", Raw("{\"input\": \"" + prompt));
+
+        var log = string.Join('\n', server.Logs.Lines);
+        Assert.NotEmpty(server.Logs.Lines);
+        Assert.DoesNotContain(server.ApiKey, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.ApiKey[4..20], log, StringComparison.Ordinal);
+        Assert.DoesNotContain(otherKey, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(RunningServer.AdminKey, log, StringComparison.Ordinal);
+        Assert.DoesNotContain("zanzibar", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(image[30..80], log, StringComparison.Ordinal);
+    }
+}
