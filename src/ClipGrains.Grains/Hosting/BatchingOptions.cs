@@ -25,6 +25,13 @@ public sealed class BatchingOptions
     /// <summary>Default deadline of a request that does not set one.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Images decoded and preprocessed at once per silo (each can hold ~50 MB while decoding).</summary>
+    /// <summary>
+    /// Longest a single image may take to decode and preprocess before its request is answered with 400. The decode
+    /// itself (native code) runs to completion in the background and keeps its slot until then, so the memory bound
+    /// holds even for images crafted to be slow.
+    /// </summary>
+    public TimeSpan DecodeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Images decoded and preprocessed at once per silo (each can hold up to 160 MB while decoding).</summary>
     public int MaxConcurrentDecodes { get; set; } = Environment.ProcessorCount;
 }

@@ -154,40 +154,45 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
             return new EncodeFailure(EncodeFailure.Timeout, "The server could not start decoding the image before the request's deadline.", index);
         }
 
-        try
+        var work = Task.Run(() =>
         {
-            return await Task.Run(() =>
+            try
             {
+                var image = ImageDecoder.Decode(bytes, pool: _pixels);
                 try
                 {
-                    var image = ImageDecoder.Decode(bytes, pool: _pixels);
-                    try
-                    {
-                        var tensor = ArrayPool<float>.Shared.Rent(model.Preprocessor.TensorLength);
-                        tensors[index] = tensor;
-                        model.Preprocessor.Process(image, tensor);
-                        return null;
-                    }
-                    finally
-                    {
-                        _pixels.Return(image.Pixels);
-                    }
+                    var tensor = ArrayPool<float>.Shared.Rent(model.Preprocessor.TensorLength);
+                    model.Preprocessor.Process(image, tensor);
+                    tensors[index] = tensor;
+                    return (EncodeFailure?)null;
                 }
-                catch (ImageDecodeException e)
+                finally
                 {
-                    var code = e.Error switch
-                    {
-                        ImageDecodeError.TooLarge => EncodeFailure.ImageTooLarge,
-                        ImageDecodeError.UnsupportedFormat => EncodeFailure.UnsupportedImageFormat,
-                        _ => EncodeFailure.InvalidImage,
-                    };
-                    return new EncodeFailure(code, e.Message, index);
+                    _pixels.Return(image.Pixels);
                 }
-            });
-        }
-        finally
+            }
+            catch (ImageDecodeException e)
+            {
+                var code = e.Error switch
+                {
+                    ImageDecodeError.TooLarge => EncodeFailure.ImageTooLarge,
+                    ImageDecodeError.UnsupportedFormat => EncodeFailure.UnsupportedImageFormat,
+                    _ => EncodeFailure.InvalidImage,
+                };
+                return new EncodeFailure(code, e.Message, index);
+            }
+        });
+
+        // The slot is released when the decode really ends, not when the caller stops waiting for it.
+        _ = work.ContinueWith(_ => _decodes.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
         {
-            _decodes.Release();
+            return await work.WaitAsync(_options.DecodeTimeout, time);
+        }
+        catch (TimeoutException)
+        {
+            return new EncodeFailure(
+                EncodeFailure.InvalidImage, $"The image took longer than {_options.DecodeTimeout.TotalSeconds:0.###} s to decode; send a smaller or simpler image.", index);
         }
     }
 

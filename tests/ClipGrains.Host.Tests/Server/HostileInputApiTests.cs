@@ -58,6 +58,24 @@ public sealed class HostileInputApiTests(GoldenServerFixture fixture, ITestOutpu
         (await ReadAsync(await fixture.Server.Admin.GetAsync($"/admin/v1/tenants/{fixture.Server.TenantId}"))).Json.GetProperty("tenant").GetProperty("balance").GetInt64();
 }
 
+/// <summary>Destructive: a server whose decode budget no 40 MP image can meet.</summary>
+public sealed class DecodeBudgetTests
+{
+    [SkippableFact]
+    public async Task An_image_that_takes_longer_than_the_decode_budget_is_400_and_the_server_stays_usable()
+    {
+        await using var server = await RunningServer.StartAsync(GoldenData.TinyClip, null, "--ClipGrains:Batching:DecodeTimeout=00:00:00.001");
+        var slow = new ByteArrayContent(HostileImages.GrayPng(8000, 5000, rows: 5000));
+
+        var (status, json) = await ReadAsync(await server.Http.PostAsync("/v1/classifications", new MultipartFormDataContent { { slow, "image", "slow.png" }, { new StringContent("a,b"), "labels" } }));
+
+        Assert.Equal(400, status);
+        Assert.Equal("invalid_image", json.GetProperty("error").GetProperty("code").GetString());
+        Assert.StartsWith("The image took longer than 0.001 s to decode", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(200, (int)(await server.Http.GetAsync("/health/ready")).StatusCode);
+    }
+}
+
 /// <summary>
 /// Destructive: its own server, flooded with decompression-bomb-sized images. Runs alone (no parallel tests in
 /// the process), because it measures the process's working set.
