@@ -16,11 +16,12 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     private readonly TimeSpan _maxDelay;
     private readonly TimeProvider _time;
     private readonly string _name;
-    private readonly Task _loop;
+    private readonly Task[] _loops;
     private int _load;
 
-    public BatchQueue(string name, Func<IReadOnlyList<TItem>, TResult[]> run, int maxBatch, TimeSpan maxDelay, int capacity, TimeProvider time)
+    public BatchQueue(string name, Func<IReadOnlyList<TItem>, TResult[]> run, int maxBatch, TimeSpan maxDelay, int capacity, TimeProvider time, int runners = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runners);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _name = name;
@@ -28,8 +29,10 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         _maxBatch = maxBatch;
         _maxDelay = maxDelay;
         _time = time;
-        _channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(capacity) { SingleReader = runners == 1, FullMode = BoundedChannelFullMode.Wait });
+        _loops = Enumerable.Range(0, runners)
+            .Select(_ => Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap())
+            .ToArray();
     }
 
     /// <summary>Called with the size of every batch run (metrics and tests).</summary>
@@ -56,7 +59,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _channel.Writer.TryComplete();
-        await _loop;
+        await Task.WhenAll(_loops);
     }
 
     private async Task RunAsync()

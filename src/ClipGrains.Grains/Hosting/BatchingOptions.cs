@@ -10,6 +10,12 @@ public sealed class BatchingOptions
     /// <summary>Largest image batch. On CPU larger batches barely help; on GPU they are most of the gain.</summary>
     public int MaxImageBatchSize { get; set; } = 8;
 
+    /// <summary>
+    /// Image batches run at once (model instances). With 2 and <c>Model:IntraOpThreads</c> 1 on a 2-core machine, each
+    /// batch runs on one core; with 1 and IntraOpThreads 0, one batch at a time uses every core.
+    /// </summary>
+    public int ImageRunners { get; set; } = 1;
+
     /// <summary>Largest text batch (prompts are cheap and trimmed, so batches can be wider).</summary>
     public int MaxTextBatchSize { get; set; } = 64;
 

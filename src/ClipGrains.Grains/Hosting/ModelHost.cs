@@ -65,7 +65,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
                     ArrayPool<float>.Shared.Return(batch);
                 }
             },
-            _options.MaxImageBatchSize, _options.MaxQueueDelay, _options.MaxImageQueueLength, time);
+            _options.MaxImageBatchSize, _options.MaxQueueDelay, _options.MaxImageQueueLength, time, Math.Max(1, _options.ImageRunners));
         _images.BatchRan += Statistics.RecordImageBatch;
         _texts = new BatchQueue<TokenizedText, float[]>(
             "text", model.EncodeTokens, _options.MaxTextBatchSize, _options.MaxQueueDelay, _options.MaxTextQueueLength, time);

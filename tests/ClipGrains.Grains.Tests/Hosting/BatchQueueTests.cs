@@ -111,6 +111,22 @@ public sealed class BatchQueueTests
         Assert.All(items, t => Assert.True(t.IsCompletedSuccessfully));
     }
 
+    [Fact]
+    public async Task Two_runners_run_two_batches_at_once()
+    {
+        using var bothInside = new CountdownEvent(2);
+        await using var queue = new BatchQueue<int, int>("test", items =>
+        {
+            bothInside.Signal();
+            Assert.True(bothInside.Wait(TimeSpan.FromSeconds(30)), "the second runner never started a batch");
+            return [.. items];
+        }, maxBatch: 1, maxDelay: TimeSpan.Zero, capacity: 10, TimeProvider.System, runners: 2);
+
+        var results = await Task.WhenAll(queue.EnqueueAsync(1, DateTimeOffset.MaxValue), queue.EnqueueAsync(2, DateTimeOffset.MaxValue));
+
+        Assert.Equal(new[] { 1, 2 }, results);
+    }
+
     /// <summary>Holds the runner inside its first batch until the test opens it.</summary>
     private sealed class Gate : IDisposable
     {
