@@ -36,6 +36,22 @@ public static class ClipGrainsGatewayExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var limits = app.Configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        var telemetry = app.Services.GetRequiredService<Grains.Telemetry.ClipGrainsTelemetry>();
+
+        // Outermost, so the status it records is the one the error handler finally wrote. Routes are the
+        // templates (bounded), never raw paths.
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+                telemetry.Requests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", context.Response.StatusCode));
+            }
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {

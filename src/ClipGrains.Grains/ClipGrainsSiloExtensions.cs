@@ -29,6 +29,8 @@ public static class ClipGrainsSiloExtensions
         services.Configure<LabelSetBuildOptions>(configuration.GetSection("ClipGrains:LabelSets"));
         services.Configure<Tenancy.TenancyOptions>(configuration.GetSection("ClipGrains:Tenancy"));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.ClipGrainsTelemetry>();
         services.AddSingleton<ModelHost>();
         services.AddHostedService<ModelLoaderService>();
 

@@ -14,7 +14,7 @@ namespace ClipGrains.Gateway.Tenancy;
 /// (<c>Idempotent-Replayed: true</c>), which are never charged again; failures that are the server's (5xx)
 /// release the key so a retry can run.
 /// </summary>
-internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway)
+internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway, Grains.Telemetry.ClipGrainsTelemetry telemetry)
 {
     private const string KeyHeader = "Idempotency-Key";
 
@@ -75,7 +75,11 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         RateLimitHeaders.Write(context.Response, admission);
         switch (admission.Outcome)
         {
+            case AdmissionOutcome.Admitted:
+                telemetry.CreditsReserved.Add(estimate.Credits);
+                break;
             case AdmissionOutcome.RateLimited:
+                telemetry.RateLimitRejections.Add(1);
                 throw new ApiException(429, "rate_limit_exceeded", "rate_limit_exceeded",
                     admission.Message ?? $"Rate limit reached for this tenant ({admission.Requests?.Limit} requests, {admission.Images?.Limit} images per minute); retry after the delay in Retry-After.")
                 {
@@ -101,17 +105,21 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
             // The request was bad in a way only the work could discover (an undecodable image): nothing is charged,
             // and the error is the request's final answer, so it is what a retry with the same key gets too.
             await account.Settle(new Settlement(reservation, Commit: false, 0, 0, 0));
+            telemetry.CreditsRefunded.Add(estimate.Credits);
             var error = JsonSerializer.SerializeToUtf8Bytes(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, ApiJson.Options);
             return (e.Status, error);
         }
         catch
         {
             await account.Settle(new Settlement(reservation, Commit: false, 0, 0, 0));
+            telemetry.CreditsRefunded.Add(estimate.Credits);
             throw;
         }
 
         var charged = Math.Min(result.Actual.Credits, estimate.Credits);
         await account.Settle(new Settlement(reservation, Commit: true, charged, result.Actual.Images, result.Actual.Texts));
+        telemetry.CreditsCommitted.Add(charged);
+        telemetry.CreditsRefunded.Add(estimate.Credits - charged);
         return (result.Status, JsonSerializer.SerializeToUtf8Bytes(result.Body(charged), ApiJson.Options));
     }
 

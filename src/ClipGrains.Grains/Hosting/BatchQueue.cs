@@ -38,13 +38,16 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     /// <summary>Called with the size of every batch run (metrics and tests).</summary>
     public event Action<int>? BatchRan;
 
+    /// <summary>Called after every batch with its size, run time and each item's wait in the queue.</summary>
+    public event Action<int, TimeSpan, TimeSpan[]>? BatchTimed;
+
     /// <summary>Items queued or running.</summary>
     public int Load => Volatile.Read(ref _load);
 
     /// <summary>Queues <paramref name="item"/>; throws <see cref="ServerOverloadedException"/> when the queue is full.</summary>
     public Task<TResult> EnqueueAsync(TItem item, DateTimeOffset deadline)
     {
-        var entry = new Entry(item, deadline, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var entry = new Entry(item, deadline, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), _time.GetTimestamp());
         Interlocked.Increment(ref _load);
         if (!_channel.Writer.TryWrite(entry))
         {
@@ -122,8 +125,18 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 
         try
         {
-            var results = _run(live.Select(e => e.Item).ToList());
+            var started = _time.GetTimestamp();
+            var waits = live.Select(e => _time.GetElapsedTime(e.EnqueuedAt, started)).ToArray();
+            TResult[] results;
+            using (var activity = Telemetry.ClipGrainsTelemetry.Activities.StartActivity($"clipgrains.batch {_name}"))
+            {
+                activity?.SetTag("clipgrains.batch.kind", _name);
+                activity?.SetTag("clipgrains.batch.size", live.Count);
+                results = _run(live.Select(e => e.Item).ToList());
+            }
+
             BatchRan?.Invoke(live.Count);
+            BatchTimed?.Invoke(live.Count, _time.GetElapsedTime(started), waits);
             for (var i = 0; i < live.Count; i++)
             {
                 Complete(live[i], e => e.Completion.TrySetResult(results[i]));
@@ -146,5 +159,5 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         complete(entry);
     }
 
-    private sealed record Entry(TItem Item, DateTimeOffset Deadline, TaskCompletionSource<TResult> Completion);
+    private sealed record Entry(TItem Item, DateTimeOffset Deadline, TaskCompletionSource<TResult> Completion, long EnqueuedAt);
 }

@@ -13,7 +13,7 @@ namespace ClipGrains.Grains.Hosting;
 /// threads (bounded), so they overlap the inference of earlier batches; inference itself runs on each
 /// queue's runner, never on an Orleans scheduler turn.
 /// </summary>
-public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider time) : IAsyncDisposable
+public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider time, Telemetry.ClipGrainsTelemetry telemetry) : IAsyncDisposable
 {
     private readonly BatchingOptions _options = options.Value;
     private readonly SemaphoreSlim _decodes = new(Math.Max(1, options.Value.MaxConcurrentDecodes));
@@ -67,9 +67,12 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
             },
             _options.MaxImageBatchSize, _options.MaxQueueDelay, _options.MaxImageQueueLength, time, Math.Max(1, _options.ImageRunners));
         _images.BatchRan += Statistics.RecordImageBatch;
+        _images.BatchTimed += (size, duration, waits) => Record("image", size, duration, waits);
         _texts = new BatchQueue<TokenizedText, float[]>(
             "text", model.EncodeTokens, _options.MaxTextBatchSize, _options.MaxQueueDelay, _options.MaxTextQueueLength, time);
         _texts.BatchRan += Statistics.RecordTextBatch;
+        _texts.BatchTimed += (size, duration, waits) => Record("text", size, duration, waits);
+        telemetry.ObserveQueueDepth(() => ImageLoad);
         Volatile.Write(ref _model, model);
         _ready.TrySetResult();
     }
@@ -193,6 +196,18 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         {
             return new EncodeFailure(
                 EncodeFailure.InvalidImage, $"The image took longer than {_options.DecodeTimeout.TotalSeconds:0.###} s to decode; send a smaller or simpler image.", index);
+        }
+    }
+
+    private void Record(string kind, int size, TimeSpan duration, TimeSpan[] waits)
+    {
+        var tag = new KeyValuePair<string, object?>("kind", kind);
+        (kind == "image" ? telemetry.ImagesEncoded : telemetry.TextsEncoded).Add(size);
+        telemetry.BatchSize.Record(size, tag);
+        telemetry.InferenceDuration.Record(duration.TotalMilliseconds, tag);
+        foreach (var wait in waits)
+        {
+            telemetry.QueueWait.Record(wait.TotalMilliseconds, tag);
         }
     }
 

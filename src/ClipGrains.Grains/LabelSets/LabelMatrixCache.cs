@@ -9,7 +9,7 @@ namespace ClipGrains.Grains.LabelSets;
 /// image embedding: the matrix crosses the cluster once per silo and version. Entries are sized in floats
 /// against the cache's size limit; a new version is a new key, so a stale matrix is never served.
 /// </summary>
-public sealed class LabelMatrixCache(IGrainFactory grains, IMemoryCache cache)
+public sealed class LabelMatrixCache(IGrainFactory grains, IMemoryCache cache, Telemetry.ClipGrainsTelemetry telemetry)
 {
     private long _hits;
     private long _misses;
@@ -34,10 +34,12 @@ public sealed class LabelMatrixCache(IGrainFactory grains, IMemoryCache cache)
         if (cache.TryGetValue(key, out LabelEmbeddings? cached) && cached is not null)
         {
             Interlocked.Increment(ref _hits);
+            telemetry.LabelSetCacheHits.Add(1);
             return (info, cached);
         }
 
         Interlocked.Increment(ref _misses);
+        telemetry.LabelSetCacheMisses.Add(1);
         var matrix = await grain.GetMatrix(info.Version);
         if (matrix is null)
         {

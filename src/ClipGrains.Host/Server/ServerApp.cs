@@ -40,12 +40,15 @@ internal static class ServerApp
             // request into a timeout instead of an answer.
             silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = limits.RequestTimeout + TimeSpan.FromSeconds(15));
             silo.AddClipGrains(configuration);
+            silo.AddActivityPropagation();
         });
+        TelemetrySetup.Add(builder);
         builder.Services.AddClipGrainsGateway(configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxImageRequestBytes, limits.MaxJsonRequestBytes));
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapClipGrainsApi();
+        TelemetrySetup.Map(app);
         return app;
     }
 

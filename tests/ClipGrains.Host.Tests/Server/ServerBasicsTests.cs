@@ -33,4 +33,20 @@ public sealed class ServerBasicsTests(GoldenServerFixture fixture)
         AssertError(404, "not_found", await ReadAsync(await Http.GetAsync("/v1/chat/completions")));
         AssertError(405, "method_not_allowed", await ReadAsync(await Http.GetAsync("/v1/embeddings")));
     }
+
+    [SkippableFact]
+    public async Task Prometheus_scrape_shows_the_clipgrains_meter_without_tenant_or_key_labels()
+    {
+        await Http.PostAsync("/v1/classifications", Body(new { input = new[] { DataUri(Inference.Tests.Support.GoldenData.Image("horse.png")) }, labels = new[] { "a", "b" } }));
+
+        var text = await (await Http.GetAsync("/metrics")).Content.ReadAsStringAsync();
+
+        Assert.Contains("clipgrains_images_encoded_total", text, StringComparison.Ordinal);
+        Assert.Contains("clipgrains_batch_size_", text, StringComparison.Ordinal);
+        Assert.Contains("clipgrains_requests_total{", text, StringComparison.Ordinal);
+        Assert.Contains("route=\"/v1/classifications\"", text, StringComparison.Ordinal);
+        Assert.Contains("clipgrains_credits_committed_total", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Server.ApiKey, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Server.TenantId, text, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace ClipGrains.Grains.Telemetry;
+
+/// <summary>
+/// The <c>ClipGrains</c> meter and activity source: what the model host, the batching queues, the label-set
+/// cache and the ledger path record. No instrument carries a tenant id (unbounded cardinality) or anything secret.
+/// </summary>
+public sealed class ClipGrainsTelemetry : IDisposable
+{
+    /// <summary>Meter and activity-source name.</summary>
+    public const string Name = "ClipGrains";
+
+    private readonly Meter _meter;
+
+    /// <summary>Creates the instruments on a meter from <paramref name="meters"/>.</summary>
+    public ClipGrainsTelemetry(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        _meter = meters.Create(Name);
+        Requests = _meter.CreateCounter<long>("clipgrains.requests", "{request}", "HTTP requests by route and status code");
+        ImagesEncoded = _meter.CreateCounter<long>("clipgrains.images.encoded", "{image}", "Images embedded");
+        TextsEncoded = _meter.CreateCounter<long>("clipgrains.texts.encoded", "{text}", "Prompts embedded");
+        BatchSize = _meter.CreateHistogram<int>("clipgrains.batch.size", "{item}", "Items per inference batch, by kind");
+        QueueWait = _meter.CreateHistogram<double>("clipgrains.queue.wait", "ms", "Time an item waited in the batching queue");
+        InferenceDuration = _meter.CreateHistogram<double>("clipgrains.inference.duration", "ms", "ONNX Runtime time per batch, by kind");
+        LabelSetCacheHits = _meter.CreateCounter<long>("clipgrains.labelset.cache.hits", "{lookup}", "Label-set matrices served from this silo's cache");
+        LabelSetCacheMisses = _meter.CreateCounter<long>("clipgrains.labelset.cache.misses", "{lookup}", "Label-set matrices fetched from their grain");
+        CreditsReserved = _meter.CreateCounter<long>("clipgrains.credits.reserved", "{credit}", "Credits reserved before work");
+        CreditsCommitted = _meter.CreateCounter<long>("clipgrains.credits.committed", "{credit}", "Credits charged");
+        CreditsRefunded = _meter.CreateCounter<long>("clipgrains.credits.refunded", "{credit}", "Reserved credits released");
+        RateLimitRejections = _meter.CreateCounter<long>("clipgrains.ratelimit.rejections", "{request}", "Requests refused by a tenant's rate limit");
+    }
+
+    /// <summary>Spans for batches and ONNX Runtime runs.</summary>
+    public static ActivitySource Activities { get; } = new(Name);
+
+    /// <summary>HTTP requests by route and status.</summary>
+    public Counter<long> Requests { get; }
+
+    /// <summary>Images embedded.</summary>
+    public Counter<long> ImagesEncoded { get; }
+
+    /// <summary>Prompts embedded.</summary>
+    public Counter<long> TextsEncoded { get; }
+
+    /// <summary>Items per inference batch, tagged with the kind (image or text).</summary>
+    public Histogram<int> BatchSize { get; }
+
+    /// <summary>Milliseconds an item waited in a batching queue.</summary>
+    public Histogram<double> QueueWait { get; }
+
+    /// <summary>Milliseconds of ONNX Runtime time per batch.</summary>
+    public Histogram<double> InferenceDuration { get; }
+
+    /// <summary>Label-set matrices served from this silo's cache.</summary>
+    public Counter<long> LabelSetCacheHits { get; }
+
+    /// <summary>Label-set matrices fetched from their grain.</summary>
+    public Counter<long> LabelSetCacheMisses { get; }
+
+    /// <summary>Credits reserved before work.</summary>
+    public Counter<long> CreditsReserved { get; }
+
+    /// <summary>Credits charged.</summary>
+    public Counter<long> CreditsCommitted { get; }
+
+    /// <summary>Reserved credits released.</summary>
+    public Counter<long> CreditsRefunded { get; }
+
+    /// <summary>Requests refused by a rate limit, tagged with the limit.</summary>
+    public Counter<long> RateLimitRejections { get; }
+
+    /// <summary>Registers the queue-depth gauge for a model host.</summary>
+    public void ObserveQueueDepth(Func<int> images) =>
+        _meter.CreateObservableGauge("clipgrains.queue.depth", images, "{image}", "Images queued or being inferred on this silo");
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+}
