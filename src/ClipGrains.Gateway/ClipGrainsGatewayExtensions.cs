@@ -24,6 +24,7 @@ public static class ClipGrainsGatewayExtensions
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddProblemDetails();
         services.AddSingleton<TextEmbedder>();
+        services.AddSingleton<ImageEmbedder>();
         services.AddSingleton<ClassificationRequestReader>();
         services.Configure<ImageUrlOptions>(configuration.GetSection("ClipGrains:ImageUrls"));
         services.AddSingleton<ImageUrlFetcher>();

@@ -1,7 +1,6 @@
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
-using ClipGrains.Grains.Cluster;
 using ClipGrains.Grains.Hosting;
 using ClipGrains.Inference.Scoring;
 using Microsoft.Extensions.Options;
@@ -20,12 +19,10 @@ internal static class ClassificationsEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, ClassificationRequestReader reader, TextEmbedder texts, ImageEncodingService images,
-        Grains.LabelSets.LabelMatrixCache labelSets, ModelHost host, Metering metering, IOptions<PricingOptions> pricing,
-        IOptions<GatewayOptions> options, TimeProvider time)
+        HttpContext context, ClassificationRequestReader reader, TextEmbedder texts, ImageEmbedder images,
+        Grains.LabelSets.LabelMatrixCache labelSets, ModelHost host, Metering metering, IOptions<PricingOptions> pricing)
     {
         var request = await reader.ReadAsync(context.Request);
-        var limits = options.Value;
         var charge = new Charge(request.Images.Count, request.Prompts, pricing.Value.Price(request.Images.Count, request.Prompts));
         return await metering.RunAsync(context, Metering.Fingerprint(context.Request, request.Canonical()), charge, async () =>
         {
@@ -54,14 +51,10 @@ internal static class ClassificationsEndpoints
                 labels = await texts.EmbedLabelsAsync(RequestTenant.Of(context), request.Labels!, request.Templates);
             }
 
-            var result = await images.EncodeAsync(request.Images.Select(i => i.Image!).ToList(), time.GetUtcNow() + limits.RequestTimeout);
-            if (result.Failure is not null)
-            {
-                throw EncodeFailures.ToApi(result.Failure, i => request.Images[i].Param);
-            }
+            var vectors = await images.EmbedAsync(RequestTenant.Of(context), request.Images);
 
             var logitScale = host.Model.Options.LogitScale;
-            var data = result.Vectors.Select((vector, index) => new
+            var data = vectors.Select((vector, index) => new
             {
                 @object = "classification",
                 index,

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
-using ClipGrains.Grains.Cluster;
 using ClipGrains.Grains.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -17,8 +16,8 @@ internal static class EmbeddingsEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, TextEmbedder texts, ImageEncodingService images, ModelHost host, Metering metering, ImageUrlResolver urls,
-        IOptions<PricingOptions> pricing, IOptions<GatewayOptions> options, TimeProvider time)
+        HttpContext context, TextEmbedder texts, ImageEmbedder images, ModelHost host, Metering metering, ImageUrlResolver urls,
+        IOptions<PricingOptions> pricing, IOptions<GatewayOptions> options)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request);
         var model = ModelCatalog.Resolve(JsonBody.OptionalString(body, "model"));
@@ -59,12 +58,7 @@ internal static class EmbeddingsEndpoints
         return await metering.RunAsync(context, Metering.Fingerprint(context.Request, body.GetRawText()), charge, async () =>
         {
             var textVectors = textInputs.Count == 0 ? [] : await texts.EmbedAsync(RequestTenant.Of(context), textInputs.Select(t => t.Text!).ToList());
-            var imageVectors = Array.Empty<float[]>();
-            if (imageInputs.Count > 0)
-            {
-                var result = await images.EncodeAsync(imageInputs.Select(i => i.Image!).ToList(), time.GetUtcNow() + limits.RequestTimeout);
-                imageVectors = result.Failure is null ? result.Vectors : throw EncodeFailures.ToApi(result.Failure, i => imageInputs[i].Param);
-            }
+            var imageVectors = imageInputs.Count == 0 ? [] : await images.EmbedAsync(RequestTenant.Of(context), imageInputs);
 
             var data = new List<object>(inputs.Count);
             int t = 0, m = 0;

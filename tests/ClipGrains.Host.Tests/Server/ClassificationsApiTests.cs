@@ -107,6 +107,26 @@ public sealed class ClassificationsApiTests(GoldenServerFixture fixture)
     }
 
     [SkippableFact]
+    public async Task An_image_sent_again_by_the_same_tenant_is_not_encoded_again_but_another_tenants_is()
+    {
+        var image = File.ReadAllBytes(GoldenData.Image("camera.png"));
+        object Request() => new { input = new[] { "data:image/png;base64," + Convert.ToBase64String(image) }, labels = new[] { "a", "b" } };
+        var before = fixture.Server.ModelHost.Statistics.Images;
+
+        var first = await ReadAsync(await Http.PostAsync("/v1/classifications", Body(Request())));
+        var second = await ReadAsync(await Http.PostAsync("/v1/classifications", Body(Request())));
+        Assert.Equal(before + 1, fixture.Server.ModelHost.Statistics.Images);
+        Assert.Equal(first.Json.GetProperty("data").GetRawText(), second.Json.GetProperty("data").GetRawText());
+        Assert.Equal(10, second.Json.GetProperty("usage").GetProperty("credits").GetInt64() - 2);
+
+        var (_, otherKey) = await fixture.Server.CreateTenantAsync(credits: 1000);
+        using var other = new HttpClient { BaseAddress = Http.BaseAddress };
+        other.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", otherKey);
+        Assert.Equal(200, (await ReadAsync(await other.PostAsync("/v1/classifications", Body(Request())))).Status);
+        Assert.Equal(before + 2, fixture.Server.ModelHost.Statistics.Images);
+    }
+
+    [SkippableFact]
     public async Task Multipart_without_an_image_is_400()
     {
         using var form = new MultipartFormDataContent { { new StringContent("cat,dog"), "labels" } };
