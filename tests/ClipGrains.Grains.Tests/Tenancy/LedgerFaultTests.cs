@@ -1,8 +1,6 @@
 using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Grains.Storage;
 using ClipGrains.Grains.Tests.Support;
-using ClipGrains.Inference.Tests.Support;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
@@ -14,39 +12,23 @@ namespace ClipGrains.Grains.Tests.Tenancy;
 /// <summary>Destructive: its own cluster, whose ledger storage fails on demand.</summary>
 public sealed class LedgerFaultTests : IAsyncLifetime
 {
-    private readonly SyntheticClip _model = SyntheticClip.Create();
-    private readonly string _database = Path.Combine(Path.GetTempPath(), "clipgrains-tests", $"faults-{Guid.NewGuid():N}.db");
-    private InProcessTestCluster _cluster = null!;
+    private OwnCluster _own = null!;
 
-    private FaultyStorage Storage => (FaultyStorage)_cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ClipGrainsStorage.Name);
+    private InProcessTestCluster Cluster => _own.Cluster;
 
-    public async Task InitializeAsync()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ClipGrains:Model:Path"] = _model.Directory }).Build();
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddClipGrains(configuration);
-            silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => new FaultyStorage(
-                new SqliteGrainStorage(Options.Create(new SqliteGrainStorageOptions { DatabasePath = _database }), sp.GetRequiredService<Serializer>()),
-                faultyStateName: "tenant"));
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    private FaultyStorage Storage => (FaultyStorage)Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ClipGrainsStorage.Name);
 
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        _model.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(_database);
-    }
+    public async Task InitializeAsync() => _own = await OwnCluster.StartAsync(1, (silo, database) =>
+        silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => new FaultyStorage(
+            new SqliteGrainStorage(Options.Create(new SqliteGrainStorageOptions { DatabasePath = database }), sp.GetRequiredService<Serializer>()),
+            faultyStateName: "tenant")));
+
+    public async Task DisposeAsync() => await _own.DisposeAsync();
 
     [Fact]
     public async Task A_failed_ledger_write_fails_the_call_leaves_nothing_behind_and_a_retry_applies_once()
     {
-        var tenant = _cluster.Client.GetGrain<ITenantGrain>("tn_faults");
+        var tenant = Cluster.Client.GetGrain<ITenantGrain>("tn_faults");
         await tenant.Create("faults", new TenantLimits(1000, 1000), 100);
         var admission = new Admission("r-1", 0, 30);
 
@@ -69,7 +51,7 @@ public sealed class LedgerFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_settlement_keeps_the_reservation_until_a_retry_settles_it_once()
     {
-        var tenant = _cluster.Client.GetGrain<ITenantGrain>("tn_settle");
+        var tenant = Cluster.Client.GetGrain<ITenantGrain>("tn_settle");
         await tenant.Create("settle", new TenantLimits(1000, 1000), 100);
         await tenant.Admit(new Admission("r-2", 0, 40));
 

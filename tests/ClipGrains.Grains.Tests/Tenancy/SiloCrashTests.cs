@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using ClipGrains.Abstractions.Tenancy;
-using ClipGrains.Inference.Tests.Support;
-using Microsoft.Extensions.Configuration;
+using ClipGrains.Grains.Tests.Support;
 using Orleans.TestingHost;
 
 namespace ClipGrains.Grains.Tests.Tenancy;
@@ -9,37 +8,20 @@ namespace ClipGrains.Grains.Tests.Tenancy;
 /// <summary>Destructive: kills the silo that hosts a tenant's ledger in the middle of a load.</summary>
 public sealed class SiloCrashTests : IAsyncLifetime
 {
-    private readonly SyntheticClip _model = SyntheticClip.Create();
-    private readonly string _database = Path.Combine(Path.GetTempPath(), "clipgrains-tests", $"crash-{Guid.NewGuid():N}.db");
-    private InProcessTestCluster _cluster = null!;
+    private OwnCluster _own = null!;
 
-    public async Task InitializeAsync()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ClipGrains:Model:Path"] = _model.Directory }).Build();
-        var builder = new InProcessTestClusterBuilder(3);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddClipGrains(configuration);
-            silo.AddClipGrainsSqliteStorage(_database);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    private InProcessTestCluster Cluster => _own.Cluster;
 
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        _model.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(_database);
-    }
+    public async Task InitializeAsync() => _own = await OwnCluster.StartAsync(3, (silo, database) => silo.AddClipGrainsSqliteStorage(database));
+
+    public async Task DisposeAsync() => await _own.DisposeAsync();
 
     [Fact]
     public async Task The_ledger_invariant_holds_after_its_silo_is_killed_mid_load()
     {
         const long initial = 10_000;
         var (tenantId, host) = await TenantOffThePrimarySiloAsync(initial);
-        var tenant = _cluster.Client.GetGrain<ITenantGrain>(tenantId);
+        var tenant = Cluster.Client.GetGrain<ITenantGrain>(tenantId);
         var random = new Random(7);
         var costs = Enumerable.Range(0, 80).Select(i => (Id: $"req-{i}", Cost: (long)random.Next(1, 50))).ToList();
         var committed = new ConcurrentDictionary<string, long>();
@@ -49,7 +31,7 @@ public sealed class SiloCrashTests : IAsyncLifetime
         {
             if (index == 40)
             {
-                await _cluster.KillSiloAsync(host);
+                await Cluster.KillSiloAsync(host);
                 killed.TrySetResult();
             }
 
@@ -87,15 +69,15 @@ public sealed class SiloCrashTests : IAsyncLifetime
 
     private async Task<(string TenantId, InProcessSiloHandle Host)> TenantOffThePrimarySiloAsync(long credits)
     {
-        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        var management = Cluster.Client.GetGrain<IManagementGrain>(0);
         for (var i = 0; ; i++)
         {
             var id = $"tn_crash{i}";
-            await _cluster.Client.GetGrain<ITenantGrain>(id).Create("crash", new TenantLimits(100_000, 100_000), credits);
+            await Cluster.Client.GetGrain<ITenantGrain>(id).Create("crash", new TenantLimits(100_000, 100_000), credits);
             var stats = await management.GetDetailedGrainStatistics();
             var silo = stats.Single(s => s.GrainId.ToString().EndsWith(id, StringComparison.Ordinal) && s.GrainType.Contains("TenantGrain", StringComparison.Ordinal)).SiloAddress;
-            var handle = _cluster.Silos.Single(s => s.SiloAddress.Equals(silo));
-            if (handle != _cluster.Silos[0])
+            var handle = Cluster.Silos.Single(s => s.SiloAddress.Equals(silo));
+            if (handle != Cluster.Silos[0])
             {
                 return (id, handle);
             }
