@@ -18,6 +18,7 @@ internal static class CliApplication
         ClassifyCommand.Create(context),
         BenchCommand.Create(context),
         AdminCommand.Create(context),
+        EvalCommand.Create(context),
     };
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)

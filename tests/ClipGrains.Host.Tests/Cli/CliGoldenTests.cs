@@ -57,4 +57,47 @@ public sealed class CliGoldenTests
             Assert.Equal(expected[i].GetProperty("score").GetDouble(), actual[i].GetProperty("score").GetDouble(), 0.001);
         }
     }
+
+    [SkippableFact]
+    public async Task Eval_counts_top1_and_top5_against_the_reference_ranking()
+    {
+        // The tiny random model ranks "rocket" first for astronaut.png, chelsea.png and coffee.png (pipeline_zero_shot.json),
+        // so with folders rocket/astronaut.png, cat/chelsea.png, coffee/coffee.png exactly one of three is a top-1 hit.
+        var root = Path.Combine(Path.GetTempPath(), "clipgrains-tests", "eval-" + Guid.NewGuid().ToString("N"));
+        foreach (var (label, image) in new[] { ("rocket", "astronaut.png"), ("cat", "chelsea.png"), ("coffee", "coffee.png") })
+        {
+            Directory.CreateDirectory(Path.Combine(root, "images", label));
+            File.Copy(GoldenData.Image(image), Path.Combine(root, "images", label, image));
+        }
+
+        var labelSet = Path.Combine(root, "labels.json");
+        await File.WriteAllTextAsync(labelSet, """{"labels":["cat","dog","astronaut","rocket","coffee"],"templates":["This is a photo of {}."]}""");
+        try
+        {
+            var json = (await CliRun.InvokeAsync("eval", "--model", GoldenData.TinyClip, "--label-set", labelSet, "--images", Path.Combine(root, "images"), "--batch-size", "2")).Json();
+
+            Assert.Equal(3, json.GetProperty("images").GetInt32());
+            Assert.Equal(1.0 / 3, json.GetProperty("top1").GetDouble(), 9);
+            Assert.Equal(1.0, json.GetProperty("top5").GetDouble());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Eval_refuses_a_folder_that_is_not_a_label()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "clipgrains-tests", "eval-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "images", "zebra"));
+        var labelSet = Path.Combine(root, "labels.json");
+        await File.WriteAllTextAsync(labelSet, """{"labels":["cat"],"templates":["a {}"]}""");
+
+        var run = await CliRun.InvokeAsync("eval", "--model", GoldenData.TinyClip, "--label-set", labelSet, "--images", Path.Combine(root, "images"));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("folder name \"zebra\" is not one of the label set's labels", run.Error, StringComparison.Ordinal);
+        Directory.Delete(root, recursive: true);
+    }
 }
