@@ -24,7 +24,7 @@ internal static class ClassificationsEndpoints
     {
         var request = await reader.ReadAsync(context.Request);
         var charge = new Charge(request.Images.Count, request.Prompts, pricing.Value.Price(request.Images.Count, request.Prompts));
-        return await metering.RunAsync(context, Metering.Fingerprint(context.Request, request.Canonical()), charge, async () =>
+        return await metering.RunAsync(context, request.Canonical, charge, async () =>
         {
             LabelEmbeddings labels;
             var promptTokens = 0;

@@ -55,7 +55,7 @@ internal static class EmbeddingsEndpoints
         }
 
         var charge = new Charge(imageInputs.Count, textInputs.Count, pricing.Value.Price(imageInputs.Count, textInputs.Count));
-        return await metering.RunAsync(context, Metering.Fingerprint(context.Request, body.GetRawText()), charge, async () =>
+        return await metering.RunAsync(context, () => body.GetRawText(), charge, async () =>
         {
             var textVectors = textInputs.Count == 0 ? [] : await texts.EmbedAsync(RequestTenant.Of(context), textInputs.Select(t => t.Text!).ToList());
             var imageVectors = imageInputs.Count == 0 ? [] : await images.EmbedAsync(RequestTenant.Of(context), imageInputs);

@@ -33,7 +33,7 @@ internal static class LabelSetsEndpoints
         ValidateName(name);
         var definition = ReadDefinition(body, build.Value);
         var charge = BuildCharge(definition, pricing.Value);
-        return await metering.RunAsync(context, Metering.Fingerprint(context.Request, body.GetRawText()), charge, async () =>
+        return await metering.RunAsync(context, () => body.GetRawText(), charge, async () =>
         {
             var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
             var result = await grain.Create(definition);
@@ -76,7 +76,7 @@ internal static class LabelSetsEndpoints
         var definition = ReadDefinition(body, build.Value);
         var ifMatch = IfMatch(context);
         var charge = BuildCharge(definition, pricing.Value);
-        return await metering.RunAsync(context, Metering.Fingerprint(context.Request, $"{ifMatch}\n{body.GetRawText()}"), charge, async () =>
+        return await metering.RunAsync(context, () => $"{ifMatch}\n{body.GetRawText()}", charge, async () =>
         {
             var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
             var result = await grain.Replace(definition, ifMatch);

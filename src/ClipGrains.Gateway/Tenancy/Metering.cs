@@ -18,10 +18,14 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
 {
     private const string KeyHeader = "Idempotency-Key";
 
-    public static string Fingerprint(HttpRequest request, string canonicalBody) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n{canonicalBody}")));
-
-    public async Task<IResult> RunAsync(HttpContext context, string fingerprint, Charge estimate, Func<Task<ChargedResult>> work)
+    /// <param name="context">The request.</param>
+    /// <param name="canonicalBody">
+    /// The request's meaning as text, for the idempotency fingerprint; only evaluated when an Idempotency-Key is sent
+    /// (for classifications it hashes every image, which a request without a key should not pay for).
+    /// </param>
+    /// <param name="estimate">The price to reserve.</param>
+    /// <param name="work">The request's work.</param>
+    public async Task<IResult> RunAsync(HttpContext context, Func<string> canonicalBody, Charge estimate, Func<Task<ChargedResult>> work)
     {
         if (!auth.Value.Required)
         {
@@ -31,6 +35,7 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
 
         var tenant = RequestTenant.Of(context);
         var idempotency = IdempotencyGrain(context, tenant);
+        var fingerprint = idempotency is null ? string.Empty : Fingerprint(context.Request, canonicalBody());
         if (idempotency is not null)
         {
             var decision = await idempotency.Begin(fingerprint, gateway.Value.RequestTimeout * 2);
@@ -122,6 +127,9 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         telemetry.CreditsRefunded.Add(estimate.Credits - charged);
         return (result.Status, JsonSerializer.SerializeToUtf8Bytes(result.Body(charged), ApiJson.Options));
     }
+
+    private static string Fingerprint(HttpRequest request, string canonicalBody) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n{canonicalBody}")));
 
     private IIdempotencyGrain? IdempotencyGrain(HttpContext context, string tenant)
     {
