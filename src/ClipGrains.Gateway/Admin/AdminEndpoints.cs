@@ -138,11 +138,9 @@ internal static class AdminEndpoints
             ? n
             : throw ApiException.BadRequest("'amount' must be a positive integer.", "amount");
         var reason = JsonBody.OptionalString(body, "reason") ?? string.Empty;
-        var result = await Tenant(grains, id).TopUp(key, amount, reason);
-        if (result is { Applied: false, Conflict: false, Balance: 0 } && await Tenant(grains, id).GetInfo() is null)
-        {
-            throw TenantNotFound(id);
-        }
+        var tenant = Tenant(grains, id);
+        _ = await tenant.GetInfo() ?? throw TenantNotFound(id);
+        var result = await tenant.TopUp(key, amount, reason);
 
         if (result.Conflict)
         {

@@ -73,6 +73,17 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
     }
 
     [SkippableFact]
+    public async Task Admin_calls_on_a_missing_tenant_are_404()
+    {
+        using var topUp = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/tenants/tn_missing/credits") { Content = Body(new { amount = 5 }) };
+        topUp.Headers.Add("Idempotency-Key", "k");
+
+        AssertError(404, "tenant_not_found", await ReadAsync(await Server.Admin.SendAsync(topUp)));
+        AssertError(404, "tenant_not_found", await ReadAsync(await Server.Admin.PostAsync("/admin/v1/tenants/tn_missing/keys", Body(new { name = "x" }))));
+        AssertError(404, "tenant_not_found", await ReadAsync(await Server.Admin.GetAsync("/admin/v1/tenants/tn_missing")));
+    }
+
+    [SkippableFact]
     public async Task The_admin_api_needs_the_operator_key()
     {
         AssertError(401, "invalid_admin_key", await ReadAsync(await Server.Http.GetAsync("/admin/v1/tenants")));
