@@ -1,6 +1,7 @@
 using ClipGrains.Gateway.Admin;
 using ClipGrains.Gateway.Endpoints;
 using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Hosting;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +30,11 @@ public static class ClipGrainsGatewayExtensions
         services.Configure<ImageUrlOptions>(configuration.GetSection("ClipGrains:ImageUrls"));
         services.AddSingleton<ImageUrlFetcher>();
         services.AddSingleton<ImageUrlResolver>();
+
+        // Must be registered after UseOrleans: hosted services stop in reverse order, and the drain has to finish
+        // while the silo is still serving grain calls.
+        services.AddSingleton<InFlightRequests>();
+        services.AddHostedService<GracefulDrainService>();
         return services;
     }
 
@@ -54,6 +60,37 @@ public static class ClipGrainsGatewayExtensions
             }
         });
         app.UseExceptionHandler();
+        var inFlight = app.Services.GetRequiredService<InFlightRequests>();
+        app.Use(async (context, next) =>
+        {
+            // Health probes and metrics stay answerable while stopping; API calls are refused so clients retry elsewhere.
+            var gated = !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
+                && !context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal);
+            if (!gated)
+            {
+                await next(context);
+                return;
+            }
+
+            if (!inFlight.TryEnter())
+            {
+                throw new ApiException(StatusCodes.Status503ServiceUnavailable, "server_error", "shutting_down",
+                    "This server is shutting down; retry after the delay in Retry-After and the load balancer will send you to another one.")
+                {
+                    RetryAfter = TimeSpan.FromSeconds(1),
+                    Headers = new Dictionary<string, string> { ["Connection"] = "close" },
+                };
+            }
+
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                inFlight.Exit();
+            }
+        });
         app.UseStatusCodePages(async context =>
         {
             var response = context.HttpContext.Response;

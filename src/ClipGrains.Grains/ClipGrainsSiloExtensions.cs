@@ -2,6 +2,7 @@ using ClipGrains.Grains.Cluster;
 using ClipGrains.Grains.Hosting;
 using ClipGrains.Grains.LabelSets;
 using ClipGrains.Grains.Placement;
+using ClipGrains.Grains.Postgres;
 using ClipGrains.Grains.Storage;
 using ClipGrains.Inference.Model;
 using Microsoft.Extensions.Configuration;
@@ -50,6 +51,25 @@ public static class ClipGrainsSiloExtensions
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.Configure<SqliteGrainStorageOptions>(o => o.DatabasePath = databasePath);
         silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp));
+        return silo;
+    }
+
+    /// <summary>
+    /// Keeps cluster membership and grain state in PostgreSQL (multi-silo clusters): one pooled data source per
+    /// silo, the project's own schema applied from <c>infra/sql/postgres</c>.
+    /// </summary>
+    public static ISiloBuilder UseClipGrainsPostgres(this ISiloBuilder silo, PostgresOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new InvalidOperationException("ClipGrains:Cluster:Provider is postgres but ClipGrains:Cluster:Postgres:ConnectionString is empty.");
+        }
+
+        silo.Services.AddSingleton(new PostgresDatabase(options));
+        silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
+        silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<PostgresGrainStorage>(sp));
         return silo;
     }
 }

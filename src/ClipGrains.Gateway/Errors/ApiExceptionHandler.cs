@@ -29,6 +29,11 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 LogTimeout(logger, httpContext.Request.Method, httpContext.Request.Path);
                 await ErrorResponse.WriteAsync(httpContext, 503, "server_error", "timeout", "The server could not answer in time; retry after the delay in Retry-After.", retryAfter: TimeSpan.FromSeconds(2));
                 break;
+            case OrleansMessageRejectionException:
+                // A silo left or died mid-call; membership converges within seconds and a retry reaches a live silo.
+                LogSiloLost(logger, httpContext.Request.Method, httpContext.Request.Path);
+                await ErrorResponse.WriteAsync(httpContext, 503, "server_error", "cluster_changing", "A server in the cluster went away while handling the request; retry after the delay in Retry-After (send the same Idempotency-Key to avoid a double charge).", retryAfter: TimeSpan.FromSeconds(1));
+                break;
             default:
                 LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
                 await ErrorResponse.WriteAsync(httpContext, 500, "server_error", "internal_error", "The server failed to process the request; this is a bug on our side.");
@@ -40,6 +45,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Timed out on {Method} {Path}")]
     private static partial void LogTimeout(ILogger logger, string method, string path);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "A silo became unavailable during {Method} {Path}")]
+    private static partial void LogSiloLost(ILogger logger, string method, string path);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

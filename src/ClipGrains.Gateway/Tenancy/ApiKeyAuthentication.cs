@@ -31,7 +31,8 @@ internal static class ApiKeyAuthentication
             }
 
             var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
-            var tenant = await grains.GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret))
+            var hash = ApiKeyMaterial.Hash(secret);
+            var tenant = await ClusterRetry.ReadOnceMoreAsync(() => grains.GetGrain<IApiKeyGrain>(keyId).Authenticate(hash))
                 ?? throw Unauthorized("Incorrect API key provided, or the key was revoked or its tenant suspended.");
             RequestTenant.Set(context, tenant);
         }

@@ -24,17 +24,11 @@ internal static class ServerApp
         var configuration = builder.Configuration;
         var dataDirectory = DataDirectory(configuration);
         configuration["ClipGrains:DataDirectory"] = dataDirectory;
-        var cluster = configuration.GetSection("ClipGrains:Cluster");
+        var cluster = ClusterSetup.Read(configuration);
         var limits = configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         builder.UseOrleans(silo =>
         {
-            // Orleans' client gateway is off by default: the HTTP gateway is co-hosted and needs none.
-            silo.UseLocalhostClustering(
-                siloPort: cluster.GetValue("SiloPort", 11111),
-                gatewayPort: cluster.GetValue("GatewayPort", 0),
-                serviceId: "clipgrains",
-                clusterId: cluster.GetValue("ClusterId", "clipgrains")!);
-            silo.AddClipGrainsSqliteStorage(Path.Combine(dataDirectory, "clipgrains.db"));
+            ClusterSetup.Configure(silo, cluster, configuration, dataDirectory);
 
             // Grain calls must be allowed to last as long as the requests they serve, or a busy silo turns a slow
             // request into a timeout instead of an answer.

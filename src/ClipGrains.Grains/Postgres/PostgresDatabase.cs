@@ -1,0 +1,53 @@
+using Npgsql;
+
+namespace ClipGrains.Grains.Postgres;
+
+/// <summary>
+/// The silo's one pooled <see cref="NpgsqlDataSource"/>, shared by the membership table and grain storage, and the
+/// point where the schema is brought up to date before either is used.
+/// </summary>
+internal sealed class PostgresDatabase(PostgresOptions options) : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+    private readonly SemaphoreSlim _ready = new(1, 1);
+    private bool _isReady;
+
+    public NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>Opens a connection once the schema is known to be current (migrating it first when configured).</summary>
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_isReady)
+        {
+            await _ready.WaitAsync(cancellationToken);
+            try
+            {
+                if (!_isReady)
+                {
+                    if (options.MigrateOnStart)
+                    {
+                        await PostgresSchema.MigrateAsync(_dataSource, cancellationToken);
+                    }
+                    else
+                    {
+                        await PostgresSchema.EnsureCurrentAsync(_dataSource, cancellationToken);
+                    }
+
+                    _isReady = true;
+                }
+            }
+            finally
+            {
+                _ready.Release();
+            }
+        }
+
+        return await _dataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        _ready.Dispose();
+    }
+}

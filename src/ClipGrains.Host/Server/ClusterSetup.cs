@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using ClipGrains.Grains;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+
+namespace ClipGrains.Host.Server;
+
+/// <summary>Chooses membership and storage from <c>ClipGrains:Cluster</c>.</summary>
+internal static class ClusterSetup
+{
+    public static ClusterHostingOptions Read(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("ClipGrains:Cluster").Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+        if (!options.IsPostgres && !string.Equals(options.Provider, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"ClipGrains:Cluster:Provider must be 'localhost' or 'postgres', not '{options.Provider}'.");
+        }
+
+        return options;
+    }
+
+    public static void Configure(ISiloBuilder silo, ClusterHostingOptions options, IConfiguration configuration, string dataDirectory)
+    {
+        // Failure-detection knobs (ProbeTimeout, NumMissedProbesLimit, …) are Orleans' own option names.
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection("ClipGrains:Cluster:Membership"));
+        if (!options.IsPostgres)
+        {
+            silo.UseLocalhostClustering(siloPort: options.SiloPort, gatewayPort: options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.AddClipGrainsSqliteStorage(Path.Combine(dataDirectory, "clipgrains.db"));
+            return;
+        }
+
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        var advertised = AdvertisedAddress(options);
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = advertised;
+            o.SiloPort = options.SiloPort;
+            o.GatewayPort = options.GatewayPort;
+            if (options.ListenOnAnyAddress)
+            {
+                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, options.SiloPort);
+                o.GatewayListeningEndpoint = options.GatewayPort > 0 ? new IPEndPoint(IPAddress.Any, options.GatewayPort) : null;
+            }
+        });
+        silo.UseClipGrainsPostgres(options.Postgres);
+    }
+
+    private static IPAddress AdvertisedAddress(ClusterHostingOptions options)
+    {
+        var configured = options.AdvertisedIp ?? Environment.GetEnvironmentVariable("POD_IP");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return IPAddress.TryParse(configured, out var parsed)
+                ? parsed
+                : throw new InvalidOperationException($"ClipGrains:Cluster:AdvertisedIp '{configured}' is not an IP address.");
+        }
+
+        var candidate = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
+        return candidate ?? IPAddress.Loopback;
+    }
+}
