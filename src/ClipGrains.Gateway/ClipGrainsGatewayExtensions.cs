@@ -31,8 +31,7 @@ public static class ClipGrainsGatewayExtensions
         services.AddSingleton<ImageUrlFetcher>();
         services.AddSingleton<ImageUrlResolver>();
 
-        // Must be registered after UseOrleans: hosted services stop in reverse order, and the drain has to finish
-        // while the silo is still serving grain calls.
+        // Drains in the host's stopping phase, before Kestrel and the silo are stopped.
         services.AddSingleton<InFlightRequests>();
         services.AddHostedService<GracefulDrainService>();
         return services;
@@ -61,6 +60,7 @@ public static class ClipGrainsGatewayExtensions
         });
         app.UseExceptionHandler();
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();
+        telemetry.ObserveRequestsInFlight(() => inFlight.Count);
         app.Use(async (context, next) =>
         {
             // Health probes and metrics stay answerable while stopping; API calls are refused so clients retry elsewhere.

@@ -24,6 +24,12 @@ public sealed class GatewayOptions
     /// <summary>Request body of the other routes, in bytes.</summary>
     public long MaxJsonRequestBytes { get; set; } = 4L * 1024 * 1024;
 
+    /// <summary>
+    /// On a graceful stop, how long the gateway keeps answering (readiness 503, new calls 503) before it waits for
+    /// in-flight requests: time for a load balancer to take the silo out. 0 locally; a few seconds behind Kubernetes.
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>How long a request may wait for the model before it gives up.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -1,24 +1,37 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Gateway.Hosting;
 
 /// <summary>
-/// First step of a graceful stop. Registered after the Orleans silo, so the host stops it before the silo: it
-/// closes the request gate (new requests get a 503 and readiness turns false so load balancers move away), then
-/// waits for the requests already admitted to finish while the silo is still a full member. Only then does the
-/// silo leave the cluster, and the model host drains its batching queues as it is disposed. The wait is bounded
-/// by the host's shutdown timeout (<c>HostOptions.ShutdownTimeout</c>).
+/// First step of a graceful stop, run in the host's "stopping" phase, before any hosted service (Kestrel, the
+/// Orleans silo) is stopped: closes the request gate (readiness turns 503 and new API calls get a 503 with
+/// Retry-After, so load balancers and clients move to other silos), waits
+/// <see cref="GatewayOptions.ShutdownDelay"/> for load balancers to notice, then waits for the requests already
+/// admitted to finish while the silo is still a full member. Only then do Kestrel and the silo stop (the silo
+/// leaves the cluster as Dead) and the model host drains its batching queues as it is disposed. The whole wait is
+/// bounded by the host's shutdown timeout (<c>HostOptions.ShutdownTimeout</c>).
 /// </summary>
-internal sealed partial class GracefulDrainService(InFlightRequests requests, ILogger<GracefulDrainService> logger) : IHostedService
+internal sealed partial class GracefulDrainService(InFlightRequests requests, IOptions<GatewayOptions> options, TimeProvider time, ILogger<GracefulDrainService> logger)
+    : IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         requests.Close();
         LogDraining(logger, requests.Count);
         try
         {
+            if (options.Value.ShutdownDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(options.Value.ShutdownDelay, time, cancellationToken);
+            }
+
             await requests.Drained.WaitAsync(cancellationToken);
             LogDrained(logger);
         }
@@ -27,6 +40,10 @@ internal sealed partial class GracefulDrainService(InFlightRequests requests, IL
             LogAbandoned(logger, requests.Count);
         }
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Stopping: refusing new requests, waiting for {Count} in flight")]
     private static partial void LogDraining(ILogger logger, int count);

@@ -76,6 +76,10 @@ public sealed class ClipGrainsTelemetry : IDisposable
     public void ObserveQueueDepth(Func<int> images) =>
         _meter.CreateObservableGauge("clipgrains.queue.depth", images, "{image}", "Images queued or being inferred on this silo");
 
+    /// <summary>Registers the gauge of HTTP requests this silo's gateway is serving (watched while a silo drains).</summary>
+    public void ObserveRequestsInFlight(Func<int> requests) =>
+        _meter.CreateObservableGauge("clipgrains.requests.in_flight", requests, "{request}", "HTTP requests this gateway is serving now");
+
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 }

@@ -19,6 +19,7 @@ internal static class CliApplication
         BenchCommand.Create(context),
         AdminCommand.Create(context),
         EvalCommand.Create(context),
+        DbCommand.Create(context),
     };
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using ClipGrains.Grains;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ClipGrains.Host.Server;
@@ -36,6 +37,8 @@ internal static class ServerApp
             silo.AddClipGrains(configuration);
             silo.AddActivityPropagation();
         });
+        // A graceful stop waits for admitted requests (each bounded by the request timeout) before the silo leaves.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = limits.RequestTimeout + limits.ShutdownDelay + TimeSpan.FromSeconds(15));
         TelemetrySetup.Add(builder);
         builder.Services.AddClipGrainsGateway(configuration);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxImageRequestBytes, limits.MaxJsonRequestBytes));

@@ -24,7 +24,7 @@ public sealed class ServerBasicsTests(GoldenServerFixture fixture)
         Assert.Equal(200, (int)(await Http.GetAsync("/health/live")).StatusCode);
         var (status, json) = await ReadAsync(await Http.GetAsync("/health/ready"));
         Assert.Equal(200, status);
-        Assert.Equal("""{"status":"ready","model_loaded":true,"silo_active":true}""", json.GetRawText());
+        Assert.Equal("""{"status":"ready","model_loaded":true,"silo_active":true,"stopping":false}""", json.GetRawText());
     }
 
     [SkippableFact]
