@@ -26,6 +26,13 @@ internal sealed class ClusterHostingOptions
     /// <summary>Listen on every interface (containers) instead of only the advertised address.</summary>
     public bool ListenOnAnyAddress { get; set; }
 
+    /// <summary>
+    /// Running as Kubernetes pods (Orleans' Kubernetes hosting): silo name and address come from <c>POD_NAME</c> and
+    /// <c>POD_IP</c>, and silos whose pods are gone are declared dead at once instead of after missed probes.
+    /// Needs the pod labels and RBAC of <c>infra/k8s</c>.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>PostgreSQL settings, used when <see cref="Provider"/> is <c>postgres</c>.</summary>
     public PostgresOptions Postgres { get; set; } = new();
 

@@ -50,6 +50,10 @@ internal static class ClusterSetup
             }
         });
         silo.UseClipGrainsPostgres(options.Postgres);
+        if (options.Kubernetes)
+        {
+            silo.UseKubernetesHosting();
+        }
     }
 
     private static IPAddress AdvertisedAddress(ClusterHostingOptions options)
