@@ -42,6 +42,10 @@ public interface ITenantGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetUsage")]
     Task<IReadOnlyList<UsageDay>> GetUsage(int days);
 
+    /// <summary>What the rate limits allow right now (requests, images), without taking anything.</summary>
+    [ReadOnly, Alias("GetRateLimits")]
+    Task<(RateLimitStatus Requests, RateLimitStatus Images)> GetRateLimits();
+
     /// <summary>Creates an API key for this tenant and returns (key id, full key); the secret exists only in this reply.</summary>
     [Alias("CreateKey")]
     Task<(string KeyId, string Key)?> CreateKey(string name);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Gateway.Endpoints;
 
-/// <summary><c>GET /v1/usage</c>: the calling tenant's balance, limits and per-day usage.</summary>
+/// <summary><c>GET /v1/usage</c>: the calling tenant's balance, rate limits with what remains now, and per-day usage.</summary>
 internal static class UsageEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
@@ -21,15 +21,20 @@ internal static class UsageEndpoints
         });
     }
 
+    private static object Limit(RateLimitStatus status) =>
+        new { limit = status.Limit, remaining = status.Remaining, reset_seconds = Math.Round(status.Reset.TotalSeconds, 3) };
+
     /// <summary>A tenant's account as JSON (shared with the admin API).</summary>
     public static async Task<object> Describe(ITenantGrain tenant, int days)
     {
         var info = await tenant.GetInfo() ?? throw ApiException.NotFound("There is no such tenant.", "tenant_not_found");
         var usage = await tenant.GetUsage(days);
+        var (requests, images) = await tenant.GetRateLimits();
         return new
         {
             @object = "usage",
             tenant = TenantJson.Of(info),
+            rate_limits = new { requests = Limit(requests), images = Limit(images) },
             days = usage.Select(d => new { date = d.Date, requests = d.Requests, images = d.Images, texts = d.Texts, credits = d.Credits }),
             totals = new { requests = usage.Sum(d => d.Requests), images = usage.Sum(d => d.Images), texts = usage.Sum(d => d.Texts), credits = usage.Sum(d => d.Credits) },
         };

@@ -169,6 +169,17 @@ internal sealed class TenantGrain(
     public Task<IReadOnlyList<UsageDay>> GetUsage(int days) =>
         Task.FromResult<IReadOnlyList<UsageDay>>(S.Usage.Values.TakeLast(Math.Clamp(days, 1, 366)).ToList());
 
+    public Task<(RateLimitStatus Requests, RateLimitStatus Images)> GetRateLimits()
+    {
+        // Deciding zero units reports the state without changing it (Gcra is pure).
+        var now = time.GetUtcNow();
+        var requests = new Gcra(Math.Max(1, S.Limits.RequestsPerMinute), Minute).Decide(_requestsTat, now, 0);
+        var images = new Gcra(Math.Max(1, S.Limits.ImagesPerMinute), Minute).Decide(_imagesTat, now, 0);
+        return Task.FromResult((
+            new RateLimitStatus(S.Limits.RequestsPerMinute, requests.Remaining, requests.Reset),
+            new RateLimitStatus(S.Limits.ImagesPerMinute, images.Remaining, images.Reset)));
+    }
+
     public async Task<(string KeyId, string Key)?> CreateKey(string name)
     {
         if (!S.Exists)

@@ -7,13 +7,26 @@ namespace ClipGrains.Host.Bench;
 
 /// <summary>
 /// Drives <c>POST /v1/classifications</c> with N concurrent clients for a fixed time (bounded in count and
-/// time, loopback or the user's own server) and records every request's latency and status.
+/// time, loopback or the user's own server) and records every request's latency and status. With several
+/// gateways (silos of one cluster) requests go round-robin over them, as a load balancer would send them.
 /// </summary>
-internal sealed class LoadGenerator(HttpClient http, string body, int imagesPerRequest, string? apiKey)
+internal sealed class LoadGenerator(HttpClient http, IReadOnlyList<Uri> gateways, string body, int imagesPerRequest, string? apiKey)
 {
-    public static string ClassificationBody(byte[] image, int images, IReadOnlyList<string>? labels, string? labelSet)
+    /// <summary>Marks where each request's own suffix goes (see <see cref="ClassificationBody"/>).</summary>
+    private const string UniqueMarker = "UNIQUESUFFIX";
+
+    /// <summary>
+    /// The request body. Unless <paramref name="repeat"/>, every request's images get 9 extra bytes after the end
+    /// of the file (decoders ignore them; the pixels are unchanged), so no request is served from the silo's
+    /// image-embedding cache and the run measures real inference. The image is padded to a multiple of 3 bytes so
+    /// the suffix's base64 can be spliced in without re-encoding the image.
+    /// </summary>
+    public static string ClassificationBody(byte[] image, int images, IReadOnlyList<string>? labels, string? labelSet, bool repeat = false)
     {
-        var uri = "data:image/jpeg;base64," + Convert.ToBase64String(image);
+        ArgumentNullException.ThrowIfNull(image);
+        var padded = new byte[(image.Length + 2) / 3 * 3];
+        image.CopyTo(padded, 0);
+        var uri = "data:image/jpeg;base64," + Convert.ToBase64String(padded) + (repeat ? "" : UniqueMarker);
         object request = labelSet is not null
             ? new { model = "clip-vit-base-patch32", input = Enumerable.Repeat(uri, images), label_set = labelSet, top_k = 5 }
             : new { model = "clip-vit-base-patch32", input = Enumerable.Repeat(uri, images), labels, top_k = 5 };
@@ -28,9 +41,13 @@ internal sealed class LoadGenerator(HttpClient http, string body, int imagesPerR
         var issued = 0;
         async Task Worker()
         {
-            while (started.Elapsed < duration && Interlocked.Increment(ref issued) <= maxRequests && !cancellationToken.IsCancellationRequested)
+            int n;
+            while (started.Elapsed < duration && (n = Interlocked.Increment(ref issued)) <= maxRequests && !cancellationToken.IsCancellationRequested)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/classifications") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                var target = new Uri(gateways[n % gateways.Count], "/v1/classifications");
+                var unique = Convert.ToBase64String([.. BitConverter.GetBytes((long)n), 0]);
+                var content = body.Replace(UniqueMarker, unique, StringComparison.Ordinal);
+                using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StringContent(content, Encoding.UTF8, "application/json") };
                 if (apiKey is not null)
                 {
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

@@ -6,7 +6,7 @@ using ClipGrains.Inference;
 namespace ClipGrains.Host.Cli;
 
 /// <summary>
-/// <c>clipgrains bench --url URL --image FILE [--model DIR] …</c>: drives a running server's classification API
+/// <c>clipgrains bench --url URL [--url URL …] --image FILE [--model DIR] …</c>: drives a running server's classification API
 /// with N concurrent clients for a fixed time and, in the same run, measures the raw ONNX Runtime vision
 /// ceiling on the same machine; prints throughput, latency percentiles and their ratios as JSON.
 /// </summary>
@@ -16,7 +16,7 @@ internal static class BenchCommand
 
     public static Command Create(CliContext context)
     {
-        var url = new Option<string>("--url") { Description = "Server base URL, e.g. http://127.0.0.1:8080", Required = true };
+        var url = new Option<string[]>("--url") { Description = "Server base URL, e.g. http://127.0.0.1:8080; repeat for the gateways of several silos (round-robin)", Required = true };
         var image = new Option<string>("--image") { Description = "Image sent in every request", Required = true };
         var model = new Option<string?>("--model") { Description = "Model folder for the raw ONNX Runtime ceiling (same graphs the server runs)" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads for the ceiling (0: one per core)", DefaultValueFactory = _ => 0 };
@@ -28,18 +28,20 @@ internal static class BenchCommand
         var maxRequests = new Option<int>("--max-requests") { DefaultValueFactory = _ => 100_000, Description = "Upper bound on requests per run" };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer key, when the server requires one" };
         var output = new Option<string?>("--output") { Description = "Also write the JSON result to this file" };
+        var repeat = new Option<bool>("--repeat-images") { Description = "Send byte-identical images (measures the image-embedding cache instead of inference)" };
         var command = new Command("bench", "Load-test a running server and compare with raw ONNX Runtime in the same run")
         {
-            url, image, model, threads, labels, labelSet, concurrency, images, seconds, maxRequests, apiKey, output,
+            url, image, model, threads, labels, labelSet, concurrency, images, seconds, maxRequests, apiKey, output, repeat,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var bytes = await ImageFile.ReadAsync(parse.GetValue(image)!, cancellationToken);
             var candidates = (parse.GetValue(labels) ?? "cat,dog,bird,car,tree").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var perRequest = parse.GetValue(images);
-            var body = LoadGenerator.ClassificationBody(bytes, perRequest, candidates, parse.GetValue(labelSet));
-            using var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(url)!), Timeout = TimeSpan.FromMinutes(2) };
-            var generator = new LoadGenerator(http, body, perRequest, parse.GetValue(apiKey));
+            var body = LoadGenerator.ClassificationBody(bytes, perRequest, candidates, parse.GetValue(labelSet), parse.GetValue(repeat));
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+            var gateways = parse.GetValue(url)!.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed : throw new CliUsageException($"--url '{u}' is not an absolute URL.")).ToArray();
+            var generator = new LoadGenerator(http, gateways, body, perRequest, parse.GetValue(apiKey));
 
             OrtCeiling.Result? ceiling = null;
             if (parse.GetValue(model) is { } folder)

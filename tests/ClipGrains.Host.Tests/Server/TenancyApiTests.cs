@@ -43,6 +43,13 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
         var usage = (await ReadAsync(await client.GetAsync("/v1/usage"))).Json;
         Assert.Equal(99, usage.GetProperty("tenant").GetProperty("balance").GetInt64());
         Assert.Equal(1, usage.GetProperty("totals").GetProperty("texts").GetInt64());
+        var limits = usage.GetProperty("rate_limits");
+        Assert.Equal(50, limits.GetProperty("requests").GetProperty("limit").GetInt32());
+        // One request taken 1.2 s of allowance; it refills on the real clock, so 50 if the GET came more than 1.2 s later.
+        Assert.InRange(limits.GetProperty("requests").GetProperty("remaining").GetInt32(), 49, 50);
+        var images = limits.GetProperty("images");
+        Assert.Equal(images.GetProperty("limit").GetInt32(), images.GetProperty("remaining").GetInt32());
+        Assert.Equal(0, images.GetProperty("reset_seconds").GetDouble());
 
         var topUp = (await CliRun.InvokeAsync(["admin", "credits", "add", tenantId, "--amount", "50", "--reason", "test", "--idempotency-key", "t1", .. admin])).Json();
         Assert.Equal(149, topUp.GetProperty("balance").GetInt64());
