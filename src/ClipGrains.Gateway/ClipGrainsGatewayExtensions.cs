@@ -112,6 +112,7 @@ public static class ClipGrainsGatewayExtensions
         HealthEndpoints.Map(app);
         UsageEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        WebConsole.ConsolePages.Map(app);
         return app;
     }
 }

@@ -1,0 +1,479 @@
+// ClipGrains console: a tenant's view of the public API (and the operator's of the admin API), with no build step
+// and nothing loaded from elsewhere. Keys live in sessionStorage (this tab, this origin) and go out only in the
+// Authorization header of calls to this server. Every error shown is the API's own error message.
+"use strict";
+
+const state = {
+  key: sessionStorage.getItem("clipgrains.key"),
+  adminKey: sessionStorage.getItem("clipgrains.adminKey"),
+  image: null,
+  editing: null,
+  usage: null,
+  tenant: null,
+  poll: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+class ApiError extends Error {
+  constructor(status, error) {
+    super(error?.message ?? `The server answered ${status}.`);
+    this.status = status;
+    this.code = error?.code;
+  }
+}
+
+async function api(path, { method = "GET", body, admin = false, headers = {} } = {}) {
+  const key = admin ? state.adminKey : state.key;
+  const init = { method, headers: { ...headers } };
+  if (key) init.headers.Authorization = `Bearer ${key}`;
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, json?.error);
+  return json;
+}
+
+function showError(error) {
+  const box = $("error");
+  if (!error) {
+    box.hidden = true;
+    box.textContent = "";
+    return;
+  }
+  box.textContent = error instanceof ApiError ? `${error.status}: ${error.message}` : String(error.message ?? error);
+  box.hidden = false;
+}
+
+async function guarded(action) {
+  showError(null);
+  try {
+    await action();
+  } catch (error) {
+    showError(error);
+    if (error instanceof ApiError && error.status === 401 && !location.hash.startsWith("#/admin")) {
+      // The key was refused (revoked, suspended, mistyped): keep the message, ask for another key.
+      forgetKey();
+    }
+  }
+}
+
+// ---- session ----------------------------------------------------------------------------------------------
+
+function forgetKey() {
+  state.key = null;
+  sessionStorage.removeItem("clipgrains.key");
+  $("session-tenant").textContent = "";
+  $("sign-out").hidden = true;
+  route();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const key = $("api-key").value.trim();
+  await guarded(async () => {
+    state.key = key;
+    const usage = await api("/v1/usage");
+    sessionStorage.setItem("clipgrains.key", key);
+    $("api-key").value = "";
+    state.tenant = usage.tenant;
+    route();
+  });
+}
+
+function renderSession() {
+  $("sign-out").hidden = !state.key;
+  $("session-tenant").textContent = state.key && state.tenant ? `${state.tenant.name} · ${state.tenant.balance} credits` : "";
+}
+
+// ---- routing ----------------------------------------------------------------------------------------------
+
+const views = ["playground", "label-sets", "usage", "admin"];
+
+function route() {
+  clearInterval(state.poll);
+  const name = views.find((v) => location.hash === `#/${v}`) ?? "playground";
+  for (const v of views) $(`view-${v}`).hidden = true;
+  for (const link of document.querySelectorAll("[data-nav]")) {
+    if (link.dataset.nav === name) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  const needsKey = name !== "admin";
+  $("sign-in").hidden = !(needsKey && !state.key);
+  renderSession();
+  if (needsKey && !state.key) {
+    $("api-key").focus();
+    return;
+  }
+  $(`view-${name}`).hidden = false;
+  document.title = `${$(`${name}-title`).textContent} · ClipGrains`;
+  const load = { playground: loadPlayground, "label-sets": loadLabelSets, usage: loadUsage, admin: loadAdmin }[name];
+  guarded(load);
+}
+
+// ---- playground -------------------------------------------------------------------------------------------
+
+async function loadPlayground() {
+  const sets = await api("/v1/label-sets");
+  const select = $("label-set-select");
+  select.replaceChildren(...sets.data.filter((s) => s.status === "ready").map((s) => el("option", { value: s.name, text: `${s.name} (v${s.version}, ${s.label_count} labels)` })));
+  await refreshTenant();
+}
+
+async function refreshTenant() {
+  const usage = await api("/v1/usage");
+  state.tenant = usage.tenant;
+  renderSession();
+  return usage;
+}
+
+function pickImage(file) {
+  if (!file) return;
+  state.image = file;
+  const preview = $("preview");
+  preview.src = URL.createObjectURL(file);
+  preview.alt = `Selected image ${file.name}`;
+  preview.hidden = false;
+  $("drop-help").textContent = `${file.name} (${Math.ceil(file.size / 1024)} KB). Drop or press Enter to change it.`;
+}
+
+function currentMode() {
+  return document.querySelector('input[name="mode"]:checked').value;
+}
+
+function modeChanged() {
+  const labels = currentMode() === "labels";
+  $("labels-field").hidden = !labels;
+  $("label-set-field").hidden = labels;
+}
+
+async function classify(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    if (!state.image) throw new Error("Pick an image first.");
+    const form = new FormData();
+    form.append("image", state.image, state.image.name);
+    let curlTarget;
+    if (currentMode() === "labels") {
+      const labels = $("labels").value.split(",").map((l) => l.trim()).filter(Boolean);
+      if (labels.length === 0) throw new Error("Type at least one label.");
+      form.append("labels", labels.join(","));
+      curlTarget = `-F 'labels=${labels.join(",").replaceAll("'", "'\\''")}'`;
+    } else {
+      const name = $("label-set-select").value;
+      if (!name) throw new Error("There is no ready label set yet; create one under Label sets.");
+      form.append("label_set", name);
+      curlTarget = `-F label_set=${name}`;
+    }
+    $("classify").disabled = true;
+    try {
+      const result = await api("/v1/classifications", { method: "POST", body: form });
+      renderResult(result, curlTarget);
+      await refreshTenant();
+    } finally {
+      $("classify").disabled = false;
+    }
+  });
+}
+
+function renderResult(result, curlTarget) {
+  const ranking = $("ranking");
+  const labels = result.data[0].labels;
+  ranking.replaceChildren(...labels.map((l) => {
+    const percent = (l.score * 100).toFixed(1);
+    // Set through the CSSOM: the page's CSP forbids inline style attributes.
+    const fill = el("span");
+    fill.style.width = `${percent}%`;
+    return el("li", {},
+      el("span", { class: "label", text: l.label }),
+      el("span", { class: "bar", role: "img", "aria-label": `${percent} percent` }, fill),
+      el("span", { class: "score", text: `${percent}%` }),
+      el("span", { class: "cosine", text: `cos ${l.cosine.toFixed(4)}` }));
+  }));
+  $("result-cost").textContent = `Cost: ${result.usage.credits} credits (${result.usage.images} image${result.usage.images === 1 ? "" : "s"}, ${result.usage.prompt_tokens} prompt tokens).`;
+  const file = state.image.name.replaceAll("'", "'\\''");
+  $("curl").textContent = `curl ${location.origin}/v1/classifications \\\n  -H "Authorization: Bearer $CLIPGRAINS_KEY" \\\n  -F 'image=@${file}' ${curlTarget}`;
+  $("result").hidden = false;
+}
+
+// ---- label sets -------------------------------------------------------------------------------------------
+
+async function loadLabelSets() {
+  const sets = await api("/v1/label-sets");
+  const rows = sets.data.map((s) => el("tr", {},
+    el("td", { text: s.name }),
+    el("td", { text: `v${s.version}` }),
+    el("td", { text: String(s.label_count) }),
+    el("td", { text: s.status === "building" ? `building ${s.progress.completed}/${s.progress.total}` : s.status }),
+    el("td", {},
+      el("button", { type: "button", text: "Edit", "aria-label": `Edit ${s.name}`, onclick: () => guarded(() => editLabelSet(s.name)) }),
+      el("button", { type: "button", text: "Delete", class: "danger", "aria-label": `Delete ${s.name}`, onclick: () => guarded(() => deleteLabelSet(s.name)) }))));
+  $("label-sets-table").tBodies[0].replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "5", text: "No label sets yet." }))]));
+  if (sets.data.some((s) => s.status === "building")) {
+    clearInterval(state.poll);
+    state.poll = setInterval(() => guarded(loadLabelSets), 1000);
+  }
+}
+
+async function editLabelSet(name) {
+  const set = await api(`/v1/label-sets/${encodeURIComponent(name)}`);
+  state.editing = { name, version: set.version };
+  $("ls-name").value = name;
+  $("ls-name").readOnly = true;
+  $("ls-labels").value = set.labels.join("\n");
+  const preset = set.template_preset ?? "custom";
+  $("ls-preset").value = preset;
+  $("ls-templates").value = preset === "custom" ? set.templates.join("\n") : "";
+  presetChanged();
+  $("label-set-form-title").textContent = `Edit ${name} (saving creates version ${set.version + 1})`;
+  $("ls-save").textContent = "Save new version";
+  $("ls-cancel").hidden = false;
+  $("ls-labels").focus();
+}
+
+function stopEditing() {
+  state.editing = null;
+  $("label-set-form").reset();
+  $("ls-name").readOnly = false;
+  presetChanged();
+  $("label-set-form-title").textContent = "Create a label set";
+  $("ls-save").textContent = "Create";
+  $("ls-cancel").hidden = true;
+}
+
+async function deleteLabelSet(name) {
+  if (!confirm(`Delete label set ${name}?`)) return;
+  await api(`/v1/label-sets/${encodeURIComponent(name)}`, { method: "DELETE" });
+  await loadLabelSets();
+}
+
+function presetChanged() {
+  $("ls-templates-field").hidden = $("ls-preset").value !== "custom";
+}
+
+async function saveLabelSet(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const name = $("ls-name").value.trim();
+    const body = { name, labels: $("ls-labels").value.split("\n").map((l) => l.trim()).filter(Boolean) };
+    if ($("ls-preset").value === "custom") body.templates = $("ls-templates").value.split("\n").map((t) => t.trim()).filter(Boolean);
+    else body.template_preset = $("ls-preset").value;
+    const editing = state.editing;
+    const saved = editing
+      ? await api(`/v1/label-sets/${encodeURIComponent(name)}`, { method: "PUT", body, headers: { "If-Match": `"v${editing.version}"` } })
+      : await api("/v1/label-sets", { method: "POST", body });
+    stopEditing();
+    await watchBuild(saved.name);
+    await loadLabelSets();
+    await refreshTenant();
+  });
+}
+
+async function watchBuild(name) {
+  const box = $("ls-progress");
+  const bar = $("ls-progress-bar");
+  box.hidden = false;
+  for (;;) {
+    const set = await api(`/v1/label-sets/${encodeURIComponent(name)}`);
+    bar.max = Math.max(1, set.progress.total);
+    bar.value = set.progress.completed;
+    $("ls-progress-label").textContent = `${name} v${set.version}: ${set.progress.completed} of ${set.progress.total} prompt embeddings (${set.status})`;
+    if (set.status !== "building") {
+      if (set.status === "failed") throw new Error(`Building ${name} failed: ${set.error}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+// ---- usage ------------------------------------------------------------------------------------------------
+
+async function loadUsage() {
+  const usage = await refreshTenant();
+  state.usage = usage;
+  $("usage-balance").textContent = `${usage.tenant.balance} credits`;
+  $("usage-reserved").textContent = `${usage.tenant.reserved} credits`;
+  const limit = (l) => `${l.remaining} of ${l.limit} left${l.reset_seconds > 0 ? `, full again in ${Math.ceil(l.reset_seconds)} s` : ""}`;
+  $("usage-requests-limit").textContent = limit(usage.rate_limits.requests);
+  $("usage-images-limit").textContent = limit(usage.rate_limits.images);
+  $("usage-table").tBodies[0].replaceChildren(...usage.days.slice().reverse().map((d) => el("tr", {},
+    el("td", { text: d.date }), el("td", { text: String(d.requests) }), el("td", { text: String(d.images) }),
+    el("td", { text: String(d.texts) }), el("td", { text: String(d.credits) }))));
+  drawChart();
+}
+
+function lastThirtyDays() {
+  const days = [];
+  const today = new Date();
+  for (let i = 29; i >= 0; i--) {
+    const day = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - i));
+    days.push(day.toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+function drawChart() {
+  const series = document.querySelector('input[name="series"]:checked').value;
+  const byDay = new Map(state.usage.days.map((d) => [d.date, d[series]]));
+  const days = lastThirtyDays();
+  const values = days.map((d) => byDay.get(d) ?? 0);
+  const max = Math.max(1, ...values);
+  const svg = $("usage-chart");
+  const ns = "http://www.w3.org/2000/svg";
+  const shapes = [];
+  values.forEach((value, i) => {
+    const height = Math.round((value / max) * 180);
+    const bar = document.createElementNS(ns, "rect");
+    bar.setAttribute("x", String(10 + i * 20));
+    bar.setAttribute("y", String(190 - height));
+    bar.setAttribute("width", "16");
+    bar.setAttribute("height", String(height));
+    bar.setAttribute("class", "chart-bar");
+    const title = document.createElementNS(ns, "title");
+    title.textContent = `${days[i]}: ${value} ${series}`;
+    bar.append(title);
+    shapes.push(bar);
+  });
+  const axis = document.createElementNS(ns, "line");
+  Object.entries({ x1: "5", y1: "190", x2: "615", y2: "190", class: "chart-axis" }).forEach(([k, v]) => axis.setAttribute(k, v));
+  shapes.push(axis);
+  svg.replaceChildren(...shapes);
+  const total = values.reduce((a, b) => a + b, 0);
+  $("usage-chart-caption").textContent = `${series} per day, ${days[0]} to ${days[29]} (UTC): ${total} in total, at most ${Math.max(...values)} on one day.`;
+}
+
+// ---- operator ---------------------------------------------------------------------------------------------
+
+async function loadAdmin() {
+  const signedIn = Boolean(state.adminKey);
+  $("admin-sign-in").hidden = signedIn;
+  $("admin-body").hidden = !signedIn;
+  if (!signedIn) return;
+  const tenants = await api("/admin/v1/tenants", { admin: true });
+  $("tenants-table").tBodies[0].replaceChildren(...tenants.data.map((t) => el("tr", {},
+    el("td", { text: t.name + (t.suspended ? " (suspended)" : "") }),
+    el("td", {}, el("code", { text: t.id })),
+    el("td", { text: String(t.balance) }),
+    el("td", { text: `${t.limits.requests_per_minute} / ${t.limits.images_per_minute}` }),
+    el("td", {}, el("button", { type: "button", text: "Manage", "aria-label": `Manage ${t.name}`, onclick: () => guarded(() => openTenant(t.id)) })))));
+}
+
+async function adminSignIn(event) {
+  event.preventDefault();
+  const key = $("admin-key").value.trim();
+  await guarded(async () => {
+    state.adminKey = key;
+    try {
+      await api("/admin/v1/tenants", { admin: true });
+    } catch (error) {
+      state.adminKey = null;
+      throw error;
+    }
+    sessionStorage.setItem("clipgrains.adminKey", key);
+    $("admin-key").value = "";
+    await loadAdmin();
+  });
+}
+
+async function createTenant(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const tenant = await api("/admin/v1/tenants", { method: "POST", admin: true, body: { name: $("tenant-name").value.trim(), credits: Number($("tenant-credits").value) } });
+    $("tenant-form").reset();
+    await loadAdmin();
+    await openTenant(tenant.id);
+  });
+}
+
+async function openTenant(id) {
+  if (state.adminTenant !== id) $("new-key").hidden = true;
+  const detail = await api(`/admin/v1/tenants/${encodeURIComponent(id)}`, { admin: true });
+  const keys = await api(`/admin/v1/tenants/${encodeURIComponent(id)}/keys`, { admin: true });
+  state.adminTenant = id;
+  $("tenant-detail").hidden = false;
+  $("tenant-detail-title").textContent = `${detail.tenant.name}: ${detail.tenant.balance} credits`;
+  $("keys-table").tBodies[0].replaceChildren(...keys.data.map((k) => el("tr", {},
+    el("td", { text: k.name }),
+    el("td", {}, el("code", { text: k.prefix })),
+    el("td", { text: k.revoked ? "revoked" : "active" }),
+    el("td", {}, k.revoked ? "" : el("button", { type: "button", class: "danger", text: "Revoke", "aria-label": `Revoke key ${k.name}`, onclick: () => guarded(() => revokeKey(id, k.id)) })))));
+}
+
+async function createKey(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const key = await api(`/admin/v1/tenants/${encodeURIComponent(state.adminTenant)}/keys`, { method: "POST", admin: true, body: { name: $("key-name").value.trim() || "default" } });
+    const box = $("new-key");
+    box.replaceChildren(el("p", { text: "New key (shown only now; copy it):" }), el("code", { id: "new-key-value", text: key.key }));
+    box.hidden = false;
+    await openTenant(state.adminTenant);
+  });
+}
+
+async function revokeKey(tenant, keyId) {
+  if (!confirm("Revoke this key? Requests with it are refused at once.")) return;
+  await api(`/admin/v1/tenants/${encodeURIComponent(tenant)}/keys/${encodeURIComponent(keyId)}`, { method: "DELETE", admin: true });
+  $("new-key").hidden = true;
+  await openTenant(tenant);
+}
+
+async function topUp(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    await api(`/admin/v1/tenants/${encodeURIComponent(state.adminTenant)}/credits`, {
+      method: "POST", admin: true,
+      headers: { "Idempotency-Key": crypto.randomUUID() },
+      body: { amount: Number($("top-up-amount").value), reason: $("top-up-reason").value },
+    });
+    await openTenant(state.adminTenant);
+    await loadAdmin();
+  });
+}
+
+// ---- wiring -----------------------------------------------------------------------------------------------
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("sign-in-form").addEventListener("submit", signIn);
+  $("sign-out").addEventListener("click", () => { forgetKey(); showError(null); });
+  $("classify-form").addEventListener("submit", classify);
+  for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener("change", modeChanged);
+  for (const radio of document.querySelectorAll('input[name="series"]')) radio.addEventListener("change", drawChart);
+  const drop = $("drop-zone");
+  drop.addEventListener("click", () => $("image-file").click());
+  drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("image-file").click(); } });
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); pickImage(e.dataTransfer.files[0]); });
+  $("image-file").addEventListener("change", (e) => pickImage(e.target.files[0]));
+  $("label-set-form").addEventListener("submit", saveLabelSet);
+  $("ls-preset").addEventListener("change", presetChanged);
+  $("ls-cancel").addEventListener("click", stopEditing);
+  $("admin-sign-in").addEventListener("submit", adminSignIn);
+  $("admin-sign-out").addEventListener("click", () => {
+    state.adminKey = null;
+    sessionStorage.removeItem("clipgrains.adminKey");
+    $("tenant-detail").hidden = true;
+    guarded(loadAdmin);
+  });
+  $("tenant-form").addEventListener("submit", createTenant);
+  $("key-form").addEventListener("submit", createKey);
+  $("top-up-form").addEventListener("submit", topUp);
+  window.addEventListener("hashchange", route);
+  route();
+});
