@@ -18,6 +18,12 @@ internal static class ClusterSetup
             throw new InvalidOperationException($"ClipGrains:Cluster:Provider must be 'localhost' or 'postgres', not '{options.Provider}'.");
         }
 
+        // A generated operator key lives in one silo's data directory; in a cluster every silo must accept the same one.
+        if (options.IsPostgres && string.IsNullOrWhiteSpace(configuration["ClipGrains:Admin:ApiKey"]))
+        {
+            throw new InvalidOperationException("ClipGrains:Cluster:Provider is postgres: set ClipGrains:Admin:ApiKey (the same on every silo) so each silo accepts the same operator key.");
+        }
+
         return options;
     }
 

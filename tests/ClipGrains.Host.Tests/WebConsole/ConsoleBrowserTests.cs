@@ -45,7 +45,11 @@ public sealed partial class ConsoleBrowserTests(GoldenServerFixture fixture) : I
         var page = await SignInAsync(key);
         await Assertions.Expect(page.Locator("#session-tenant")).ToHaveTextAsync("test tenant · 5000 credits");
 
-        await page.Locator("#image-file").SetInputFilesAsync(GoldenData.Image("chelsea.png"));
+        // Keyboard only: focus the drop zone and press Enter to get the file picker.
+        await page.Locator("#drop-zone").FocusAsync();
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
+        await chooser.SetFilesAsync(GoldenData.Image("chelsea.png"));
+        await Assertions.Expect(page.Locator("#preview")).ToHaveAttributeAsync("alt", "Selected image chelsea.png");
         await page.GetByLabel("Labels (comma-separated)", Exact).FillAsync("cat, dog, rocket");
         await page.GetByRole(AriaRole.Button, new() { Name = "Classify" }).ClickAsync();
 
