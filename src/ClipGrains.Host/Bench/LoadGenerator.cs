@@ -39,13 +39,16 @@ internal sealed class LoadGenerator(HttpClient http, IReadOnlyList<Uri> gateways
         var statuses = new Dictionary<int, int>();
         var started = Stopwatch.StartNew();
         var issued = 0;
+
+        // Suffixes differ between runs too, or a second run would hit what the first one cached.
+        var salt = Random.Shared.NextInt64();
         async Task Worker()
         {
             int n;
             while (started.Elapsed < duration && (n = Interlocked.Increment(ref issued)) <= maxRequests && !cancellationToken.IsCancellationRequested)
             {
                 var target = new Uri(gateways[n % gateways.Count], "/v1/classifications");
-                var unique = Convert.ToBase64String([.. BitConverter.GetBytes((long)n), 0]);
+                var unique = Convert.ToBase64String([.. BitConverter.GetBytes(salt + n), 0]);
                 var content = body.Replace(UniqueMarker, unique, StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StringContent(content, Encoding.UTF8, "application/json") };
                 if (apiKey is not null)

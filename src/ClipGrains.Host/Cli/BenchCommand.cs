@@ -19,6 +19,7 @@ internal static class BenchCommand
         var url = new Option<string[]>("--url") { Description = "Server base URL, e.g. http://127.0.0.1:8080; repeat for the gateways of several silos (round-robin)", Required = true };
         var image = new Option<string>("--image") { Description = "Image sent in every request", Required = true };
         var model = new Option<string?>("--model") { Description = "Model folder for the raw ONNX Runtime ceiling (same graphs the server runs)" };
+        var variant = new Option<string>("--variant") { Description = "Graph variant for the ceiling (the server's ClipGrains:Model:Variant), e.g. quantized", DefaultValueFactory = _ => string.Empty };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads for the ceiling (0: one per core)", DefaultValueFactory = _ => 0 };
         var labels = new Option<string?>("--labels") { Description = "Comma-separated ad-hoc labels (default: 5 labels)" };
         var labelSet = new Option<string?>("--label-set") { Description = "Classify against this stored label set instead" };
@@ -31,7 +32,7 @@ internal static class BenchCommand
         var repeat = new Option<bool>("--repeat-images") { Description = "Send byte-identical images (measures the image-embedding cache instead of inference)" };
         var command = new Command("bench", "Load-test a running server and compare with raw ONNX Runtime in the same run")
         {
-            url, image, model, threads, labels, labelSet, concurrency, images, seconds, maxRequests, apiKey, output, repeat,
+            url, image, model, variant, threads, labels, labelSet, concurrency, images, seconds, maxRequests, apiKey, output, repeat,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,7 +48,7 @@ internal static class BenchCommand
             if (parse.GetValue(model) is { } folder)
             {
                 await context.Error.WriteLineAsync("measuring raw ONNX Runtime (vision session alone)…");
-                using var clip = ClipModel.Load(Inference.Model.ModelBundle.Open(folder), new Inference.Model.ClipModelOptions { IntraOpThreads = parse.GetValue(threads) });
+                using var clip = ClipModel.Load(Inference.Model.ModelBundle.Open(folder, parse.GetValue(variant)!), new Inference.Model.ClipModelOptions { IntraOpThreads = parse.GetValue(threads) });
                 ceiling = OrtCeiling.Measure(clip, bytes, [1, 8, 32], TimeSpan.FromSeconds(Math.Min(10, parse.GetValue(seconds))));
             }
 

@@ -20,6 +20,7 @@ internal static class CliApplication
         AdminCommand.Create(context),
         EvalCommand.Create(context),
         DbCommand.Create(context),
+        QuantizeCommand.Create(context),
     };
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
@@ -42,7 +43,7 @@ internal static class CliApplication
             return await FailAsync(context, e.Message, CliExitCode.Usage);
         }
         catch (Exception e) when (e is ModelLoadException or ImageDecodeException or FileNotFoundException or HttpRequestException
-            or ArgumentException or IOException)
+            or ArgumentException or IOException or InvalidDataException)
         {
             return await FailAsync(context, e.Message, CliExitCode.BadInput);
         }

@@ -21,6 +21,11 @@ public sealed class LoadGeneratorTests(GoldenServerFixture fixture)
         Assert.Equal(0, result.Errors);
         Assert.Equal(9, result.StatusCounts[200]);
         Assert.Equal(18, server.ModelHost.Statistics.Images - before);
+
+        // A second run with the same generator must not be served from what the first one cached.
+        var again = await generator.RunAsync(2, TimeSpan.FromMinutes(1), maxRequests: 4, progress: null, CancellationToken.None);
+        Assert.Equal(4, again.StatusCounts[200]);
+        Assert.Equal(26, server.ModelHost.Statistics.Images - before);
     }
 
     [SkippableFact]
