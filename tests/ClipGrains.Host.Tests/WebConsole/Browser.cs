@@ -43,13 +43,7 @@ public static class Browser
         var folder = Environment.GetEnvironmentVariable("CLIPGRAINS_SCREENSHOTS");
         if (string.IsNullOrEmpty(folder))
         {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ClipGrains.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            folder = Path.Combine(directory?.FullName ?? Path.GetTempPath(), "artifacts", "screenshots");
+            folder = Path.Combine(Infra.InfraFiles.Root, "artifacts", "screenshots");
         }
 
         Directory.CreateDirectory(folder);
