@@ -67,7 +67,8 @@ public static class ClipGrainsSiloExtensions
             throw new InvalidOperationException("ClipGrains:Cluster:Provider is postgres but ClipGrains:Cluster:Postgres:ConnectionString is empty.");
         }
 
-        silo.Services.AddSingleton(new PostgresDatabase(options));
+        // A factory registration, so the container disposes the data source (and its pooled connections) on stop.
+        silo.Services.AddSingleton(_ => new PostgresDatabase(options));
         silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
         silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<PostgresGrainStorage>(sp));
         return silo;
