@@ -89,6 +89,9 @@ public sealed partial class ConsoleBrowserTests(GoldenServerFixture fixture) : I
 
         // Edit: a new version with one more label.
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit pets" }).ClickAsync();
+        // The form fills itself from GET /v1/label-sets/pets; typing before that lands would be overwritten.
+        await Assertions.Expect(page.Locator("#label-set-form-title")).ToHaveTextAsync("Edit pets (saving creates version 2)");
+        await Assertions.Expect(page.GetByLabel("Labels (one per line)", Exact)).ToHaveValueAsync("cat\ndog\nbird");
         await page.GetByLabel("Labels (one per line)", Exact).FillAsync("cat\ndog\nbird\nfish");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save new version" }).ClickAsync();
         await Assertions.Expect(row.Locator("td")).ToHaveTextAsync(["pets", "v2", "4", "ready", "EditDelete"]);
@@ -204,6 +207,9 @@ public sealed partial class ConsoleBrowserTests(GoldenServerFixture fixture) : I
     {
         _ = Server;
         (_playwright, _browser) = await Browser.LaunchAsync();
+
+        // Two shared cores in CI: give the page's own round trips (label-set builds among them) time.
+        Assertions.SetDefaultExpectTimeout(20_000);
         var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
         page.SetDefaultTimeout(20_000);
         await page.GotoAsync(Server.Http.BaseAddress!.ToString());
