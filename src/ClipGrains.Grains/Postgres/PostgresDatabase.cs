@@ -12,8 +12,6 @@ internal sealed class PostgresDatabase(PostgresOptions options) : IAsyncDisposab
     private readonly SemaphoreSlim _ready = new(1, 1);
     private bool _isReady;
 
-    public NpgsqlDataSource DataSource => _dataSource;
-
     /// <summary>Opens a connection once the schema is known to be current (migrating it first when configured).</summary>
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
