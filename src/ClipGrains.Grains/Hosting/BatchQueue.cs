@@ -3,11 +3,16 @@ using System.Threading.Channels;
 namespace ClipGrains.Grains.Hosting;
 
 /// <summary>
-/// A bounded queue that merges concurrent items into batches: the first item waits at most
-/// <c>maxDelay</c> for others, up to <c>maxBatch</c> items run together on the queue's single runner,
-/// items past their deadline are dropped before running, and a full queue refuses at once. One runner per
-/// queue matches one model instance: on CPU, ONNX Runtime already spreads one batch over all cores.
+/// A bounded queue that merges concurrent items into batches: up to <c>maxBatch</c> items run together on the
+/// queue's runner, items past their deadline are dropped before running, and a full queue refuses at once. One
+/// runner per queue matches one model instance: on CPU, ONNX Runtime already spreads one batch over all cores.
 /// </summary>
+/// <remarks>
+/// A batch with room waits for company only while company is known to be coming: callers announce items with
+/// <see cref="Expect"/> before the slow work that produces them (decoding), and the runner waits at most
+/// <c>maxDelay</c> for announced items. With nothing announced a batch runs at once, so a lone request never pays the
+/// batching window, while under load (items decoding while a batch runs) batches still fill.
+/// </remarks>
 internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 {
     private readonly Channel<Entry> _channel;
@@ -17,7 +22,13 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly string _name;
     private readonly Task[] _loops;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _nudge = new(0);
     private int _load;
+
+    // Items announced by Expect and neither enqueued nor forgotten; changed together with the channel under _gate so
+    // the runner never sees "nothing queued, nothing coming" while an announced item is between the two.
+    private int _expected;
 
     public BatchQueue(string name, Func<IReadOnlyList<TItem>, TResult[]> run, int maxBatch, TimeSpan maxDelay, int capacity, TimeProvider time, int runners = 1)
     {
@@ -44,14 +55,75 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     /// <summary>Items queued or running.</summary>
     public int Load => Volatile.Read(ref _load);
 
-    /// <summary>Queues <paramref name="item"/>; throws <see cref="ServerOverloadedException"/> when the queue is full.</summary>
-    public Task<TResult> EnqueueAsync(TItem item, DateTimeOffset deadline)
+    /// <summary>Items announced and not yet enqueued or forgotten.</summary>
+    public int Expected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expected;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Announces <paramref name="count"/> items that will be enqueued soon with <c>announced: true</c>; each must later
+    /// be enqueued that way or given up with <see cref="Forget"/>.
+    /// </summary>
+    public void Expect(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_gate)
+        {
+            _expected += count;
+        }
+    }
+
+    /// <summary>Gives up <paramref name="count"/> announced items that will not come (their request failed).</summary>
+    public void Forget(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _expected = Math.Max(0, _expected - count);
+        }
+
+        Nudge();
+    }
+
+    /// <summary>
+    /// Queues <paramref name="item"/> (one of the announced ones when <paramref name="announced"/>); throws
+    /// <see cref="ServerOverloadedException"/> when the queue is full.
+    /// </summary>
+    public Task<TResult> EnqueueAsync(TItem item, DateTimeOffset deadline, bool announced = false)
     {
         var entry = new Entry(item, deadline, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), _time.GetTimestamp());
         Interlocked.Increment(ref _load);
-        if (!_channel.Writer.TryWrite(entry))
+        bool written;
+        lock (_gate)
+        {
+            if (announced && _expected > 0)
+            {
+                _expected--;
+            }
+
+            written = _channel.Writer.TryWrite(entry);
+        }
+
+        if (!written)
         {
             Interlocked.Decrement(ref _load);
+            if (announced)
+            {
+                Nudge();
+            }
+
             throw new ServerOverloadedException($"The {_name} queue is full; retry shortly.");
         }
 
@@ -63,6 +135,20 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     {
         _channel.Writer.TryComplete();
         await Task.WhenAll(_loops);
+        _nudge.Dispose();
+    }
+
+    // A runner waiting for announced items should look again rather than wait out the delay.
+    private void Nudge()
+    {
+        try
+        {
+            _nudge.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The queue is gone: nothing waits any more.
+        }
     }
 
     private async Task RunAsync()
@@ -75,10 +161,23 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             var flushAt = _time.GetUtcNow() + _maxDelay;
             while (batch.Count < _maxBatch)
             {
-                if (reader.TryRead(out var entry))
+                Entry? entry;
+                bool coming;
+                lock (_gate)
+                {
+                    coming = !reader.TryRead(out entry) && _expected > 0;
+                }
+
+                if (entry is not null)
                 {
                     batch.Add(entry);
                     continue;
+                }
+
+                // Nothing queued and nothing announced: waiting could only add latency.
+                if (!coming)
+                {
+                    break;
                 }
 
                 var wait = flushAt - _time.GetUtcNow();
@@ -96,10 +195,13 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     {
         using var cancel = new CancellationTokenSource();
         var more = reader.WaitToReadAsync(cancel.Token).AsTask();
+        var nudged = _nudge.WaitAsync(cancel.Token);
         var delay = Task.Delay(wait, _time, cancel.Token);
-        var first = await Task.WhenAny(more, delay);
+        var first = await Task.WhenAny(more, nudged, delay);
         await cancel.CancelAsync();
-        return first == more && more.IsCompletedSuccessfully && more.Result;
+
+        // A nudge (an announced item given up) means: look again; the loop decides whether anything is still coming.
+        return first == nudged || (first == more && more.IsCompletedSuccessfully && more.Result);
     }
 
     private void Execute(List<Entry> batch)

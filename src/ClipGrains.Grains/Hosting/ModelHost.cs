@@ -91,6 +91,11 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         }
 
         var tensors = new float[batch.Images.Count][];
+
+        // Announced before decoding, so a batch forming now waits for these images rather than running without them.
+        var images = _images;
+        var announced = batch.Images.Count;
+        images.Expect(announced);
         try
         {
             var prepared = await Task.WhenAll(batch.Images.Select((bytes, index) => PrepareAsync(model, bytes, index, tensors, batch.Deadline)));
@@ -99,7 +104,14 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
                 return new EncodeResult([], silo, failure);
             }
 
-            var vectors = await Task.WhenAll(tensors.Select(t => _images.EnqueueAsync(t, batch.Deadline)));
+            var queued = new Task<float[]>[tensors.Length];
+            for (var i = 0; i < tensors.Length; i++)
+            {
+                queued[i] = images.EnqueueAsync(tensors[i], batch.Deadline, announced: true);
+                announced--;
+            }
+
+            var vectors = await Task.WhenAll(queued);
             return new EncodeResult(vectors, silo);
         }
         catch (ServerOverloadedException e)
@@ -112,6 +124,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         }
         finally
         {
+            images.Forget(announced);
             foreach (var tensor in tensors)
             {
                 if (tensor is not null)
@@ -132,9 +145,19 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
             return Failed(silo, EncodeFailure.Overloaded, "The model is still loading; retry shortly.");
         }
 
+        var texts = _texts;
+        var announced = batch.Texts.Count;
+        texts.Expect(announced);
         try
         {
-            var vectors = await Task.WhenAll(batch.Texts.Select(t => _texts.EnqueueAsync(model.Tokenizer.Encode(t), batch.Deadline)));
+            var queued = new Task<float[]>[batch.Texts.Count];
+            for (var i = 0; i < queued.Length; i++)
+            {
+                queued[i] = texts.EnqueueAsync(model.Tokenizer.Encode(batch.Texts[i]), batch.Deadline, announced: true);
+                announced--;
+            }
+
+            var vectors = await Task.WhenAll(queued);
             return new EncodeResult(vectors, silo);
         }
         catch (ServerOverloadedException e)
@@ -144,6 +167,10 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         catch (TimeoutException e)
         {
             return Failed(silo, EncodeFailure.Timeout, e.Message);
+        }
+        finally
+        {
+            texts.Forget(announced);
         }
     }
 

@@ -5,6 +5,9 @@ namespace ClipGrains.Grains.Tests.Hosting;
 
 public sealed class BatchQueueTests
 {
+    // Real time allowed for a batch that must run without the fake clock moving; only a broken queue needs it.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task Items_queued_while_a_batch_runs_are_merged_into_the_next_batch()
     {
@@ -125,6 +128,90 @@ public sealed class BatchQueueTests
         var results = await Task.WhenAll(queue.EnqueueAsync(1, DateTimeOffset.MaxValue), queue.EnqueueAsync(2, DateTimeOffset.MaxValue));
 
         Assert.Equal(new[] { 1, 2 }, results);
+    }
+
+    [Fact]
+    public async Task A_lone_item_runs_at_once_without_waiting_for_the_batching_window()
+    {
+        // The fake clock never moves: an item that waited for the window would never run.
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var queue = new BatchQueue<int, int>("test", items => [.. items], maxBatch: 8, maxDelay: TimeSpan.FromHours(1), capacity: 10, clock);
+
+        Assert.Equal(1, await queue.EnqueueAsync(1, DateTimeOffset.MaxValue).WaitAsync(Patience));
+        Assert.Equal(2, await queue.EnqueueAsync(2, DateTimeOffset.MaxValue, announced: true).WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task Announced_items_are_waited_for_and_run_as_one_batch()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var batches = new List<int[]>();
+        await using var queue = new BatchQueue<int, int>("test", items =>
+        {
+            lock (batches)
+            {
+                batches.Add([.. items]);
+            }
+
+            return [.. items];
+        }, maxBatch: 8, maxDelay: TimeSpan.FromHours(1), capacity: 10, clock);
+
+        queue.Expect(3);
+        var first = queue.EnqueueAsync(1, DateTimeOffset.MaxValue, announced: true);
+        var second = queue.EnqueueAsync(2, DateTimeOffset.MaxValue, announced: true);
+        Assert.Equal(1, queue.Expected);
+        var third = queue.EnqueueAsync(3, DateTimeOffset.MaxValue, announced: true);
+
+        Assert.Equal(new[] { 1, 2, 3 }, await Task.WhenAll(first, second, third).WaitAsync(Patience));
+        Assert.Equal([[1, 2, 3]], batches);
+        Assert.Equal(0, queue.Expected);
+    }
+
+    [Fact]
+    public async Task Forgetting_the_announced_items_that_will_not_come_runs_the_batch_without_them()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var batches = new List<int[]>();
+        await using var queue = new BatchQueue<int, int>("test", items =>
+        {
+            lock (batches)
+            {
+                batches.Add([.. items]);
+            }
+
+            return [.. items];
+        }, maxBatch: 8, maxDelay: TimeSpan.FromHours(1), capacity: 10, clock);
+
+        queue.Expect(3);
+        var first = queue.EnqueueAsync(1, DateTimeOffset.MaxValue, announced: true);
+        queue.Forget(2);
+
+        Assert.Equal(1, await first.WaitAsync(Patience));
+        Assert.Equal([[1]], batches);
+        Assert.Equal(0, queue.Expected);
+    }
+
+    [Fact]
+    public async Task An_announced_item_that_never_comes_holds_the_batch_only_for_the_window()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var queue = new BatchQueue<int, int>("test", items => [.. items], maxBatch: 8, maxDelay: TimeSpan.FromMilliseconds(5), capacity: 10, clock);
+
+        queue.Expect(2);
+        var first = queue.EnqueueAsync(1, DateTimeOffset.MaxValue, announced: true);
+
+        // The fake clock moves in window-sized steps until the batch runs (the runner may start its timer after any
+        // step); without the window's end it would wait for the missing item forever.
+        var giveUp = Environment.TickCount64 + 30_000;
+        while (!first.IsCompleted && Environment.TickCount64 < giveUp)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(5));
+            await Task.Yield();
+        }
+
+        Assert.True(first.IsCompleted, "the batch never ran after its window");
+        Assert.Equal(1, await first);
+        Assert.Equal(1, queue.Expected);
     }
 
     /// <summary>Holds the runner inside its first batch until the test opens it.</summary>
