@@ -54,8 +54,16 @@ public sealed class ClipImagePreprocessor
     {
         ArgumentNullException.ThrowIfNull(image);
         var (w, h) = ResizedSize(image.Width, image.Height);
+        var (cropWidth, cropHeight) = (Settings.CropWidth, Settings.CropHeight);
+        if (Settings.DoCenterCrop && cropWidth <= w && cropHeight <= h)
+        {
+            // The crop lies inside the resized image: resample only the pixels it keeps (a third of a 3:2 photo's
+            // resize is thrown away otherwise). Same offsets as CenterCrop.
+            return PillowBicubic.Resize(image, w, h, (w - cropWidth) / 2, (h - cropHeight) / 2, cropWidth, cropHeight);
+        }
+
         var resized = PillowBicubic.Resize(image, w, h);
-        return Settings.DoCenterCrop ? CenterCrop(resized, Settings.CropWidth, Settings.CropHeight) : resized;
+        return Settings.DoCenterCrop ? CenterCrop(resized, cropWidth, cropHeight) : resized;
     }
 
     /// <summary>Writes the normalized CHW tensor of <paramref name="image"/> into <paramref name="destination"/>.</summary>

@@ -51,4 +51,63 @@ public sealed class PillowBicubicTests
 
         Assert.Equal(new byte[] { 0, 0, 0, 17, 17, 17, 238, 238, 238, 255, 255, 255 }, resized.Pixels);
     }
+
+    [Theory]
+    [InlineData(640, 427, 336, 224)]
+    [InlineData(427, 640, 224, 336)]
+    [InlineData(1000, 17, 333, 5)]
+    [InlineData(50, 30, 373, 224)]
+    [InlineData(7, 5, 224, 160)]
+    [InlineData(224, 300, 224, 224)]
+    [InlineData(300, 224, 224, 224)]
+    [InlineData(97, 1, 13, 1)]
+    [InlineData(1, 97, 1, 13)]
+    public void Every_byte_equals_the_plain_resample(int w, int h, int outW, int outH)
+    {
+        var source = Noise(w, h, seed: (w * 31) + h);
+
+        var fast = PillowBicubic.Resize(source, outW, outH);
+
+        Assert.Equal(NaiveResample.Resize(source, outW, outH).Pixels, fast.Pixels);
+    }
+
+    [Theory]
+    [InlineData(640, 427, 336, 224, 56, 0, 224, 224)]
+    [InlineData(427, 640, 224, 336, 0, 56, 224, 224)]
+    [InlineData(333, 500, 224, 336, 3, 5, 200, 301)]
+    [InlineData(30, 20, 60, 40, 59, 39, 1, 1)]
+    [InlineData(224, 300, 224, 224, 10, 0, 100, 224)]
+    [InlineData(300, 300, 300, 300, 7, 9, 100, 50)]
+    public void A_window_is_exactly_the_crop_of_the_full_resize(int w, int h, int outW, int outH, int left, int top, int windowW, int windowH)
+    {
+        var source = Noise(w, h, seed: left + top + w);
+        var full = NaiveResample.Resize(source, outW, outH);
+
+        var window = PillowBicubic.Resize(source, outW, outH, left, top, windowW, windowH);
+
+        Assert.Equal((windowW, windowH), (window.Width, window.Height));
+        var expected = new byte[windowW * windowH * 3];
+        for (var y = 0; y < windowH; y++)
+        {
+            full.Pixels.AsSpan((((top + y) * outW) + left) * 3, windowW * 3).CopyTo(expected.AsSpan(y * windowW * 3));
+        }
+
+        Assert.Equal(expected, window.Pixels);
+    }
+
+    [Fact]
+    public void A_window_outside_the_output_is_refused()
+    {
+        var source = TestImages.Gradient(20, 10);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => PillowBicubic.Resize(source, 10, 5, 5, 0, 6, 5));
+    }
+
+    // Full-range noise: overshoot at every edge, so clipping on both sides is exercised in both passes.
+    private static RgbImage Noise(int w, int h, int seed)
+    {
+        var pixels = new byte[w * h * 3];
+        new Random(seed).NextBytes(pixels);
+        return new RgbImage(w, h, pixels);
+    }
 }
