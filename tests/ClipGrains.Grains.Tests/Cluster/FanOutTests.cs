@@ -69,6 +69,22 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
     }
 
     [Fact]
+    public async Task More_concurrent_requests_than_cores_reach_the_queue_together()
+    {
+        // Stateless workers without reentrancy admit one call per activation and at most one activation per core:
+        // on a 2-core machine 8 concurrent one-image requests then run as 4+ batches of at most 2. Reentrant, all 8
+        // are decoding at once and the queue waits for every announced image.
+        var service = fixture.Silo(0).GetRequiredService<ImageEncodingService>();
+        var before = fixture.Host(0).Statistics.ImageBatches;
+
+        var results = await Task.WhenAll(Images(8, seed: 50).Select(i => service.EncodeAsync([i], DateTimeOffset.UtcNow.AddMinutes(1))));
+
+        Assert.All(results, r => Assert.Null(r.Failure));
+        var batches = fixture.Host(0).Statistics.ImageBatches - before;
+        Assert.InRange(batches, 1, 3);
+    }
+
+    [Fact]
     public async Task Each_silo_reports_its_load_through_its_silo_targeted_grain()
     {
         var view = fixture.Silo(0).GetRequiredService<ClusterView>();
