@@ -47,29 +47,7 @@ internal sealed class LoadGenerator(HttpClient http, IReadOnlyList<Uri> gateways
             int n;
             while (started.Elapsed < duration && (n = Interlocked.Increment(ref issued)) <= maxRequests && !cancellationToken.IsCancellationRequested)
             {
-                var target = new Uri(gateways[n % gateways.Count], "/v1/classifications");
-                var unique = Convert.ToBase64String([.. BitConverter.GetBytes(salt + n), 0]);
-                var content = body.Replace(UniqueMarker, unique, StringComparison.Ordinal);
-                using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StringContent(content, Encoding.UTF8, "application/json") };
-                if (apiKey is not null)
-                {
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-                }
-
-                var watch = Stopwatch.StartNew();
-                int status;
-                try
-                {
-                    using var response = await http.SendAsync(request, cancellationToken);
-                    await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                    status = (int)response.StatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    status = 0;
-                }
-
-                var ms = watch.Elapsed.TotalMilliseconds;
+                var (status, ms) = await SendAsync(n, salt, cancellationToken);
                 lock (latencies)
                 {
                     if (status == 200)
@@ -89,5 +67,33 @@ internal sealed class LoadGenerator(HttpClient http, IReadOnlyList<Uri> gateways
         return new LoadResult(
             concurrency, seconds, statuses.Values.Sum(), statuses.Values.Sum() - ok, imagesPerRequest,
             ok * imagesPerRequest / seconds, LatencySummary.Of(latencies), statuses);
+    }
+
+    /// <summary>
+    /// Sends request number <paramref name="n"/> (its images made unique by <paramref name="salt"/> + n unless the body
+    /// repeats them) and returns its status (0: no response) and latency in milliseconds.
+    /// </summary>
+    public async Task<(int Status, double Milliseconds)> SendAsync(int n, long salt, CancellationToken cancellationToken)
+    {
+        var target = new Uri(gateways[n % gateways.Count], "/v1/classifications");
+        var unique = Convert.ToBase64String([.. BitConverter.GetBytes(salt + n), 0]);
+        var content = body.Replace(UniqueMarker, unique, StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StringContent(content, Encoding.UTF8, "application/json") };
+        if (apiKey is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            return ((int)response.StatusCode, watch.Elapsed.TotalMilliseconds);
+        }
+        catch (HttpRequestException)
+        {
+            return (0, watch.Elapsed.TotalMilliseconds);
+        }
     }
 }

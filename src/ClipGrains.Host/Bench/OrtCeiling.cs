@@ -15,10 +15,17 @@ internal static class OrtCeiling
         public double BestImagesPerSecond => ImagesPerSecondByBatch.Values.Max();
     }
 
-    public static Result Measure(ClipModel model, byte[] image, int[] batchSizes, TimeSpan budgetPerSize)
+    /// <summary>The model input for <paramref name="image"/>, preprocessed once.</summary>
+    public static float[] Tensor(ClipModel model, byte[] image)
     {
         var tensor = new float[model.Preprocessor.TensorLength];
         model.Preprocessor.Process(ImageDecoder.Decode(image), tensor);
+        return tensor;
+    }
+
+    public static Result Measure(ClipModel model, byte[] image, int[] batchSizes, TimeSpan budgetPerSize)
+    {
+        var tensor = Tensor(model, image);
         var single = Time(model, tensor, 1, budgetPerSize);
         var throughput = new Dictionary<int, double>();
         foreach (var size in batchSizes)

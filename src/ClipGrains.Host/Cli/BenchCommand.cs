@@ -30,9 +30,14 @@ internal static class BenchCommand
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer key, when the server requires one" };
         var output = new Option<string?>("--output") { Description = "Also write the JSON result to this file" };
         var repeat = new Option<bool>("--repeat-images") { Description = "Send byte-identical images (measures the image-embedding cache instead of inference)" };
+        var paired = new Option<int>("--paired")
+        {
+            Description = "Also measure a lone request's cost over the model in N pairs (raw batch-1 run, then one request, alternately; needs --model)",
+            DefaultValueFactory = _ => 0,
+        };
         var command = new Command("bench", "Load-test a running server and compare with raw ONNX Runtime in the same run")
         {
-            url, image, model, variant, threads, labels, labelSet, concurrency, images, seconds, maxRequests, apiKey, output, repeat,
+            url, image, model, variant, threads, labels, labelSet, concurrency, images, seconds, maxRequests, apiKey, output, repeat, paired,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,11 +50,22 @@ internal static class BenchCommand
             var generator = new LoadGenerator(http, gateways, body, perRequest, parse.GetValue(apiKey));
 
             OrtCeiling.Result? ceiling = null;
+            PairedLatency.Result? pairs = null;
+            if (parse.GetValue(paired) > 0 && parse.GetValue(model) is null)
+            {
+                throw new CliUsageException("--paired needs --model: each pair runs the raw model once.");
+            }
+
             if (parse.GetValue(model) is { } folder)
             {
                 await context.Error.WriteLineAsync("measuring raw ONNX Runtime (vision session alone)…");
                 using var clip = ClipModel.Load(Inference.Model.ModelBundle.Open(folder, parse.GetValue(variant)!), new Inference.Model.ClipModelOptions { IntraOpThreads = parse.GetValue(threads) });
                 ceiling = OrtCeiling.Measure(clip, bytes, [1, 8, 32], TimeSpan.FromSeconds(Math.Min(10, parse.GetValue(seconds))));
+                if (parse.GetValue(paired) is > 0 and var count)
+                {
+                    await context.Error.WriteLineAsync($"paired lone-request latency: {count} pairs…");
+                    pairs = await PairedLatency.MeasureAsync(clip, OrtCeiling.Tensor(clip, bytes), generator, count, cancellationToken);
+                }
             }
 
             var runs = new List<object>();
@@ -77,6 +93,11 @@ internal static class BenchCommand
             {
                 machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
                 ort = ceiling is null ? null : new { batch1_median_ms = Math.Round(ceiling.Batch1MedianMs, 2), images_per_second_by_batch = ceiling.ImagesPerSecondByBatch.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 2)) },
+                paired = pairs is null ? null : new
+                {
+                    pairs.Pairs, pairs.Errors, ort_batch1_median_ms = Math.Round(pairs.OrtMedianMs, 1), request_median_ms = Math.Round(pairs.ServerMedianMs, 1),
+                    difference_median_ms = Math.Round(pairs.DifferenceMedianMs, 1), difference_p90_ms = Math.Round(pairs.DifferenceP90Ms, 1),
+                },
                 runs,
             };
             var json = JsonSerializer.Serialize(report, ReportJson);

@@ -42,6 +42,23 @@ public sealed class LoadGeneratorTests(GoldenServerFixture fixture)
         Assert.Equal(1, server.ModelHost.Statistics.Images - before);
     }
 
+    [SkippableFact]
+    public async Task Paired_latency_sends_one_distinct_request_per_pair_and_reports_each_side()
+    {
+        var server = fixture.Server;
+        var bytes = await File.ReadAllBytesAsync(GoldenData.Image("rocket.jpg"));
+        var generator = await GeneratorAsync(server, LoadGenerator.ClassificationBody(bytes, 1, ["cat", "dog"], null), server.Http.BaseAddress!);
+        var model = server.ModelHost.Model;
+        var before = server.ModelHost.Statistics.Images;
+
+        var result = await PairedLatency.MeasureAsync(model, OrtCeiling.Tensor(model, bytes), generator, pairs: 6, CancellationToken.None);
+
+        Assert.Equal((6, 0), (result.Pairs, result.Errors));
+        Assert.Equal(7, server.ModelHost.Statistics.Images - before); // 6 pairs and the warm-up, none from the cache
+        Assert.True(result.OrtMedianMs > 0 && result.ServerMedianMs > 0, $"{result}");
+        Assert.True(result.DifferenceP90Ms >= result.DifferenceMedianMs, $"{result}");
+    }
+
     /// <summary>A generator with a tenant of its own, so no other test's cached embeddings can answer.</summary>
     private static async Task<LoadGenerator> GeneratorAsync(RunningServer server, string body, params Uri[] gateways)
     {
