@@ -38,6 +38,9 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
     /// <summary>Counters since start.</summary>
     public ModelHostStatistics Statistics { get; } = new();
 
+    /// <summary>Called on the runner's thread with the size of every image batch run.</summary>
+    public event Action<int>? ImageBatchRan;
+
     /// <summary>Images queued or being inferred.</summary>
     public int ImageLoad => _images?.Load ?? 0;
 
@@ -67,6 +70,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
             },
             _options.MaxImageBatchSize, _options.MaxQueueDelay, _options.MaxImageQueueLength, time, Math.Max(1, _options.ImageRunners));
         _images.BatchRan += Statistics.RecordImageBatch;
+        _images.BatchRan += size => ImageBatchRan?.Invoke(size);
         _images.BatchTimed += (size, duration, waits) => Record("image", size, duration, waits);
         _texts = new BatchQueue<TokenizedText, float[]>(
             "text", model.EncodeTokens, _options.MaxTextBatchSize, _options.MaxQueueDelay, _options.MaxTextQueueLength, time);

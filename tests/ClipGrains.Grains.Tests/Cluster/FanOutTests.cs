@@ -71,17 +71,40 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
     [Fact]
     public async Task More_concurrent_requests_than_cores_reach_the_queue_together()
     {
-        // Stateless workers without reentrancy admit one call per activation and at most one activation per core:
-        // on a 2-core machine 8 concurrent one-image requests then run as 4+ batches of at most 2. Reentrant, all 8
-        // are decoding at once and the queue waits for every announced image.
+        // Stateless workers without reentrancy admit one call per activation and at most one activation per core, so
+        // on a 2-core machine no batch could hold more than 2 one-image requests. Reentrant, all 16 are announced at
+        // once; images that take milliseconds to decode keep the first batch waiting (100 ms window) for the others.
         var service = fixture.Silo(0).GetRequiredService<ImageEncodingService>();
-        var before = fixture.Host(0).Statistics.ImageBatches;
+        var sizes = new List<int>();
+        void Record(int size)
+        {
+            lock (sizes)
+            {
+                sizes.Add(size);
+            }
+        }
 
-        var results = await Task.WhenAll(Images(8, seed: 50).Select(i => service.EncodeAsync([i], DateTimeOffset.UtcNow.AddMinutes(1))));
+        var images = Enumerable.Range(0, 16).Select(i => TestImages.Encode(Noise(600, 600, seed: 60 + i), SKEncodedImageFormat.Png)).ToList();
+        fixture.Host(0).ImageBatchRan += Record;
+        try
+        {
+            var results = await Task.WhenAll(images.Select(i => service.EncodeAsync([i], DateTimeOffset.UtcNow.AddMinutes(1))));
+            Assert.All(results, r => Assert.Null(r.Failure));
+        }
+        finally
+        {
+            fixture.Host(0).ImageBatchRan -= Record;
+        }
 
-        Assert.All(results, r => Assert.Null(r.Failure));
-        var batches = fixture.Host(0).Statistics.ImageBatches - before;
-        Assert.InRange(batches, 1, 3);
+        Assert.Equal(16, sizes.Sum());
+        Assert.True(sizes.Max() >= 4, $"batches: {string.Join(", ", sizes)}");
+    }
+
+    private static Inference.Imaging.RgbImage Noise(int width, int height, int seed)
+    {
+        var pixels = new byte[width * height * 3];
+        new Random(seed).NextBytes(pixels);
+        return new Inference.Imaging.RgbImage(width, height, pixels);
     }
 
     [Fact]
