@@ -23,7 +23,9 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     private readonly string _name;
     private readonly Task[] _loops;
     private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _nudge = new(0);
+    // At most one pending nudge: a runner only needs to know "look again", and stale releases would make its next
+    // wait return at once as many times as requests failed while it was busy.
+    private readonly SemaphoreSlim _nudge = new(0, 1);
     private int _load;
 
     // Items announced by Expect and neither enqueued nor forgotten; changed together with the channel under _gate so
@@ -144,6 +146,10 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         try
         {
             _nudge.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A nudge is already pending.
         }
         catch (ObjectDisposedException)
         {

@@ -51,18 +51,8 @@ internal static class PairedLatency
             differences.Add(ms - raw);
         }
 
-        return new Result(Percentile(ort, 0.5), Percentile(requests, 0.5), Percentile(differences, 0.5), Percentile(differences, 0.9), differences.Count, errors);
-    }
-
-    // Nearest rank; 0 for no samples.
-    private static double Percentile(List<double> values, double p)
-    {
-        if (values.Count == 0)
-        {
-            return 0;
-        }
-
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new Result(
+            LatencySummary.Percentile(ort, 0.5), LatencySummary.Percentile(requests, 0.5),
+            LatencySummary.Percentile(differences, 0.5), LatencySummary.Percentile(differences, 0.9), differences.Count, errors);
     }
 }

@@ -84,7 +84,7 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
             }
         }
 
-        var images = Enumerable.Range(0, 16).Select(i => TestImages.Encode(Noise(600, 600, seed: 60 + i), SKEncodedImageFormat.Png)).ToList();
+        var images = Enumerable.Range(0, 16).Select(i => TestImages.Encode(TestImages.Noise(600, 600, seed: 60 + i), SKEncodedImageFormat.Png)).ToList();
         fixture.Host(0).ImageBatchRan += Record;
         try
         {
@@ -98,13 +98,6 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
 
         Assert.Equal(16, sizes.Sum());
         Assert.True(sizes.Max() >= 4, $"batches: {string.Join(", ", sizes)}");
-    }
-
-    private static Inference.Imaging.RgbImage Noise(int width, int height, int seed)
-    {
-        var pixels = new byte[width * height * 3];
-        new Random(seed).NextBytes(pixels);
-        return new Inference.Imaging.RgbImage(width, height, pixels);
     }
 
     [Fact]

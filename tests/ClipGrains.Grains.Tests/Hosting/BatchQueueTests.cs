@@ -146,15 +146,7 @@ public sealed class BatchQueueTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var batches = new List<int[]>();
-        await using var queue = new BatchQueue<int, int>("test", items =>
-        {
-            lock (batches)
-            {
-                batches.Add([.. items]);
-            }
-
-            return [.. items];
-        }, maxBatch: 8, maxDelay: TimeSpan.FromHours(1), capacity: 10, clock);
+        await using var queue = Recording(batches, clock);
 
         queue.Expect(3);
         var first = queue.EnqueueAsync(1, DateTimeOffset.MaxValue, announced: true);
@@ -172,15 +164,7 @@ public sealed class BatchQueueTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var batches = new List<int[]>();
-        await using var queue = new BatchQueue<int, int>("test", items =>
-        {
-            lock (batches)
-            {
-                batches.Add([.. items]);
-            }
-
-            return [.. items];
-        }, maxBatch: 8, maxDelay: TimeSpan.FromHours(1), capacity: 10, clock);
+        await using var queue = Recording(batches, clock);
 
         queue.Expect(3);
         var first = queue.EnqueueAsync(1, DateTimeOffset.MaxValue, announced: true);
@@ -213,6 +197,17 @@ public sealed class BatchQueueTests
         Assert.Equal(1, await first);
         Assert.Equal(1, queue.Expected);
     }
+
+    /// <summary>A queue with a window no test outlives (1 hour of a frozen clock) that records every batch it runs.</summary>
+    private static BatchQueue<int, int> Recording(List<int[]> batches, TimeProvider clock) => new("test", items =>
+    {
+        lock (batches)
+        {
+            batches.Add([.. items]);
+        }
+
+        return [.. items];
+    }, maxBatch: 8, maxDelay: TimeSpan.FromHours(1), capacity: 10, clock);
 
     /// <summary>Holds the runner inside its first batch until the test opens it.</summary>
     private sealed class Gate : IDisposable

@@ -64,7 +64,7 @@ public sealed class PillowBicubicTests
     [InlineData(1, 97, 1, 13)]
     public void Every_byte_equals_the_plain_resample(int w, int h, int outW, int outH)
     {
-        var source = Noise(w, h, seed: (w * 31) + h);
+        var source = TestImages.Noise(w, h, seed: (w * 31) + h);
 
         var fast = PillowBicubic.Resize(source, outW, outH);
 
@@ -80,7 +80,7 @@ public sealed class PillowBicubicTests
     [InlineData(300, 300, 300, 300, 7, 9, 100, 50)]
     public void A_window_is_exactly_the_crop_of_the_full_resize(int w, int h, int outW, int outH, int left, int top, int windowW, int windowH)
     {
-        var source = Noise(w, h, seed: left + top + w);
+        var source = TestImages.Noise(w, h, seed: left + top + w);
         var full = NaiveResample.Resize(source, outW, outH);
 
         var window = PillowBicubic.Resize(source, outW, outH, left, top, windowW, windowH);
@@ -101,13 +101,5 @@ public sealed class PillowBicubicTests
         var source = TestImages.Gradient(20, 10);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => PillowBicubic.Resize(source, 10, 5, 5, 0, 6, 5));
-    }
-
-    // Full-range noise: overshoot at every edge, so clipping on both sides is exercised in both passes.
-    private static RgbImage Noise(int w, int h, int seed)
-    {
-        var pixels = new byte[w * h * 3];
-        new Random(seed).NextBytes(pixels);
-        return new RgbImage(w, h, pixels);
     }
 }

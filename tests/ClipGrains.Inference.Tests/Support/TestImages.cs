@@ -23,5 +23,13 @@ public static class TestImages
         return new RgbImage(width, height, pixels);
     }
 
+    /// <summary>Full-range random pixels: overshoot at every edge when resampled, and slow to decode when encoded.</summary>
+    public static RgbImage Noise(int width, int height, int seed)
+    {
+        var pixels = new byte[width * height * 3];
+        new Random(seed).NextBytes(pixels);
+        return new RgbImage(width, height, pixels);
+    }
+
     public static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality = 95) => PngEncoder.Encode(image, format, quality);
 }
