@@ -6,7 +6,9 @@ namespace ClipGrains.Inference.Imaging;
 /// <summary>
 /// Decodes JPEG, PNG, WebP, GIF (first frame) and BMP with Skia's codecs into the RGB image Pillow would give:
 /// EXIF orientation applied, alpha dropped without compositing (Pillow's <c>convert("RGB")</c>), no colour
-/// management (Pillow ignores ICC profiles too). Skia's libjpeg-turbo decodes bit-exactly like Pillow's.
+/// management (Pillow ignores ICC profiles too). Skia's libjpeg-turbo decodes bit-exactly like Pillow's; when the
+/// system has libjpeg-turbo's TurboJPEG library, JPEGs are decoded by it instead (same output, SIMD, see
+/// <see cref="TurboJpeg"/>).
 /// </summary>
 public static class ImageDecoder
 {
@@ -16,7 +18,11 @@ public static class ImageDecoder
     /// returns <see cref="RgbImage.Pixels"/> to the pool when done, so a stream of large photos reuses a few buffers
     /// instead of leaving a 120 MB array per image for the garbage collector.
     /// </summary>
-    public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits = null, ArrayPool<byte>? pool = null)
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits = null, ArrayPool<byte>? pool = null) =>
+        Decode(encoded, limits, pool, TurboJpeg.System);
+
+    /// <summary>As the public overload; <paramref name="turbo"/> null decodes JPEG with Skia alone (tests compare both).</summary>
+    internal static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits, ArrayPool<byte>? pool, TurboJpeg? turbo)
     {
         limits ??= ImageLimits.Default;
         if (encoded.IsEmpty)
@@ -48,9 +54,10 @@ public static class ImageDecoder
         }
 
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var stored = codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(info) == SKCodecResult.Success
+        var stored = (format == SKEncodedImageFormat.Jpeg ? turbo?.TryDecode(encoded, width, height, pool) : null)
+            ?? (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(info) == SKCodecResult.Success
             ? DecodeByScanlines(codec, width, height, format, pool)
-            : DecodeWhole(codec, info, format, pool);
+            : DecodeWhole(codec, info, format, pool));
         if (codec.EncodedOrigin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
         {
             return new RgbImage(width, height, stored);
