@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ClipGrains.Inference.Scoring;
 
 /// <summary>Embedding arithmetic. Sums run in double so results do not depend on summation order at float precision.</summary>
@@ -26,6 +28,7 @@ public static class VectorMath
     }
 
     /// <summary>Dot product; equals the cosine for unit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see PillowBicubic on tiering.
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         if (a.Length != b.Length)
