@@ -1,5 +1,6 @@
 using ClipGrains.Inference;
 using ClipGrains.Inference.Hub;
+using ClipGrains.Inference.Imaging;
 using ClipGrains.Inference.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,7 @@ internal sealed partial class ModelLoaderService(
             var folder = await ModelLocator.ResolveAsync(options.Value, new HubDownloader(http, HubOptions.FromEnvironment()), null, stoppingToken);
             var model = await Task.Run(() => ClipModel.Load(ModelBundle.Open(folder, options.Value.Variant), options.Value), stoppingToken);
             host.Attach(model);
-            LogLoaded(logger, folder, options.Value.Variant.Length == 0 ? "fp32" : options.Value.Variant, model.Dimension);
+            LogLoaded(logger, folder, options.Value.Variant.Length == 0 ? "fp32" : options.Value.Variant, model.Dimension, ImageDecoder.JpegDecoder);
         }
         catch (Exception e) when (e is ModelLoadException or HttpRequestException or IOException or ArgumentException)
         {
@@ -34,8 +35,8 @@ internal sealed partial class ModelLoaderService(
         }
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Model loaded from {Folder} ({Variant}, {Dimension}-d embeddings)")]
-    private static partial void LogLoaded(ILogger logger, string folder, string variant, int dimension);
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Model loaded from {Folder} ({Variant}, {Dimension}-d embeddings); JPEG decoder: {JpegDecoder}")]
+    private static partial void LogLoaded(ILogger logger, string folder, string variant, int dimension, string jpegDecoder);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Critical, Message = "The model could not be loaded: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);

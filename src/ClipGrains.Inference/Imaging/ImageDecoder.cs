@@ -14,6 +14,14 @@ namespace ClipGrains.Inference.Imaging;
 public static class ImageDecoder
 {
     /// <summary>
+    /// Which decoder JPEGs get: "libjpeg-turbo (system TurboJPEG)", or "Skia (install libturbojpeg for ~2x faster
+    /// JPEG decoding)" when the system library is missing. For the startup log.
+    /// </summary>
+    public static string JpegDecoder => TurboJpeg.System is null
+        ? "Skia (install libturbojpeg for ~2x faster JPEG decoding)"
+        : "libjpeg-turbo (system TurboJPEG)";
+
+    /// <summary>
     /// Decodes <paramref name="encoded"/>; throws <see cref="ImageDecodeException"/> for anything unusable. With a
     /// <paramref name="pool"/>, the pixel buffer is rented from it (and may be longer than the image): the caller
     /// returns <see cref="RgbImage.Pixels"/> to the pool when done, so a stream of large photos reuses a few buffers

@@ -88,6 +88,14 @@ public sealed class TurboJpegTests
     }
 
     [SkippableFact]
+    public void The_startup_log_names_the_fast_decoder_when_it_is_installed()
+    {
+        SystemTurboJpeg.Require();
+
+        Assert.Equal("libjpeg-turbo (system TurboJPEG)", ImageDecoder.JpegDecoder);
+    }
+
+    [SkippableFact]
     public void A_size_other_than_the_one_skia_read_is_declined()
     {
         var turbo = SystemTurboJpeg.Require();
