@@ -222,7 +222,10 @@ internal sealed class TenantGrain(
             changed = true;
         }
 
-        foreach (var id in S.Settled.Where(s => now - s.Value > options.Value.IdempotencyRetention).Select(s => s.Key).ToList())
+        // A settled id only has to outlive any retry of its own request, and no request outlives a reservation. Kept
+        // for IdempotencyRetention (24 h) it grew with the request rate, and the whole state is written twice a request:
+        // at 14 requests/s a day's ids are 1.2 million entries serialized per write.
+        foreach (var id in S.Settled.Where(s => now - s.Value > options.Value.ReservationTimeout).Select(s => s.Key).ToList())
         {
             S.Settled.Remove(id);
             changed = true;

@@ -23,7 +23,10 @@ internal sealed class TenantState
 
     [Id(5)] public Dictionary<string, Reservation> Reservations { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Recently settled reservation ids with the time they were settled, so a repeated settle or admit is a no-op.</summary>
+    /// <summary>
+    /// Reservation ids settled within the last <see cref="TenancyOptions.ReservationTimeout"/>, with the time they were
+    /// settled, so a repeated settle or admit is a no-op. Bounded by the request rate times that window.
+    /// </summary>
     [Id(6)] public Dictionary<string, DateTimeOffset> Settled { get; set; } = new(StringComparer.Ordinal);
 
     [Id(7)] public Dictionary<string, TopUpRecord> TopUps { get; set; } = new(StringComparer.Ordinal);

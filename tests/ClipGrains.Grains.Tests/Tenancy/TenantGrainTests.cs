@@ -85,6 +85,25 @@ public sealed class TenantGrainTests(TenancyClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_settled_id_is_remembered_for_the_reservation_timeout_and_then_forgotten()
+    {
+        // Remembered for as long as any retry of its request can come; forgotten after, so the state written on every
+        // request does not grow with a day's request count.
+        var tenant = await NewTenantAsync(100);
+        var admission = Cost(30);
+        await tenant.Admit(admission);
+        await tenant.Settle(new Settlement(admission.ReservationId, true, 30, 1, 0));
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
+        await tenant.Admit(admission);
+        Assert.Equal(70, (await tenant.GetInfo())!.Balance);
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(2));
+        await tenant.Admit(admission);
+        Assert.Equal(40, (await tenant.GetInfo())!.Balance);
+    }
+
+    [Fact]
     public async Task Commit_charges_at_most_what_was_reserved_and_releases_the_rest()
     {
         var tenant = await NewTenantAsync(100);
