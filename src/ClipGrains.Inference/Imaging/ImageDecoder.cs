@@ -65,8 +65,8 @@ public static class ImageDecoder
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var stored = (format == SKEncodedImageFormat.Jpeg ? turbo?.TryDecode(encoded, width, height, pool) : null)
             ?? (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(info) == SKCodecResult.Success
-            ? DecodeByScanlines(codec, width, height, format, pool)
-            : DecodeWhole(codec, info, format, pool));
+                ? DecodeByScanlines(codec, width, height, format, pool)
+                : DecodeWhole(codec, info, format, pool));
         if (codec.EncodedOrigin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
         {
             return new RgbImage(width, height, stored);
