@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using ClipGrains.Abstractions.Encoding;
+using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.Telemetry;
+using ClipGrains.Inference;
+using ClipGrains.Inference.Model;
+using ClipGrains.Inference.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SkiaSharp;
+
+namespace ClipGrains.Grains.Tests.Hosting;
+
+public sealed class ModelHostTests
+{
+    [Fact]
+    public async Task A_decode_that_ends_after_its_budget_is_refused_even_when_the_timeout_timer_never_fired()
+    {
+        // The fake clock moves 2 s each time it is read and never while the decode runs, so the 1 s timeout timer never
+        // fires: exactly the race CI lost, where the decode finished before the thread pool ran the timer. The decode
+        // is judged by the time it took.
+        using var model = SyntheticClip.Create();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var telemetry = new ClipGrainsTelemetry(services.GetRequiredService<IMeterFactory>());
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch) { AutoAdvanceAmount = TimeSpan.FromSeconds(2) };
+        await using var host = new ModelHost(Options.Create(new BatchingOptions { DecodeTimeout = TimeSpan.FromSeconds(1) }), clock, telemetry);
+        host.Attach(ClipModel.Load(ModelBundle.Open(model.Directory)));
+        var png = TestImages.Encode(TestImages.Gradient(8, 8), SKEncodedImageFormat.Png);
+
+        var result = await host.EncodeImagesAsync(new ImageBatch([png], DateTimeOffset.MaxValue), "silo");
+
+        Assert.Equal(
+            new EncodeFailure(EncodeFailure.InvalidImage, "The image took longer than 1 s to decode; send a smaller or simpler image.", 0),
+            result.Failure);
+        Assert.Empty(result.Vectors);
+    }
+}
