@@ -132,6 +132,32 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         return entry.Completion.Task;
     }
 
+    /// <summary>
+    /// Queues <paramref name="items"/>, every one of them announced by <see cref="Expect"/>. When the queue fills part-way,
+    /// the announcements of the items left over are given up before <see cref="ServerOverloadedException"/> leaves, so
+    /// callers only forget what they announced and never reached this call with.
+    /// </summary>
+    public Task<TResult>[] EnqueueAnnounced(IReadOnlyList<TItem> items, DateTimeOffset deadline)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var queued = new Task<TResult>[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            try
+            {
+                queued[i] = EnqueueAsync(items[i], deadline, announced: true);
+            }
+            catch (ServerOverloadedException)
+            {
+                // The refused item's own announcement was consumed by EnqueueAsync.
+                Forget(items.Count - i - 1);
+                throw;
+            }
+        }
+
+        return queued;
+    }
+
     /// <summary>Stops accepting items, finishes everything already queued, then returns.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -98,8 +98,8 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
 
         // Announced before decoding, so a batch forming now waits for these images rather than running without them.
         var images = _images;
-        var announced = batch.Images.Count;
-        images.Expect(announced);
+        images.Expect(batch.Images.Count);
+        var handedOver = false;
         try
         {
             var prepared = await Task.WhenAll(batch.Images.Select((bytes, index) => PrepareAsync(model, bytes, index, tensors, batch.Deadline)));
@@ -108,14 +108,8 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
                 return new EncodeResult([], silo, failure);
             }
 
-            var queued = new Task<float[]>[tensors.Length];
-            for (var i = 0; i < tensors.Length; i++)
-            {
-                queued[i] = images.EnqueueAsync(tensors[i], batch.Deadline, announced: true);
-                announced--;
-            }
-
-            var vectors = await Task.WhenAll(queued);
+            handedOver = true;
+            var vectors = await Task.WhenAll(images.EnqueueAnnounced(tensors, batch.Deadline));
             return new EncodeResult(vectors, silo);
         }
         catch (ServerOverloadedException e)
@@ -128,7 +122,11 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         }
         finally
         {
-            images.Forget(announced);
+            if (!handedOver)
+            {
+                images.Forget(batch.Images.Count);
+            }
+
             foreach (var tensor in tensors)
             {
                 if (tensor is not null)
@@ -149,19 +147,12 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
             return Failed(silo, EncodeFailure.Overloaded, "The model is still loading; retry shortly.");
         }
 
-        var texts = _texts;
-        var announced = batch.Texts.Count;
-        texts.Expect(announced);
+        // Announced before the first one is queued, so the runner does not take the request's first prompts alone.
+        var tokens = batch.Texts.Select(model.Tokenizer.Encode).ToList();
+        _texts.Expect(tokens.Count);
         try
         {
-            var queued = new Task<float[]>[batch.Texts.Count];
-            for (var i = 0; i < queued.Length; i++)
-            {
-                queued[i] = texts.EnqueueAsync(model.Tokenizer.Encode(batch.Texts[i]), batch.Deadline, announced: true);
-                announced--;
-            }
-
-            var vectors = await Task.WhenAll(queued);
+            var vectors = await Task.WhenAll(_texts.EnqueueAnnounced(tokens, batch.Deadline));
             return new EncodeResult(vectors, silo);
         }
         catch (ServerOverloadedException e)
@@ -171,10 +162,6 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         catch (TimeoutException e)
         {
             return Failed(silo, EncodeFailure.Timeout, e.Message);
-        }
-        finally
-        {
-            texts.Forget(announced);
         }
     }
 

@@ -198,6 +198,29 @@ public sealed class BatchQueueTests
         Assert.Equal(1, queue.Expected);
     }
 
+    [Fact]
+    public async Task Announced_items_refused_by_a_full_queue_give_up_their_announcements()
+    {
+        using var gate = new Gate();
+        await using var queue = new BatchQueue<int, int>("image", items =>
+        {
+            gate.WaitIfClosed();
+            return [.. items];
+        }, maxBatch: 1, maxDelay: TimeSpan.Zero, capacity: 1, TimeProvider.System);
+        var running = queue.EnqueueAsync(0, DateTimeOffset.MaxValue);
+        await gate.Entered;
+
+        queue.Expect(4);
+        var error = Assert.Throws<ServerOverloadedException>(() => queue.EnqueueAnnounced([1, 2, 3, 4], DateTimeOffset.MaxValue));
+
+        // 1 was queued, 2 was refused, 3 and 4 never tried: nothing is left announced for the runner to wait for.
+        Assert.Equal("The image queue is full; retry shortly.", error.Message);
+        Assert.Equal(0, queue.Expected);
+        Assert.Equal(2, queue.Load);
+        gate.Open();
+        Assert.Equal(0, await running);
+    }
+
     /// <summary>A queue with a window no test outlives (1 hour of a frozen clock) that records every batch it runs.</summary>
     private static BatchQueue<int, int> Recording(List<int[]> batches, TimeProvider clock) => new("test", items =>
     {
