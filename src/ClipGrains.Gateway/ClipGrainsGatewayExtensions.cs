@@ -3,7 +3,9 @@ using ClipGrains.Gateway.Endpoints;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Hosting;
 using ClipGrains.Gateway.Inputs;
+using ClipGrains.Gateway.Security;
 using ClipGrains.Gateway.Tenancy;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,6 +22,14 @@ public static class ClipGrainsGatewayExtensions
         services.Configure<PricingOptions>(configuration.GetSection("ClipGrains:Pricing"));
         services.Configure<AdminOptions>(configuration.GetSection("ClipGrains:Admin"));
         services.AddSingleton<AdminKeyStore>();
+        services.AddSingleton<FailedAuthLimiter>();
+        services.AddSingleton<UnknownKeyIds>();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
+            .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(AuthSchemes.Operator, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthSchemes.TenantPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.ApiKey).RequireAuthenticatedUser())
+            .AddPolicy(AuthSchemes.OperatorPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Operator).RequireAuthenticatedUser());
         services.AddHostedService<AdminKeyAnnouncer>();
         services.AddSingleton<Metering>();
         services.AddExceptionHandler<ApiExceptionHandler>();
@@ -45,7 +55,8 @@ public static class ClipGrainsGatewayExtensions
         var telemetry = app.Services.GetRequiredService<Grains.Telemetry.ClipGrainsTelemetry>();
 
         // Outermost, so the status it records is the one the error handler finally wrote. Routes are the
-        // templates (bounded), never raw paths.
+        // templates (bounded), never raw paths; taken when routing matched, because the exception handler clears the
+        // endpoint before it writes an error.
         app.Use(async (context, next) =>
         {
             try
@@ -54,19 +65,38 @@ public static class ClipGrainsGatewayExtensions
             }
             finally
             {
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+                var route = context.Items[RouteItem] as string ?? "unmatched";
                 telemetry.Requests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", context.Response.StatusCode));
             }
         });
         app.UseExceptionHandler();
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();
         telemetry.ObserveRequestsInFlight(() => inFlight.Count);
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (response.StatusCode is 404 or 405 && !response.HasStarted && response.ContentLength is null)
+            {
+                var (code, message) = response.StatusCode == 404
+                    ? ("not_found", $"There is no route {context.HttpContext.Request.Path}; see /v1/models, /v1/embeddings, /v1/classifications, /v1/label-sets.")
+                    : ("method_not_allowed", $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.");
+                await ErrorResponse.WriteAsync(context.HttpContext, response.StatusCode, "invalid_request_error", code, message);
+            }
+        });
+        app.UseRouting();
+        app.Use((context, next) =>
+        {
+            if ((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } pattern)
+            {
+                context.Items[RouteItem] = pattern;
+            }
+
+            return next(context);
+        });
         app.Use(async (context, next) =>
         {
             // Health probes and metrics stay answerable while stopping; API calls are refused so clients retry elsewhere.
-            var gated = !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
-                && !context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal);
-            if (!gated)
+            if (OperationalEndpoint.Is(context))
             {
                 await next(context);
                 return;
@@ -91,28 +121,29 @@ public static class ClipGrainsGatewayExtensions
                 inFlight.Exit();
             }
         });
-        app.UseStatusCodePages(async context =>
-        {
-            var response = context.HttpContext.Response;
-            if (response.StatusCode is 404 or 405 && !response.HasStarted && response.ContentLength is null)
-            {
-                var (code, message) = response.StatusCode == 404
-                    ? ("not_found", $"There is no route {context.HttpContext.Request.Path}; see /v1/models, /v1/embeddings, /v1/classifications, /v1/label-sets.")
-                    : ("method_not_allowed", $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.");
-                await ErrorResponse.WriteAsync(context.HttpContext, response.StatusCode, "invalid_request_error", code, message);
-            }
-        });
-        app.UseRouting();
         app.UseRequestSizeLimits(limits.MaxJsonRequestBytes);
-        app.UseApiKeyAuthentication();
-        ModelsEndpoints.Map(app);
-        EmbeddingsEndpoints.Map(app, limits);
-        ClassificationsEndpoints.Map(app, limits);
-        LabelSetsEndpoints.Map(app, limits);
+
+        // Who may call what is endpoint metadata: the /v1 group needs a tenant's key, the admin group the operator key,
+        // and only endpoints marked anonymous (health, metrics, the console's page) answer without one.
+        app.UseAuthorization();
+        var v1 = app.MapGroup("/v1").RequireAuthorization(AuthSchemes.TenantPolicy);
+        ModelsEndpoints.Map(v1);
+        EmbeddingsEndpoints.Map(v1, limits);
+        ClassificationsEndpoints.Map(v1, limits);
+        LabelSetsEndpoints.Map(v1, limits);
+        UsageEndpoints.Map(v1);
         HealthEndpoints.Map(app);
-        UsageEndpoints.Map(app);
         AdminEndpoints.Map(app);
         WebConsole.ConsolePages.Map(app);
         return app;
     }
+
+    /// <summary>
+    /// Marks an endpoint as operational (health, metrics): anonymous, answered while draining and on reserved connections.
+    /// </summary>
+    public static TBuilder AsOperationalEndpoint<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AllowAnonymous().WithMetadata(OperationalEndpoint.Instance);
+
+    private const string RouteItem = "clipgrains.route";
 }

@@ -14,9 +14,9 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("Initialize")]
     Task Initialize(string tenantId, string name, byte[] secretHash, string prefix, bool tenantSuspended);
 
-    /// <summary>The tenant id when <paramref name="secretHash"/> matches and the key is usable; otherwise null.</summary>
+    /// <summary>The tenant when <paramref name="secretHash"/> matches and the key is usable, and whether the key exists.</summary>
     [Alias("Authenticate")]
-    Task<string?> Authenticate(byte[] secretHash);
+    Task<KeyVerdict> Authenticate(byte[] secretHash);
 
     /// <summary>Revokes the key; true when it existed and belongs to <paramref name="tenantId"/>.</summary>
     [Alias("Revoke")]

@@ -5,7 +5,6 @@ using ClipGrains.Gateway.Endpoints;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ClipGrains.Gateway.Admin;
 
@@ -17,7 +16,7 @@ internal static class AdminEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/admin/v1").AddEndpointFilter(RequireAdminAsync);
+        var admin = routes.MapGroup("/admin/v1").RequireAuthorization(Security.AuthSchemes.OperatorPolicy);
         admin.MapPost("/tenants", CreateTenantAsync);
         admin.MapGet("/tenants", ListTenantsAsync);
         admin.MapGet("/tenants/{id}", async (string id, IGrainFactory grains) => Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), 30), ApiJson.Options));
@@ -31,18 +30,6 @@ internal static class AdminEndpoints
         admin.MapDelete("/tenants/{id}/keys/{keyId}", async (string id, string keyId, IGrainFactory grains) =>
             await grains.GetGrain<IApiKeyGrain>(keyId).Revoke(id) ? Results.NoContent() : throw ApiException.NotFound($"Tenant '{id}' has no key '{keyId}'.", "key_not_found"));
         admin.MapPost("/tenants/{id}/credits", TopUpAsync);
-    }
-
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var store = context.HttpContext.RequestServices.GetRequiredService<AdminKeyStore>();
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || !store.Verify(header["Bearer ".Length..].Trim()))
-        {
-            throw new ApiException(401, "invalid_request_error", "invalid_admin_key", "The admin API needs 'Authorization: Bearer <operator key>' (ClipGrains:Admin:ApiKey).");
-        }
-
-        return await next(context);
     }
 
     private static async Task<IResult> CreateTenantAsync(HttpContext context, IGrainFactory grains)

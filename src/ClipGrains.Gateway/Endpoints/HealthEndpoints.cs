@@ -8,7 +8,7 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health/live", () => Results.Json(new { status = "live" }, ApiJson.Options));
+        routes.MapGet("/health/live", () => Results.Json(new { status = "live" }, ApiJson.Options)).AsOperationalEndpoint();
         routes.MapGet("/health/ready", (ModelHost host, IClusterMembershipService membership, ILocalSiloDetails silo, InFlightRequests requests) =>
         {
             var active = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Active;
@@ -18,6 +18,6 @@ internal static class HealthEndpoints
                 new { status = ready ? "ready" : "not_ready", model_loaded = host.IsReady, silo_active = active, stopping },
                 ApiJson.Options,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        }).AsOperationalEndpoint();
     }
 }

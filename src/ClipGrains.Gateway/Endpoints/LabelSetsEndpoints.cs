@@ -18,11 +18,11 @@ internal static class LabelSetsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes, GatewayOptions limits)
     {
-        routes.MapPost("/v1/label-sets", CreateAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes);
-        routes.MapGet("/v1/label-sets", ListAsync);
-        routes.MapGet("/v1/label-sets/{name}", GetAsync);
-        routes.MapPut("/v1/label-sets/{name}", ReplaceAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes);
-        routes.MapDelete("/v1/label-sets/{name}", DeleteAsync);
+        routes.MapPost("/label-sets", CreateAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes);
+        routes.MapGet("/label-sets", ListAsync);
+        routes.MapGet("/label-sets/{name}", GetAsync);
+        routes.MapPut("/label-sets/{name}", ReplaceAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes);
+        routes.MapDelete("/label-sets/{name}", DeleteAsync);
     }
 
     private static async Task<IResult> CreateAsync(

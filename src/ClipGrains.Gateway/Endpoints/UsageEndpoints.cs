@@ -10,7 +10,7 @@ internal static class UsageEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/usage", async (HttpContext context, IGrainFactory grains, IOptions<AuthOptions> auth) =>
+        routes.MapGet("/usage", async (HttpContext context, IGrainFactory grains, IOptions<AuthOptions> auth) =>
         {
             if (!auth.Value.Required)
             {

@@ -1,6 +1,6 @@
 namespace ClipGrains.Gateway.Tenancy;
 
-/// <summary>How <c>/v1</c> callers are identified. Bound from <c>ClipGrains:Auth</c>.</summary>
+/// <summary>How <c>/v1</c> and <c>/admin/v1</c> callers are identified. Bound from <c>ClipGrains:Auth</c>.</summary>
 public sealed class AuthOptions
 {
     /// <summary>
@@ -9,4 +9,19 @@ public sealed class AuthOptions
     /// developer's own machine only.
     /// </summary>
     public bool Required { get; set; } = true;
+
+    /// <summary>
+    /// Every failed authentication is answered no sooner than this after it arrived, so an unknown key id (a cache or
+    /// storage miss) and a known id with a wrong secret take the same time: no timing oracle for which ids exist.
+    /// </summary>
+    public TimeSpan FailureDelay { get; set; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>
+    /// Failed authentications (tenant or operator keys) allowed per client address and minute, per silo; past it the
+    /// address gets 429 without any key lookup until the allowance refills.
+    /// </summary>
+    public int FailedAttemptsPerMinute { get; set; } = 120;
+
+    /// <summary>How long a silo remembers that a key id does not exist (no grain call, no storage read for it meanwhile).</summary>
+    public TimeSpan UnknownKeyCacheTime { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -1,6 +1,6 @@
 namespace ClipGrains.Gateway.Tenancy;
 
-/// <summary>The tenant a request acts for, set by <see cref="ApiKeyAuthentication"/> once its key is verified.</summary>
+/// <summary>The tenant a request acts for, set by <see cref="Security.ApiKeyAuthenticationHandler"/> once its key is verified.</summary>
 internal static class RequestTenant
 {
     /// <summary>The built-in tenant when authentication is off.</summary>

@@ -26,12 +26,19 @@ internal sealed class ApiKeyGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<string?> Authenticate(byte[] secretHash)
+    public async Task<KeyVerdict> Authenticate(byte[] secretHash)
     {
         var s = state.State;
-        if (s.TenantId is null || s.Revoked || s.TenantSuspended || !CryptographicOperations.FixedTimeEquals(s.SecretHash, secretHash))
+        if (s.TenantId is null)
         {
-            return null;
+            // A guessed id: leave no activation behind (a flood of random ids would otherwise keep one each).
+            DeactivateOnIdle();
+            return new KeyVerdict(null, Exists: false);
+        }
+
+        if (s.Revoked || s.TenantSuspended || !CryptographicOperations.FixedTimeEquals(s.SecretHash, secretHash))
+        {
+            return new KeyVerdict(null, Exists: true);
         }
 
         var minute = TruncateToMinute(time.GetUtcNow());
@@ -41,7 +48,7 @@ internal sealed class ApiKeyGrain(
             await state.WriteStateAsync();
         }
 
-        return s.TenantId;
+        return new KeyVerdict(s.TenantId, Exists: true);
     }
 
     public async Task<bool> Revoke(string tenantId)

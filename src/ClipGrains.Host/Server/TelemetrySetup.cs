@@ -1,3 +1,4 @@
+using ClipGrains.Gateway;
 using ClipGrains.Grains.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -41,7 +42,7 @@ internal static class TelemetrySetup
     {
         if (PrometheusPath(app.Configuration) is { } path)
         {
-            app.MapPrometheusScrapingEndpoint(path);
+            app.MapPrometheusScrapingEndpoint(path).AsOperationalEndpoint();
         }
     }
 

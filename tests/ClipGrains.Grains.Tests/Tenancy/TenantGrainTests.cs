@@ -200,14 +200,14 @@ public sealed class TenantGrainTests(TenancyClusterFixture fixture)
         Assert.Equal(keyId, parsedId);
         var tenantId = tenant.GetPrimaryKeyString();
 
-        Assert.Equal(tenantId, await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
-        Assert.Null(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret + "x")));
+        Assert.Equal(tenantId, (await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret))).Tenant);
+        Assert.Null((await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret + "x"))).Tenant);
         Assert.False(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Revoke("tn_someone_else"));
 
         Assert.True(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Revoke(tenantId));
 
-        Assert.Null(await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
-        Assert.Null(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
+        Assert.Null((await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret))).Tenant);
+        Assert.Null((await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret))).Tenant);
     }
 
     [Fact]
@@ -218,11 +218,11 @@ public sealed class TenantGrainTests(TenancyClusterFixture fixture)
         Assert.True(ApiKeyMaterial.TryParse(key, out _, out var secret));
 
         await tenant.SetSuspended(true);
-        Assert.Null(await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
+        Assert.Null((await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret))).Tenant);
         Assert.Equal(AdmissionOutcome.Refused, (await tenant.Admit(Cost(1))).Outcome);
 
         await tenant.SetSuspended(false);
-        Assert.NotNull(await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret)));
+        Assert.NotNull((await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret))).Tenant);
         Assert.Equal(AdmissionOutcome.Admitted, (await tenant.Admit(Cost(1))).Outcome);
     }
 

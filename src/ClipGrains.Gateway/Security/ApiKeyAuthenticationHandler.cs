@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Tenancy;
+using ClipGrains.Grains.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Gateway.Security;
+
+/// <summary>
+/// Authenticates OpenAI's <c>Authorization: Bearer &lt;key&gt;</c> for the endpoints whose metadata asks for the tenant
+/// policy: the key id selects the key's grain, which compares the secret's hash in constant time. Unknown, malformed,
+/// revoked and suspended keys all get the same 401 after the same minimum time, so a caller learns nothing about
+/// which keys exist; failures are throttled per address. The key is never logged.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptions<AuthOptions> auth,
+    IGrainFactory grains,
+    UnknownKeyIds unknown,
+    FailedAuthLimiter limiter,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private const string FailureItem = "clipgrains.auth-failure";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!auth.Value.Required)
+        {
+            return Success(RequestTenant.Default);
+        }
+
+        var started = time.GetTimestamp();
+        limiter.ThrowIfBlocked(Context);
+        var failure = await VerifyAsync();
+        if (failure is null)
+        {
+            return Success(RequestTenant.Of(Context));
+        }
+
+        await limiter.FailedAsync(Context, started);
+        Context.Items[FailureItem] = failure;
+        return AuthenticateResult.Fail(failure);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var message = Context.Items[FailureItem] as string ?? "This endpoint needs an API key: send 'Authorization: Bearer cg_...'.";
+
+        // An unauthenticated client gets no keep-alive: idle connections of key-less floods cannot pile up.
+        return ErrorResponse.WriteAsync(Context, 401, "invalid_request_error", "invalid_api_key", message,
+            headers: new Dictionary<string, string> { ["Connection"] = "close" });
+    }
+
+    private async Task<string?> VerifyAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return "You didn't provide an API key. Send it as 'Authorization: Bearer cg_...'.";
+        }
+
+        if (!ApiKeyMaterial.TryParse(header["Bearer ".Length..].Trim(), out var keyId, out var secret))
+        {
+            return "Incorrect API key provided. Keys look like cg_<id>_<secret>; ask your administrator for one.";
+        }
+
+        const string Refused = "Incorrect API key provided, or the key was revoked or its tenant suspended.";
+        if (unknown.Contains(keyId))
+        {
+            return Refused;
+        }
+
+        var hash = ApiKeyMaterial.Hash(secret);
+        var verdict = await ClusterRetry.ReadOnceMoreAsync(() => grains.GetGrain<IApiKeyGrain>(keyId).Authenticate(hash));
+        if (verdict.Tenant is { } tenant)
+        {
+            RequestTenant.Set(Context, tenant);
+            return null;
+        }
+
+        if (!verdict.Exists)
+        {
+            unknown.Add(keyId);
+        }
+
+        return Refused;
+    }
+
+    private AuthenticateResult Success(string tenant)
+    {
+        var identity = new ClaimsIdentity([new Claim(AuthSchemes.TenantClaim, tenant)], Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Gateway.Security;
+
+/// <summary>
+/// Throttles failed authentications per client address (tenant and operator keys alike) and gives every failure the
+/// same minimum duration. An address that used up its failures is refused with 429 before any key is looked up, so
+/// guessing keys costs the attacker time and the cluster nothing. Per silo: a cluster allows that many per silo.
+/// </summary>
+internal sealed class FailedAuthLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<IPAddress> _failures;
+    private readonly AuthOptions _options;
+    private readonly TimeProvider _time;
+
+    public FailedAuthLimiter(IOptions<AuthOptions> options, TimeProvider time)
+    {
+        _options = options.Value;
+        _time = time;
+        var perMinute = Math.Max(1, _options.FailedAttemptsPerMinute);
+        _failures = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = perMinute,
+            TokensPerPeriod = perMinute,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    /// <summary>Throws 429 when <paramref name="context"/>'s address has no failed attempts left.</summary>
+    public void ThrowIfBlocked(HttpContext context)
+    {
+        using var lease = _failures.AttemptAcquire(Address(context), 0);
+        if (!lease.IsAcquired)
+        {
+            throw new ApiException(429, "rate_limit_exceeded", "too_many_failed_authentications",
+                "Too many requests with an invalid key from this address; check the key and retry after the delay in Retry-After.")
+            {
+                RetryAfter = TimeSpan.FromSeconds(60.0 / Math.Max(1, _options.FailedAttemptsPerMinute)),
+            };
+        }
+    }
+
+    /// <summary>Counts a failure of <paramref name="context"/>'s address and waits out the rest of the failure delay.</summary>
+    public async Task FailedAsync(HttpContext context, long startedAt)
+    {
+        using (_failures.AttemptAcquire(Address(context), 1))
+        {
+        }
+
+        var remaining = _options.FailureDelay - _time.GetElapsedTime(startedAt);
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining, _time, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public void Dispose() => _failures.Dispose();
+
+    private static IPAddress Address(HttpContext context) => context.Connection.RemoteIpAddress ?? IPAddress.None;
+}
