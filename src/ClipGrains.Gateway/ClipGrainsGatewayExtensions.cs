@@ -8,6 +8,7 @@ using ClipGrains.Gateway.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Gateway;
 
@@ -20,7 +21,8 @@ public static class ClipGrainsGatewayExtensions
         services.Configure<GatewayOptions>(configuration.GetSection("ClipGrains:Gateway"));
         services.Configure<AuthOptions>(configuration.GetSection("ClipGrains:Auth"));
         services.Configure<PricingOptions>(configuration.GetSection("ClipGrains:Pricing"));
-        services.Configure<AdminOptions>(configuration.GetSection("ClipGrains:Admin"));
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection("ClipGrains:Admin")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<AdminKeyStore>();
         services.AddSingleton<FailedAuthLimiter>();
         services.AddSingleton<UnknownKeyIds>();

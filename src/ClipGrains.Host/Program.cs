@@ -6,7 +6,7 @@ using ClipGrains.Inference.Hub;
 // server; its arguments are configuration, which System.CommandLine must not try to parse.
 if (args.Length == 0 || args[0] == "serve" || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0].Contains(':', StringComparison.Ordinal)))
 {
-    return await ServerApp.RunAsync(args.Length > 0 && args[0] == "serve" ? args[1..] : args);
+    return await ServerApp.RunAsync(args.Length > 0 && args[0] == "serve" ? args[1..] : args, Console.Error);
 }
 
 return await CliApplication.RunAsync(args, new CliContext(Console.Out, Console.Error, HubOptions.FromEnvironment()));

@@ -22,7 +22,10 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IDisposable
     public SqliteGrainStorage(IOptions<SqliteGrainStorageOptions> options, Serializer serializer)
     {
         var path = Path.GetFullPath(options.Value.DatabasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
+
+        // SQLite gives the -wal and -shm files the database's mode, so creating it 0600 covers all three.
+        PrivateFiles.Touch(path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         _serializer = serializer;
     }

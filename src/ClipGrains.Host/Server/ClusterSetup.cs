@@ -15,16 +15,24 @@ internal static class ClusterSetup
         var options = configuration.GetSection("ClipGrains:Cluster").Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
         if (!options.IsPostgres && !string.Equals(options.Provider, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"ClipGrains:Cluster:Provider must be 'localhost' or 'postgres', not '{options.Provider}'.");
+            throw new ConfigurationException($"ClipGrains:Cluster:Provider must be 'localhost' or 'postgres', not '{options.Provider}'.");
         }
 
         // A generated operator key lives in one silo's data directory; in a cluster every silo must accept the same one.
         if (options.IsPostgres && string.IsNullOrWhiteSpace(configuration["ClipGrains:Admin:ApiKey"]))
         {
-            throw new InvalidOperationException("ClipGrains:Cluster:Provider is postgres: set ClipGrains:Admin:ApiKey (the same on every silo) so each silo accepts the same operator key.");
+            throw new ConfigurationException("ClipGrains:Cluster:Provider is postgres: set ClipGrains:Admin:ApiKey (the same on every silo) so each silo accepts the same operator key.");
         }
 
         return options;
+    }
+
+    /// <summary>Refuses to start when the silo or Orleans gateway port is already bound on the address Orleans will listen on.</summary>
+    public static void EnsurePortsFree(ClusterHostingOptions options)
+    {
+        var address = !options.IsPostgres ? IPAddress.Loopback : options.ListenOnAnyAddress ? IPAddress.Any : AdvertisedAddress(options);
+        PortProbe.EnsureFree(address, options.SiloPort, "ClipGrains:Cluster:SiloPort");
+        PortProbe.EnsureFree(address, options.GatewayPort, "ClipGrains:Cluster:GatewayPort");
     }
 
     public static void Configure(ISiloBuilder silo, ClusterHostingOptions options, IConfiguration configuration, string dataDirectory)
@@ -69,7 +77,7 @@ internal static class ClusterSetup
         {
             return IPAddress.TryParse(configured, out var parsed)
                 ? parsed
-                : throw new InvalidOperationException($"ClipGrains:Cluster:AdvertisedIp '{configured}' is not an IP address.");
+                : throw new ConfigurationException($"ClipGrains:Cluster:AdvertisedIp '{configured}' is not an IP address.");
         }
 
         var candidate = NetworkInterface.GetAllNetworkInterfaces()

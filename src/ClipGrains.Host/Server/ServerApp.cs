@@ -1,5 +1,6 @@
 using ClipGrains.Gateway;
 using ClipGrains.Grains;
+using ClipGrains.Grains.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +27,8 @@ internal static class ServerApp
         var dataDirectory = DataDirectory(configuration);
         configuration["ClipGrains:DataDirectory"] = dataDirectory;
         var cluster = ClusterSetup.Read(configuration);
+        ClusterSetup.EnsurePortsFree(cluster);
+        PrivateFiles.CreateDirectory(dataDirectory);
         var limits = configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         builder.UseOrleans(silo =>
         {
@@ -62,10 +65,20 @@ internal static class ServerApp
         return Path.Combine(root, "clipgrains");
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs the server until it is stopped; a configuration it cannot run is one line on <paramref name="error"/> and exit code 78.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
-        await using var app = Build(args);
-        await app.RunAsync();
-        return Environment.ExitCode;
+        try
+        {
+            await using var app = Build(args);
+            await app.RunAsync();
+            return Environment.ExitCode;
+        }
+        catch (Exception e) when (e is ConfigurationException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            var message = e is Microsoft.Extensions.Options.OptionsValidationException invalid ? string.Join(" ", invalid.Failures) : e.Message;
+            await error.WriteLineAsync("error: " + message.ReplaceLineEndings(" "));
+            return Cli.CliExitCode.Configuration;
+        }
     }
 }

@@ -20,6 +20,21 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformance, IDisposab
         return Task.FromResult<IGrainStorage>(store);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_database_and_its_journal_files_are_readable_by_the_owner_only()
+    {
+        var storage = await Storage();
+        await storage.ReadStateAsync("s", GrainId.Create("t", "k"), new GrainState<List<int>>());
+
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" }.Where(File.Exists))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+
+        Assert.True(File.Exists(_path));
+    }
+
     public void Dispose()
     {
         _stores.ForEach(s => s.Dispose());

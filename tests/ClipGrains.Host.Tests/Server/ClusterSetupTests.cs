@@ -33,7 +33,7 @@ public sealed class ClusterSetupTests
     [Fact]
     public void An_unknown_provider_is_refused_by_name()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => ClusterSetup.Read(Configuration(("ClipGrains:Cluster:Provider", "redis"))));
+        var error = Assert.Throws<ConfigurationException>(() => ClusterSetup.Read(Configuration(("ClipGrains:Cluster:Provider", "redis"))));
 
         Assert.Equal("ClipGrains:Cluster:Provider must be 'localhost' or 'postgres', not 'redis'.", error.Message);
     }
@@ -41,7 +41,7 @@ public sealed class ClusterSetupTests
     [Fact]
     public void A_postgres_cluster_needs_one_operator_key_for_every_silo()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => ClusterSetup.Read(Configuration(
+        var error = Assert.Throws<ConfigurationException>(() => ClusterSetup.Read(Configuration(
             ("ClipGrains:Cluster:Provider", "postgres"), ("ClipGrains:Cluster:Postgres:ConnectionString", "Host=db"))));
 
         Assert.Contains("set ClipGrains:Admin:ApiKey", error.Message, StringComparison.Ordinal);

@@ -1,0 +1,47 @@
+namespace ClipGrains.Grains.Storage;
+
+/// <summary>
+/// Files that hold secrets or the ledger (the SQLite database, the operator key's hash) are created readable by the
+/// server's user only (0600) inside a data directory only that user can enter (0700), whatever the process umask.
+/// </summary>
+public static class PrivateFiles
+{
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Creates <paramref name="path"/> (and parents) if missing, and restricts it to its owner.</summary>
+    public static void CreateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        Directory.CreateDirectory(path, DirectoryMode);
+        File.SetUnixFileMode(path, DirectoryMode);
+    }
+
+    /// <summary>Creates <paramref name="path"/> empty with mode 0600 when missing, or restricts an existing one to 0600.</summary>
+    public static void Touch(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        if (!File.Exists(path))
+        {
+            using var _ = new FileStream(path, new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode });
+        }
+
+        File.SetUnixFileMode(path, FileMode);
+    }
+
+    /// <summary>Writes <paramref name="text"/> to a file created with mode 0600.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        Touch(path);
+        File.WriteAllText(path, text);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Security;
+using ClipGrains.Gateway.Tenancy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ClipGrains.Gateway.Tests.Security;
+
+public sealed class FailedAuthLimiterTests
+{
+    private static DefaultHttpContext From(string address) => new() { Connection = { RemoteIpAddress = IPAddress.Parse(address) } };
+
+    [Fact]
+    public async Task An_address_that_used_its_failures_is_refused_before_any_lookup_and_others_are_not()
+    {
+        var time = new FakeTimeProvider();
+        using var limiter = new FailedAuthLimiter(Options.Create(new AuthOptions { FailedAttemptsPerMinute = 3, FailureDelay = TimeSpan.Zero }), time);
+        var attacker = From("10.0.0.1");
+        for (var i = 0; i < 3; i++)
+        {
+            limiter.ThrowIfBlocked(attacker);
+            await limiter.FailedAsync(attacker, time.GetTimestamp());
+        }
+
+        var refused = Assert.Throws<ApiException>(() => limiter.ThrowIfBlocked(attacker));
+        Assert.Equal(429, refused.Status);
+        Assert.Equal("too_many_failed_authentications", refused.Code);
+        Assert.Equal(TimeSpan.FromSeconds(20), refused.RetryAfter);
+        limiter.ThrowIfBlocked(From("10.0.0.2"));
+    }
+
+    [Fact]
+    public async Task Every_failure_takes_at_least_the_failure_delay_from_its_arrival()
+    {
+        var time = new FakeTimeProvider();
+        using var limiter = new FailedAuthLimiter(Options.Create(new AuthOptions { FailureDelay = TimeSpan.FromMilliseconds(25) }), time);
+        var started = time.GetTimestamp();
+        time.Advance(TimeSpan.FromMilliseconds(10)); // the lookup took 10 ms
+        var failed = limiter.FailedAsync(From("10.0.0.1"), started);
+        time.Advance(TimeSpan.FromMilliseconds(14));
+        Assert.False(failed.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await failed.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Unknown_key_ids_are_remembered_for_the_cache_time_only()
+    {
+        var time = new FakeTimeProvider();
+        using var unknown = new UnknownKeyIds(Options.Create(new AuthOptions { UnknownKeyCacheTime = TimeSpan.FromSeconds(60) }), time);
+        unknown.Add("AAAAAAAAAAAA");
+        Assert.True(unknown.Contains("AAAAAAAAAAAA"));
+        Assert.False(unknown.Contains("BBBBBBBBBBBB"));
+        time.Advance(TimeSpan.FromSeconds(61));
+        Assert.False(unknown.Contains("AAAAAAAAAAAA"));
+    }
+}
