@@ -14,6 +14,9 @@ namespace ClipGrains.Gateway.Admin;
 /// </summary>
 internal static class AdminEndpoints
 {
+    // No admin body carries a list.
+    private const int MaxArrayItems = 16;
+
     public static void Map(IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/admin/v1").RequireAuthorization(Security.AuthSchemes.OperatorPolicy);
@@ -34,7 +37,7 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> CreateTenantAsync(HttpContext context, IGrainFactory grains)
     {
-        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var body = await JsonBody.ReadObjectAsync(context.Request, MaxArrayItems);
         var name = JsonBody.OptionalString(body, "name");
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
         {
@@ -64,7 +67,7 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> PatchTenantAsync(HttpContext context, string id, IGrainFactory grains)
     {
-        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var body = await JsonBody.ReadObjectAsync(context.Request, MaxArrayItems);
         var tenant = Tenant(grains, id);
         var info = await tenant.GetInfo() ?? throw TenantNotFound(id);
         if (ReadLimits(body) is { } limits)
@@ -84,7 +87,7 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> CreateKeyAsync(HttpContext context, string id, IGrainFactory grains)
     {
-        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var body = await JsonBody.ReadObjectAsync(context.Request, MaxArrayItems);
         var name = JsonBody.OptionalString(body, "name") ?? "default";
         if (name.Length > 200)
         {
@@ -120,7 +123,7 @@ internal static class AdminEndpoints
             throw ApiException.BadRequest("Top-ups need an Idempotency-Key header (1-255 characters) so a retry never adds credits twice.", code: "missing_idempotency_key");
         }
 
-        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var body = await JsonBody.ReadObjectAsync(context.Request, MaxArrayItems);
         var amount = body.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Number && a.TryGetInt64(out var n) && n > 0
             ? n
             : throw ApiException.BadRequest("'amount' must be a positive integer.", "amount");

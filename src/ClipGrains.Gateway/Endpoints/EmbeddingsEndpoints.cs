@@ -19,7 +19,7 @@ internal static class EmbeddingsEndpoints
         HttpContext context, TextEmbedder texts, ImageEmbedder images, ModelHost host, Metering metering, ImageUrlResolver urls,
         IOptions<PricingOptions> pricing, IOptions<GatewayOptions> options)
     {
-        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(options.Value.MaxTextsPerRequest, options.Value.MaxImagesPerRequest));
         var model = ModelCatalog.Resolve(JsonBody.OptionalString(body, "model"));
         if (body.TryGetProperty("dimensions", out var dimensions) && dimensions.ValueKind != System.Text.Json.JsonValueKind.Null)
         {

@@ -28,7 +28,7 @@ internal static class LabelSetsEndpoints
     private static async Task<IResult> CreateAsync(
         HttpContext context, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing, IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
     {
-        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(build.Value.MaxLabels, build.Value.MaxTemplates));
         var name = JsonBody.OptionalString(body, "name") ?? throw ApiException.BadRequest("'name' is required.", "name", "missing_required_parameter");
         ValidateName(name);
         var definition = ReadDefinition(body, build.Value);
@@ -67,7 +67,7 @@ internal static class LabelSetsEndpoints
         HttpContext context, string name, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing,
         IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
     {
-        var body = await JsonBody.ReadObjectAsync(context.Request);
+        var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(build.Value.MaxLabels, build.Value.MaxTemplates));
         if (JsonBody.OptionalString(body, "name") is { } bodyName && bodyName != name)
         {
             throw ApiException.BadRequest($"The body names '{bodyName}' but the URL names '{name}'; a label set cannot be renamed.", "name");

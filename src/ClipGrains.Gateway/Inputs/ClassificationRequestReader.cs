@@ -14,7 +14,7 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
             return await ReadFormAsync(request);
         }
 
-        var body = await JsonBody.ReadObjectAsync(request);
+        var body = await JsonBody.ReadObjectAsync(request, Math.Max(options.Value.MaxImagesPerRequest, Math.Max(options.Value.MaxLabelsPerRequest, options.Value.MaxTemplatesPerRequest)));
         var model = ModelCatalog.Resolve(JsonBody.OptionalString(body, "model"));
         var images = InputParser.Parse(body.TryGetProperty("input", out var input) ? input : default, stringsAreImages: true, options.Value.MaxImagesPerRequest);
         if (images.FirstOrDefault(i => !i.IsImage) is { } text)

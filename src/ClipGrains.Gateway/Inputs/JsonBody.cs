@@ -1,15 +1,20 @@
+using System.Buffers;
 using System.Text.Json;
 using ClipGrains.Gateway.Errors;
 
 namespace ClipGrains.Gateway.Inputs;
 
-/// <summary>Reads a JSON object request body, with 415/400 errors that say what to fix.</summary>
+/// <summary>Reads a JSON object request body, bounded while it streams in, with 415/400 errors that say what to fix.</summary>
 internal static class JsonBody
 {
     public static bool IsJson(HttpRequest request) =>
         request.ContentType is { } type && type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
 
-    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request)
+    /// <summary>
+    /// Reads the body as a JSON object, checking it while it streams in (see <see cref="BoundedJsonScanner"/>): no array
+    /// may hold more than <paramref name="maxArrayItems"/> items and every string must be valid text.
+    /// </summary>
+    public static async Task<JsonElement> ReadObjectAsync(HttpRequest request, int maxArrayItems)
     {
         if (!IsJson(request))
         {
@@ -18,7 +23,8 @@ internal static class JsonBody
 
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
+            var body = await ReadCheckedAsync(request, maxArrayItems);
+            using var document = JsonDocument.Parse(body.WrittenMemory, new JsonDocumentOptions { MaxDepth = MaxDepth });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw ApiException.BadRequest("The request body must be a JSON object.");
@@ -30,6 +36,41 @@ internal static class JsonBody
         {
             throw ApiException.BadRequest($"The request body is not valid JSON: {e.Message}", code: "invalid_json");
         }
+    }
+
+    private const int MaxDepth = 16;
+
+    private static async Task<ArrayBufferWriter<byte>> ReadCheckedAsync(HttpRequest request, int maxArrayItems)
+    {
+        // Content-Length is already within the route's body limit (checked before authentication), so it sizes the buffer.
+        var body = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 256, 64L * 1024 * 1024));
+        var scanner = new BoundedJsonScanner(maxArrayItems);
+        var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = MaxDepth });
+        var scanned = 0;
+        var pipe = request.BodyReader;
+        while (true)
+        {
+            var read = await pipe.ReadAsync(request.HttpContext.RequestAborted);
+            foreach (var segment in read.Buffer)
+            {
+                body.Write(segment.Span);
+            }
+
+            pipe.AdvanceTo(read.Buffer.End);
+            scanned += Scan(scanner, body.WrittenSpan[scanned..], read.IsCompleted, ref state);
+            if (read.IsCompleted)
+            {
+                return body;
+            }
+        }
+    }
+
+    private static int Scan(BoundedJsonScanner scanner, ReadOnlySpan<byte> block, bool final, ref JsonReaderState state)
+    {
+        var reader = new Utf8JsonReader(block, final, state);
+        scanner.Scan(ref reader);
+        state = reader.CurrentState;
+        return (int)reader.BytesConsumed;
     }
 
     public static string? OptionalString(JsonElement body, string name)

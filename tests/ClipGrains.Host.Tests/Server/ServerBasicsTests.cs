@@ -49,4 +49,34 @@ public sealed class ServerBasicsTests(GoldenServerFixture fixture)
         Assert.DoesNotContain(fixture.Server.ApiKey, text, StringComparison.Ordinal);
         Assert.DoesNotContain(fixture.Server.TenantId, text, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task Errors_thrown_by_an_endpoint_are_counted_under_its_route_not_unmatched()
+    {
+        var seen = new TaskCompletionSource<(string Route, int Status)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Grains.Telemetry.ClipGrainsTelemetry.Name && instrument.Name == "clipgrains.requests")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var route = tags.ToArray().Single(t => t.Key == "route").Value as string;
+            var status = (int)tags.ToArray().Single(t => t.Key == "status").Value!;
+            if (status == 400)
+            {
+                seen.TrySetResult((route!, status));
+            }
+        });
+        listener.Start();
+
+        AssertError(400, "invalid_request", await ReadAsync(await Http.PostAsync("/v1/embeddings", Body(new { input = 42 }))), "input");
+
+        Assert.Equal(("/v1/embeddings", 400), await seen.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
 }

@@ -1,0 +1,95 @@
+using System.Text;
+using System.Text.Json;
+using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.Inputs;
+using Microsoft.AspNetCore.Http;
+
+namespace ClipGrains.Gateway.Tests.Inputs;
+
+public sealed class JsonBodyTests
+{
+    private static (HttpRequest Request, MemoryStream Body) Request(byte[] body)
+    {
+        var stream = new MemoryStream(body);
+        var context = new DefaultHttpContext();
+        context.Request.ContentType = "application/json";
+        context.Request.ContentLength = body.Length;
+        context.Request.Body = stream;
+        return (context.Request, stream);
+    }
+
+    private static async Task<ApiException> RefusedAsync(byte[] body, int maxArrayItems = 256) =>
+        await Assert.ThrowsAsync<ApiException>(() => JsonBody.ReadObjectAsync(Request(body).Request, maxArrayItems));
+
+    [Fact]
+    public async Task An_array_past_the_limit_is_refused_while_streaming_without_reading_the_rest()
+    {
+        // 4 million items, 8 MB: the read must stop at item 257, long before the end of the body.
+        var body = Encoding.UTF8.GetBytes("{\"input\":[" + string.Join(',', Enumerable.Repeat("1", 4_000_000)) + "]}");
+        var (request, stream) = Request(body);
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => JsonBody.ReadObjectAsync(request, 256));
+
+        Assert.Equal((400, "too_many_items", "input"), (error.Status, error.Code, error.Param));
+        Assert.Equal("'input' has more than 256 items; at most 256 are accepted per request.", error.Message);
+        Assert.True(stream.Position < body.Length / 2, $"read {stream.Position} of {body.Length} bytes");
+    }
+
+    [Fact]
+    public async Task Nested_arrays_are_bounded_too_and_named_by_path()
+    {
+        var error = await RefusedAsync(Encoding.UTF8.GetBytes("{\"input\":[{\"type\":\"text\",\"text\":[1,2,3]}]}"), maxArrayItems: 2);
+
+        Assert.Equal(("too_many_items", "input[0].text"), (error.Code, error.Param));
+    }
+
+    [Theory]
+    [InlineData("{\"input\":\"\\ud800\"}", "input")]
+    [InlineData("{\"labels\":[\"cat\",\"dog\\udfff\"]}", "labels[1]")]
+    [InlineData("{\"input\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"\\ud83d x\"}}]}", "input[0].image_url.url")]
+    public async Task A_lone_surrogate_escape_is_a_400_naming_the_field(string json, string field)
+    {
+        var error = await RefusedAsync(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal((400, "invalid_text", field), (error.Status, error.Code, error.Param));
+        Assert.StartsWith($"'{field}' is not valid text", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Raw_bytes_that_are_not_utf8_are_a_400_naming_the_field()
+    {
+        byte[] body = [.. "{\"name\":\"a"u8, 0xFF, 0xFE, .. "\"}"u8];
+
+        var error = await RefusedAsync(body);
+
+        Assert.Equal((400, "invalid_text", "name"), (error.Status, error.Code, error.Param));
+    }
+
+    [Fact]
+    public async Task An_invalid_property_name_is_a_400()
+    {
+        var error = await RefusedAsync(Encoding.UTF8.GetBytes("{\"\\udc00\":1}"));
+
+        Assert.Equal((400, "invalid_text"), (error.Status, error.Code));
+    }
+
+    [Fact]
+    public async Task A_valid_body_within_the_limits_is_read_whole()
+    {
+        var json = "{\"input\":[\"a photo of a \\u00e9clair\",\"😀\"],\"n\":{\"deep\":[1,2]}}";
+
+        var body = await JsonBody.ReadObjectAsync(Request(Encoding.UTF8.GetBytes(json)).Request, 2);
+
+        Assert.Equal("a photo of a éclair", body.GetProperty("input")[0].GetString());
+        Assert.Equal("😀", body.GetProperty("input")[1].GetString());
+        Assert.Equal(JsonValueKind.Array, body.GetProperty("n").GetProperty("deep").ValueKind);
+    }
+
+    [Fact]
+    public async Task Nesting_deeper_than_16_is_invalid_json()
+    {
+        var error = await RefusedAsync(Encoding.UTF8.GetBytes("{\"a\":" + new string('[', 40) + new string(']', 40) + "}"), maxArrayItems: 100);
+
+        Assert.Equal((400, "invalid_json"), (error.Status, error.Code));
+    }
+}
