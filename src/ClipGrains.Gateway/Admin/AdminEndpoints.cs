@@ -132,6 +132,12 @@ internal static class AdminEndpoints
         _ = await tenant.GetInfo() ?? throw TenantNotFound(id);
         var result = await tenant.TopUp(key, amount, reason);
 
+        if (result.Overflow)
+        {
+            throw ApiException.BadRequest(
+                $"Adding {amount} credits would take the balance past {long.MaxValue}; top up a smaller amount.", "amount", "credits_overflow");
+        }
+
         if (result.Conflict)
         {
             throw new ApiException(422, "invalid_request_error", "idempotency_key_reused", "This Idempotency-Key was used for a different top-up; use a new key.");

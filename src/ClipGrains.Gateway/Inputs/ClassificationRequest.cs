@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 
 namespace ClipGrains.Gateway.Inputs;
 
@@ -11,11 +12,13 @@ internal sealed record ClassificationRequest(
 
     /// <summary>
     /// The request's meaning as text, for idempotency fingerprints: the same images, labels and options give the same
-    /// string whether they came as JSON or as multipart (whose random boundaries differ on every retry).
+    /// string whether they came as JSON or as multipart (whose random boundaries differ on every retry). Serialized as
+    /// JSON, so no two different requests share it (joining labels with a separator made ["cat\u001fdog"] and
+    /// ["cat","dog"] one request).
     /// </summary>
-    public string Canonical() => string.Join('\n',
-    [
-        Model, LabelSet ?? "-", string.Join('\u001f', Labels ?? []), string.Join('\u001f', Templates), TopK?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
-        .. Images.Select(i => Convert.ToHexString(SHA256.HashData(i.Image!))),
-    ]);
+    public string Canonical() => JsonSerializer.Serialize(new CanonicalForm(
+        Model, LabelSet, Labels, Templates, TopK, Images.Select(i => Convert.ToHexString(SHA256.HashData(i.Image!))).ToList()));
+
+    private sealed record CanonicalForm(
+        string Model, string? LabelSet, IReadOnlyList<string>? Labels, IReadOnlyList<string> Templates, int? TopK, List<string> Images);
 }

@@ -159,9 +159,16 @@ internal sealed class TenantGrain(
             return new TopUpResult(false, !same, S.Balance);
         }
 
+        // Checked against everything the credits can come back to (balance plus what is reserved), so no later refund
+        // or settlement can wrap around either.
+        if (amount < 0 || long.MaxValue - S.Balance - S.ReservedTotal < amount || long.MaxValue - S.ToppedUp < amount)
+        {
+            return new TopUpResult(false, false, S.Balance, Overflow: true);
+        }
+
         S.TopUps[idempotencyKey] = new TopUpRecord(amount, reason, now);
-        S.Balance += amount;
-        S.ToppedUp += amount;
+        S.Balance = checked(S.Balance + amount);
+        S.ToppedUp = checked(S.ToppedUp + amount);
         await PersistAsync();
         return new TopUpResult(true, false, S.Balance);
     }

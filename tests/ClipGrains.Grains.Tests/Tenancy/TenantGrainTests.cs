@@ -192,6 +192,23 @@ public sealed class TenantGrainTests(TenancyClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_top_up_that_would_overflow_the_balance_is_refused_and_changes_nothing()
+    {
+        var tenant = await NewTenantAsync(long.MaxValue - 10);
+        var admitted = await tenant.Admit(Cost(5));
+
+        var refused = await tenant.TopUp("k1", 11, "would wrap");
+        var fits = await tenant.TopUp("k2", 10, "fits exactly");
+
+        Assert.Equal(AdmissionOutcome.Admitted, admitted.Outcome);
+        Assert.Equal((false, true, long.MaxValue - 15), (refused.Applied, refused.Overflow, refused.Balance));
+        Assert.Equal((true, false, long.MaxValue - 5), (fits.Applied, fits.Overflow, fits.Balance));
+        Assert.True((await tenant.TopUp("k3", 1, "over")).Overflow);
+        var info = (await tenant.GetInfo())!;
+        Assert.Equal(long.MaxValue, info.Balance + info.Reserved);
+    }
+
+    [Fact]
     public async Task Keys_authenticate_only_with_their_secret_and_stop_at_once_everywhere_when_revoked()
     {
         var tenant = await NewTenantAsync(10);
