@@ -9,13 +9,14 @@ internal static class EncodeFailures
     public static ApiException ToApi(EncodeFailure failure, Func<int, string>? param = null)
     {
         var where = failure.Index is int i && param is not null ? param(i) : null;
-        return failure.Code switch
+        var error = failure.Code switch
         {
             EncodeFailure.InvalidImage => ApiException.BadRequest(failure.Message, where, "invalid_image"),
             EncodeFailure.ImageTooLarge => ApiException.BadRequest(failure.Message, where, "image_too_large"),
             EncodeFailure.UnsupportedImageFormat => new ApiException(415, "invalid_request_error", "unsupported_image_format", failure.Message, where),
             EncodeFailure.Timeout => new ApiException(503, "server_error", "timeout", "The server could not serve the request in time; retry.") { RetryAfter = TimeSpan.FromSeconds(1) },
-            _ => new ApiException(503, "server_error", "server_overloaded", "The server is overloaded; retry after the delay in Retry-After.") { RetryAfter = TimeSpan.FromSeconds(1) },
+            _ => new ApiException(503, "server_error", "server_overloaded", failure.Message) { RetryAfter = TimeSpan.FromSeconds(1) },
         };
+        return failure.DecodeMilliseconds > 0 ? error.WithRefusedWork(failure.DecodeMilliseconds) : error;
     }
 }

@@ -40,7 +40,7 @@ internal sealed class ImageEmbedder(ImageEncodingService encoder, IMemoryCache c
 
         if (missing.Count > 0)
         {
-            var result = await encoder.EncodeAsync(missing.Select(i => images[i].Image!).ToList(), time.GetUtcNow() + options.Value.RequestTimeout);
+            var result = await encoder.EncodeAsync(missing.Select(i => images[i].Image!).ToList(), time.GetUtcNow() + options.Value.RequestTimeout, tenant);
             if (result.Failure is not null)
             {
                 throw EncodeFailures.ToApi(result.Failure, m => images[missing[m]].Param);

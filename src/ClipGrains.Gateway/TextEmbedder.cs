@@ -35,7 +35,7 @@ internal sealed class TextEmbedder(IGrainFactory grains, IMemoryCache cache, Tim
         }
 
         var distinct = missing.Select(i => texts[i]).Distinct(StringComparer.Ordinal).ToList();
-        var result = await grains.GetGrain<IEncoderGrain>(0).EncodeTexts(new TextBatch(distinct, time.GetUtcNow() + options.Value.RequestTimeout));
+        var result = await grains.GetGrain<IEncoderGrain>(0).EncodeTexts(new TextBatch(distinct, time.GetUtcNow() + options.Value.RequestTimeout, tenant));
         if (result.Failure is not null)
         {
             throw EncodeFailures.ToApi(result.Failure);

@@ -7,11 +7,13 @@ namespace ClipGrains.Abstractions.Encoding;
 /// <param name="Code">Machine-readable code: <c>invalid_image</c>, <c>image_too_large</c>, <c>server_overloaded</c>, <c>timeout</c>.</param>
 /// <param name="Message">A message safe to show the caller.</param>
 /// <param name="Index">Index of the offending input within the request, when one input caused it.</param>
+/// <param name="DecodeMilliseconds">Decoding time the request used before it failed (usage of refused requests).</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.encode-failure")]
 public sealed record EncodeFailure(
     [property: Id(0)] string Code,
     [property: Id(1)] string Message,
-    [property: Id(2)] int? Index = null)
+    [property: Id(2)] int? Index = null,
+    [property: Id(3)] long DecodeMilliseconds = 0)
 {
     /// <summary>The queue was full; the caller should retry later.</summary>
     public const string Overloaded = "server_overloaded";

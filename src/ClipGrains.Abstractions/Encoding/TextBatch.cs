@@ -3,7 +3,9 @@ namespace ClipGrains.Abstractions.Encoding;
 /// <summary>Prompts to embed with the text tower.</summary>
 /// <param name="Texts">The prompts, already formatted with any template.</param>
 /// <param name="Deadline">When the caller stops waiting.</param>
+/// <param name="Tenant">Whose work it is: the text queue is shared fairly between tenants.</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.text-batch")]
 public sealed record TextBatch(
     [property: Id(0)] IReadOnlyList<string> Texts,
-    [property: Id(1)] DateTimeOffset Deadline);
+    [property: Id(1)] DateTimeOffset Deadline,
+    [property: Id(2)] string Tenant = "");

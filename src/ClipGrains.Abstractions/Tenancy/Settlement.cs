@@ -6,10 +6,14 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="Credits">Actual cost when committing; the rest of the reservation is released.</param>
 /// <param name="Images">Images actually processed (usage).</param>
 /// <param name="Texts">Prompts actually encoded (usage).</param>
+/// <param name="Refused">A refund because the request's own input was invalid: counted in usage as a refused request.</param>
+/// <param name="DecodeMilliseconds">Decoding time a refused request used before it failed (usage).</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.settlement")]
 public sealed record Settlement(
     [property: Id(0)] string ReservationId,
     [property: Id(1)] bool Commit,
     [property: Id(2)] long Credits,
     [property: Id(3)] int Images,
-    [property: Id(4)] int Texts);
+    [property: Id(4)] int Texts,
+    [property: Id(5)] bool Refused = false,
+    [property: Id(6)] long DecodeMilliseconds = 0);

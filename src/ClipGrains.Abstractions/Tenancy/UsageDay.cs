@@ -6,10 +6,14 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="Images">Images processed.</param>
 /// <param name="Texts">Prompts encoded.</param>
 /// <param name="Credits">Credits charged.</param>
+/// <param name="Refused">Admitted requests refused by their own input (an undecodable image): not charged, counted here.</param>
+/// <param name="RefusedDecodeMilliseconds">Decoding time those refused requests used.</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.usage-day")]
 public sealed record UsageDay(
     [property: Id(0)] string Date,
     [property: Id(1)] long Requests,
     [property: Id(2)] long Images,
     [property: Id(3)] long Texts,
-    [property: Id(4)] long Credits);
+    [property: Id(4)] long Credits,
+    [property: Id(5)] long Refused = 0,
+    [property: Id(6)] long RefusedDecodeMilliseconds = 0);

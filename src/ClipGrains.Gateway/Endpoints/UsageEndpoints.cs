@@ -35,8 +35,15 @@ internal static class UsageEndpoints
             @object = "usage",
             tenant = TenantJson.Of(info),
             rate_limits = new { requests = Limit(requests), images = Limit(images) },
-            days = usage.Select(d => new { date = d.Date, requests = d.Requests, images = d.Images, texts = d.Texts, credits = d.Credits }),
-            totals = new { requests = usage.Sum(d => d.Requests), images = usage.Sum(d => d.Images), texts = usage.Sum(d => d.Texts), credits = usage.Sum(d => d.Credits) },
+            days = usage.Select(d => new
+            {
+                date = d.Date, requests = d.Requests, images = d.Images, texts = d.Texts, credits = d.Credits, refused = d.Refused, refused_decode_ms = d.RefusedDecodeMilliseconds,
+            }),
+            totals = new
+            {
+                requests = usage.Sum(d => d.Requests), images = usage.Sum(d => d.Images), texts = usage.Sum(d => d.Texts), credits = usage.Sum(d => d.Credits),
+                refused = usage.Sum(d => d.Refused), refused_decode_ms = usage.Sum(d => d.RefusedDecodeMilliseconds),
+            },
         };
     }
 }

@@ -19,6 +19,13 @@ internal sealed class ApiException(int status, string type, string code, string 
     /// <summary>Headers the error response carries (the exception handler starts from a cleared response).</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
+    /// <summary>Milliseconds of decoding the request used before its input was found invalid (usage of refused work).</summary>
+    public long RefusedWorkMilliseconds { get; private init; }
+
+    /// <summary>The same error, recording the work it cost before it was found.</summary>
+    public ApiException WithRefusedWork(long milliseconds) =>
+        new(Status, Type, Code, Message, Param) { RetryAfter = RetryAfter, Headers = Headers, RefusedWorkMilliseconds = milliseconds };
+
     public static ApiException BadRequest(string message, string? param = null, string code = "invalid_request") =>
         new(StatusCodes.Status400BadRequest, "invalid_request_error", code, message, param);
 

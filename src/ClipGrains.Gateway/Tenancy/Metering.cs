@@ -109,8 +109,11 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         {
             // The request was bad in a way only the work could discover (an undecodable image): nothing is charged,
             // and the error is the request's final answer, so it is what a retry with the same key gets too.
-            await account.Settle(new Settlement(reservation, Commit: false, 0, 0, 0));
+            // Refused work is not charged (the caller paid nothing for a request that returned nothing), but it is no
+            // secret either: the tenant's usage counts it with the decoding time it took, and so do the metrics.
+            await account.Settle(new Settlement(reservation, Commit: false, 0, 0, 0, Refused: true, DecodeMilliseconds: e.RefusedWorkMilliseconds));
             telemetry.CreditsRefunded.Add(estimate.Credits);
+            telemetry.RequestsRefused.Add(1, new KeyValuePair<string, object?>("code", e.Code));
             var error = JsonSerializer.SerializeToUtf8Bytes(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, ApiJson.Options);
             return (e.Status, error);
         }

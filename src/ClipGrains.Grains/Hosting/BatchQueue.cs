@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace ClipGrains.Grains.Hosting;
 
 /// <summary>
@@ -8,31 +6,51 @@ namespace ClipGrains.Grains.Hosting;
 /// runner per queue matches one model instance: on CPU, ONNX Runtime already spreads one batch over all cores.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Fair across tenants: each tenant's items wait in their own sub-queue and batches are filled round-robin, one item
+/// per tenant in turn, so a tenant's backlog delays another tenant by at most one batch, never by the backlog. With
+/// <c>fairShare</c>, a tenant may hold at most <c>capacity / (other tenants waiting + 2)</c> waiting items: however many
+/// tenants flood, a share stays free for one that arrives, so one tenant's flood is its own 503, not everyone's.
+/// </para>
+/// <para>
 /// A batch with room waits for company only while company is known to be coming: callers announce items with
 /// <see cref="Expect"/> before the slow work that produces them (decoding), and the runner waits at most
 /// <c>maxDelay</c> for announced items. With nothing announced a batch runs at once, so a lone request never pays the
 /// batching window, while under load (items decoding while a batch runs) batches still fill.
+/// </para>
 /// </remarks>
 internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 {
-    private readonly Channel<Entry> _channel;
     private readonly Func<IReadOnlyList<TItem>, TResult[]> _run;
     private readonly int _maxBatch;
     private readonly TimeSpan _maxDelay;
+    private readonly int _capacity;
+    private readonly bool _fairShare;
     private readonly TimeProvider _time;
     private readonly string _name;
     private readonly Task[] _loops;
     private readonly Lock _gate = new();
+
+    // One permit per waiting item, plus one per runner when the queue closes.
+    private readonly SemaphoreSlim _items = new(0);
+
     // At most one pending nudge: a runner only needs to know "look again", and stale releases would make its next
     // wait return at once as many times as requests failed while it was busy.
     private readonly SemaphoreSlim _nudge = new(0, 1);
+
+    // Waiting items by tenant, and the tenants with waiting items in round-robin order; both guarded by _gate.
+    private readonly Dictionary<string, Queue<Entry>> _waiting = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> _turns = new();
+    private int _queued;
+    private bool _closed;
     private int _load;
 
-    // Items announced by Expect and neither enqueued nor forgotten; changed together with the channel under _gate so
+    // Items announced by Expect and neither enqueued nor forgotten; changed together with the sub-queues under _gate so
     // the runner never sees "nothing queued, nothing coming" while an announced item is between the two.
     private int _expected;
 
-    public BatchQueue(string name, Func<IReadOnlyList<TItem>, TResult[]> run, int maxBatch, TimeSpan maxDelay, int capacity, TimeProvider time, int runners = 1)
+    public BatchQueue(
+        string name, Func<IReadOnlyList<TItem>, TResult[]> run, int maxBatch, TimeSpan maxDelay, int capacity, TimeProvider time, int runners = 1, bool fairShare = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runners);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
@@ -41,8 +59,9 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         _run = run;
         _maxBatch = maxBatch;
         _maxDelay = maxDelay;
+        _capacity = capacity;
+        _fairShare = fairShare;
         _time = time;
-        _channel = Channel.CreateBounded<Entry>(new BoundedChannelOptions(capacity) { SingleReader = runners == 1, FullMode = BoundedChannelFullMode.Wait });
         _loops = Enumerable.Range(0, runners)
             .Select(_ => Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap())
             .ToArray();
@@ -100,14 +119,14 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     }
 
     /// <summary>
-    /// Queues <paramref name="item"/> (one of the announced ones when <paramref name="announced"/>); throws
-    /// <see cref="ServerOverloadedException"/> when the queue is full.
+    /// Queues <paramref name="item"/> of <paramref name="tenant"/> (one of the announced ones when <paramref name="announced"/>);
+    /// throws <see cref="ServerOverloadedException"/> when the queue, or the tenant's share of it, is full.
     /// </summary>
-    public Task<TResult> EnqueueAsync(TItem item, DateTimeOffset deadline, bool announced = false)
+    public Task<TResult> EnqueueAsync(TItem item, DateTimeOffset deadline, bool announced = false, string tenant = "")
     {
+        ArgumentNullException.ThrowIfNull(tenant);
         var entry = new Entry(item, deadline, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), _time.GetTimestamp());
-        Interlocked.Increment(ref _load);
-        bool written;
+        string? refused;
         lock (_gate)
         {
             if (announced && _expected > 0)
@@ -115,20 +134,37 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
                 _expected--;
             }
 
-            written = _channel.Writer.TryWrite(entry);
+            refused = Refusal(tenant);
+            if (refused is null)
+            {
+                if (!_waiting.TryGetValue(tenant, out var own))
+                {
+                    own = new Queue<Entry>();
+                    _waiting[tenant] = own;
+                }
+
+                if (own.Count == 0)
+                {
+                    _turns.AddLast(tenant);
+                }
+
+                own.Enqueue(entry);
+                _queued++;
+                Interlocked.Increment(ref _load);
+            }
         }
 
-        if (!written)
+        if (refused is not null)
         {
-            Interlocked.Decrement(ref _load);
             if (announced)
             {
                 Nudge();
             }
 
-            throw new ServerOverloadedException($"The {_name} queue is full; retry shortly.");
+            throw new ServerOverloadedException(refused);
         }
 
+        _items.Release();
         return entry.Completion.Task;
     }
 
@@ -137,7 +173,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     /// the announcements of the items left over are given up before <see cref="ServerOverloadedException"/> leaves, so
     /// callers only forget what they announced and never reached this call with.
     /// </summary>
-    public Task<TResult>[] EnqueueAnnounced(IReadOnlyList<TItem> items, DateTimeOffset deadline)
+    public Task<TResult>[] EnqueueAnnounced(IReadOnlyList<TItem> items, DateTimeOffset deadline, string tenant = "")
     {
         ArgumentNullException.ThrowIfNull(items);
         var queued = new Task<TResult>[items.Count];
@@ -145,7 +181,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         {
             try
             {
-                queued[i] = EnqueueAsync(items[i], deadline, announced: true);
+                queued[i] = EnqueueAsync(items[i], deadline, announced: true, tenant);
             }
             catch (ServerOverloadedException)
             {
@@ -161,9 +197,41 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     /// <summary>Stops accepting items, finishes everything already queued, then returns.</summary>
     public async ValueTask DisposeAsync()
     {
-        _channel.Writer.TryComplete();
+        lock (_gate)
+        {
+            _closed = true;
+        }
+
+        _items.Release(_loops.Length);
         await Task.WhenAll(_loops);
         _nudge.Dispose();
+        _items.Dispose();
+    }
+
+    // Called under _gate: why this tenant's item cannot be queued now, or null.
+    private string? Refusal(string tenant)
+    {
+        if (_closed)
+        {
+            return $"The {_name} queue is shutting down; retry on another server.";
+        }
+
+        if (_queued >= _capacity)
+        {
+            return $"The {_name} queue is full; retry shortly.";
+        }
+
+        if (!_fairShare)
+        {
+            return null;
+        }
+
+        var own = _waiting.TryGetValue(tenant, out var q) ? q.Count : 0;
+        var others = _turns.Count - (own > 0 ? 1 : 0);
+        var share = Math.Max(1, _capacity / (others + 2));
+        return own >= share
+            ? $"Your requests fill this server's share of the {_name} queue ({share} items while {others} other tenants wait); retry shortly or send fewer at once."
+            : null;
     }
 
     // A runner waiting for announced items should look again rather than wait out the delay.
@@ -183,57 +251,126 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         }
     }
 
+    // Takes the next tenant's oldest item (the permit for it is already held by the caller).
+    private Entry? Take()
+    {
+        lock (_gate)
+        {
+            if (_turns.First is not { } turn)
+            {
+                return null;
+            }
+
+            _turns.RemoveFirst();
+            var own = _waiting[turn.Value];
+            var entry = own.Dequeue();
+            _queued--;
+            if (own.Count > 0)
+            {
+                _turns.AddLast(turn);
+            }
+            else
+            {
+                _waiting.Remove(turn.Value);
+            }
+
+            return entry;
+        }
+    }
+
     private async Task RunAsync()
     {
-        var reader = _channel.Reader;
         var batch = new List<Entry>(_maxBatch);
-        while (await reader.WaitToReadAsync())
+        while (true)
         {
+            await _items.WaitAsync();
+            if (Take() is not { } first)
+            {
+                // A closing permit with nothing left to run.
+                return;
+            }
+
             batch.Clear();
+            batch.Add(first);
             var flushAt = _time.GetUtcNow() + _maxDelay;
             while (batch.Count < _maxBatch)
             {
-                Entry? entry;
+                if (_items.Wait(0))
+                {
+                    if (Take() is { } next)
+                    {
+                        batch.Add(next);
+                        continue;
+                    }
+
+                    // A closing permit: hand it back for the loop above, which ends once everything ran.
+                    _items.Release();
+                    break;
+                }
+
                 bool coming;
                 lock (_gate)
                 {
-                    coming = !reader.TryRead(out entry) && _expected > 0;
-                }
-
-                if (entry is not null)
-                {
-                    batch.Add(entry);
-                    continue;
+                    // Queued but its permit not released yet counts as coming: the enqueuer is about to release it.
+                    coming = _queued > 0 || _expected > 0;
                 }
 
                 // Nothing queued and nothing announced: waiting could only add latency.
-                if (!coming)
+                var wait = flushAt - _time.GetUtcNow();
+                if (!coming || wait <= TimeSpan.Zero)
                 {
                     break;
                 }
 
-                var wait = flushAt - _time.GetUtcNow();
-                if (wait <= TimeSpan.Zero || !await WaitForMoreAsync(reader, wait))
+                switch (await WaitForMoreAsync(wait))
                 {
-                    break;
+                    case Wake.Item when Take() is { } arrived:
+                        batch.Add(arrived);
+                        continue;
+                    case Wake.Item:
+                        _items.Release();
+                        break;
+                    case Wake.Nudged:
+                        continue;
                 }
+
+                break;
             }
 
             Execute(batch);
         }
     }
 
-    private async Task<bool> WaitForMoreAsync(ChannelReader<Entry> reader, TimeSpan wait)
+    private enum Wake
+    {
+        Item,
+        Nudged,
+        TimedOut,
+    }
+
+    private async Task<Wake> WaitForMoreAsync(TimeSpan wait)
     {
         using var cancel = new CancellationTokenSource();
-        var more = reader.WaitToReadAsync(cancel.Token).AsTask();
+        var more = _items.WaitAsync(cancel.Token);
         var nudged = _nudge.WaitAsync(cancel.Token);
         var delay = Task.Delay(wait, _time, cancel.Token);
         var first = await Task.WhenAny(more, nudged, delay);
         await cancel.CancelAsync();
+        await Task.WhenAll(more, nudged, delay).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // A permit taken by the wait belongs to an item (or a closing signal) whichever task finished first.
+        if (more.IsCompletedSuccessfully)
+        {
+            if (nudged.IsCompletedSuccessfully)
+            {
+                Nudge();
+            }
+
+            return Wake.Item;
+        }
 
         // A nudge (an announced item given up) means: look again; the loop decides whether anything is still coming.
-        return first == nudged || (first == more && more.IsCompletedSuccessfully && more.Result);
+        return first == nudged && nudged.IsCompletedSuccessfully ? Wake.Nudged : Wake.TimedOut;
     }
 
     private void Execute(List<Entry> batch)

@@ -22,11 +22,14 @@ public sealed class BatchingOptions
     /// <summary>How long the first item of a batch waits for company before the batch runs anyway.</summary>
     public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>Images waiting (not yet running) before new ones are refused with 503.</summary>
+    /// <summary>Images waiting (not yet running) before new ones are refused with 503; one tenant may hold at most half (less while others wait).</summary>
     public int MaxImageQueueLength { get; set; } = 256;
 
-    /// <summary>Prompts waiting before new ones are refused.</summary>
-    public int MaxTextQueueLength { get; set; } = 4096;
+    /// <summary>
+    /// Prompts waiting before new ones are refused. A tenant may hold at most half of it (less while others wait), so it is
+    /// four times the largest request (256 labels x 16 templates).
+    /// </summary>
+    public int MaxTextQueueLength { get; set; } = 16384;
 
     /// <summary>Default deadline of a request that does not set one.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);

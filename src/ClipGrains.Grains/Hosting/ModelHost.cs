@@ -16,7 +16,8 @@ namespace ClipGrains.Grains.Hosting;
 public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider time, Telemetry.ClipGrainsTelemetry telemetry) : IAsyncDisposable
 {
     private readonly BatchingOptions _options = options.Value;
-    private readonly SemaphoreSlim _decodes = new(Math.Max(1, options.Value.MaxConcurrentDecodes));
+    // Decode slots go to waiting tenants in turn: a flood of large images from one tenant delays another's by one decode.
+    private readonly FairSlots _decodes = new(Math.Max(1, options.Value.MaxConcurrentDecodes));
 
     // Decoded images are large (up to 160 MB at 40 MP while decoding) and short-lived: a private pool holding one buffer per decode
     // slot bounds what a flood of large images can take, instead of leaving one garbage array per image.
@@ -68,12 +69,12 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
                     ArrayPool<float>.Shared.Return(batch);
                 }
             },
-            _options.MaxImageBatchSize, _options.MaxQueueDelay, _options.MaxImageQueueLength, time, Math.Max(1, _options.ImageRunners));
+            _options.MaxImageBatchSize, _options.MaxQueueDelay, _options.MaxImageQueueLength, time, Math.Max(1, _options.ImageRunners), fairShare: true);
         _images.BatchRan += Statistics.RecordImageBatch;
         _images.BatchRan += size => ImageBatchRan?.Invoke(size);
         _images.BatchTimed += (size, duration, waits) => Record("image", size, duration, waits);
         _texts = new BatchQueue<TokenizedText, float[]>(
-            "text", model.EncodeTokens, _options.MaxTextBatchSize, _options.MaxQueueDelay, _options.MaxTextQueueLength, time);
+            "text", model.EncodeTokens, _options.MaxTextBatchSize, _options.MaxQueueDelay, _options.MaxTextQueueLength, time, fairShare: true);
         _texts.BatchRan += Statistics.RecordTextBatch;
         _texts.BatchTimed += (size, duration, waits) => Record("text", size, duration, waits);
         telemetry.ObserveQueueDepth(() => ImageLoad);
@@ -100,16 +101,32 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         var images = _images;
         images.Expect(batch.Images.Count);
         var handedOver = false;
+
+        // The first image that cannot be decoded ends the request: images still waiting for a slot are not decoded.
+        using var abort = new CancellationTokenSource();
+        var decodeTicks = 0L;
         try
         {
-            var prepared = await Task.WhenAll(batch.Images.Select((bytes, index) => PrepareAsync(model, bytes, index, tensors, batch.Deadline)));
+            var prepared = await Task.WhenAll(batch.Images.Select(async (bytes, index) =>
+            {
+                var (failure, elapsed) = await PrepareAsync(model, bytes, index, tensors, batch.Deadline, batch.Tenant, abort.Token);
+                Interlocked.Add(ref decodeTicks, elapsed.Ticks);
+                if (failure is not null)
+                {
+                    await abort.CancelAsync();
+                }
+
+                return failure;
+            }));
             if (prepared.FirstOrDefault(f => f is not null) is { } failure)
             {
-                return new EncodeResult([], silo, failure);
+                telemetry.DecodeDuration.Record(TimeSpan.FromTicks(decodeTicks).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", "refused"));
+                return new EncodeResult([], silo, failure with { DecodeMilliseconds = (long)TimeSpan.FromTicks(decodeTicks).TotalMilliseconds });
             }
 
+            telemetry.DecodeDuration.Record(TimeSpan.FromTicks(decodeTicks).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", "ok"));
             handedOver = true;
-            var vectors = await Task.WhenAll(images.EnqueueAnnounced(tensors, batch.Deadline));
+            var vectors = await Task.WhenAll(images.EnqueueAnnounced(tensors, batch.Deadline, batch.Tenant));
             return new EncodeResult(vectors, silo);
         }
         catch (ServerOverloadedException e)
@@ -152,7 +169,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         _texts.Expect(tokens.Count);
         try
         {
-            var vectors = await Task.WhenAll(_texts.EnqueueAnnounced(tokens, batch.Deadline));
+            var vectors = await Task.WhenAll(_texts.EnqueueAnnounced(tokens, batch.Deadline, batch.Tenant));
             return new EncodeResult(vectors, silo);
         }
         catch (ServerOverloadedException e)
@@ -165,17 +182,34 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         }
     }
 
-    private async Task<EncodeFailure?> PrepareAsync(ClipModel model, byte[] bytes, int index, float[][] tensors, DateTimeOffset deadline)
+    // The failure of one image (null when it was prepared or skipped because its request already failed) and the time
+    // its decode took.
+    private async Task<(EncodeFailure? Failure, TimeSpan Elapsed)> PrepareAsync(
+        ClipModel model, byte[] bytes, int index, float[][] tensors, DateTimeOffset deadline, string tenant, CancellationToken abort)
     {
         // A decode slot is waited for only until the request's deadline: under a flood of large images the
         // caller gets a timeout (503) instead of holding its body in memory past the point anyone waits for it.
         var wait = deadline - time.GetUtcNow();
-        if (wait <= TimeSpan.Zero || !await _decodes.WaitAsync(wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait))
+        try
         {
-            return new EncodeFailure(EncodeFailure.Timeout, "The server could not start decoding the image before the request's deadline.", index);
+            if (wait <= TimeSpan.Zero || !await _decodes.WaitAsync(tenant, wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait, time, abort))
+            {
+                return (new EncodeFailure(EncodeFailure.Timeout, "The server could not start decoding the image before the request's deadline.", index), TimeSpan.Zero);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, TimeSpan.Zero);
+        }
+
+        if (abort.IsCancellationRequested)
+        {
+            _decodes.Release();
+            return (null, TimeSpan.Zero);
         }
 
         var started = time.GetTimestamp();
+        Statistics.RecordDecodeStarted();
         var work = Task.Run(() =>
         {
             try
@@ -205,25 +239,27 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
             }
         });
 
-        // The slot is released when the decode really ends, not when the caller stops waiting for it.
+        // The slot is released when the decode really ends, not when the caller stops waiting for it; a decode already
+        // running is not abandoned when its request fails (native code cannot be stopped), only those not started are.
         _ = work.ContinueWith(_ => _decodes.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            var failure = await work.WaitAsync(_options.DecodeTimeout, time);
+            var failure = await work.WaitAsync(_options.DecodeTimeout, time, CancellationToken.None);
 
             // The timer that ends the wait runs on the thread pool; when the pool is busy the decode can win the
             // race although it overran. The budget is a rule about the image, so it is held to the measured time.
-            if (failure is null && time.GetElapsedTime(started) > _options.DecodeTimeout)
+            var elapsed = time.GetElapsedTime(started);
+            if (failure is null && elapsed > _options.DecodeTimeout)
             {
                 // The tensor stays in the array: the caller returns every rented tensor to the pool.
-                return DecodeTooSlow(index);
+                return (DecodeTooSlow(index), elapsed);
             }
 
-            return failure;
+            return (failure, elapsed);
         }
         catch (TimeoutException)
         {
-            return DecodeTooSlow(index);
+            return (DecodeTooSlow(index), time.GetElapsedTime(started));
         }
     }
 
@@ -258,6 +294,5 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         }
 
         _model?.Dispose();
-        _decodes.Dispose();
     }
 }

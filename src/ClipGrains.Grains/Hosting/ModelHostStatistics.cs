@@ -9,6 +9,7 @@ public sealed class ModelHostStatistics
     private long _texts;
     private int _largestImageBatch;
     private int _largestTextBatch;
+    private long _decodesStarted;
 
     /// <summary>Image batches run.</summary>
     public long ImageBatches => Interlocked.Read(ref _imageBatches);
@@ -27,6 +28,11 @@ public sealed class ModelHostStatistics
 
     /// <summary>Largest text batch seen.</summary>
     public int LargestTextBatch => Volatile.Read(ref _largestTextBatch);
+
+    /// <summary>Image decodes started (a request that fails early leaves the rest of its images undecoded).</summary>
+    public long DecodesStarted => Interlocked.Read(ref _decodesStarted);
+
+    internal void RecordDecodeStarted() => Interlocked.Increment(ref _decodesStarted);
 
     internal void RecordImageBatch(int size)
     {

@@ -218,7 +218,7 @@ internal sealed partial class LabelSetGrain(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var result = await encoder.EncodeTexts(new TextBatch(chunk, time.GetUtcNow() + TimeSpan.FromMinutes(5)));
+            var result = await encoder.EncodeTexts(new TextBatch(chunk, time.GetUtcNow() + TimeSpan.FromMinutes(5), LabelSetKey.Parse(this.GetPrimaryKeyString()).Tenant));
             if (result.Failure is null)
             {
                 return result.Vectors;

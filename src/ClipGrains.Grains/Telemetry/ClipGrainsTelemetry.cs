@@ -31,7 +31,15 @@ public sealed class ClipGrainsTelemetry : IDisposable
         CreditsCommitted = _meter.CreateCounter<long>("clipgrains.credits.committed", "{credit}", "Credits charged");
         CreditsRefunded = _meter.CreateCounter<long>("clipgrains.credits.refunded", "{credit}", "Reserved credits released");
         RateLimitRejections = _meter.CreateCounter<long>("clipgrains.ratelimit.rejections", "{request}", "Requests refused by a tenant's rate limit");
+        DecodeDuration = _meter.CreateHistogram<double>("clipgrains.decode.duration", "ms", "Decode and preprocessing time per image, by outcome (ok, refused)");
+        RequestsRefused = _meter.CreateCounter<long>("clipgrains.requests.refused", "{request}", "Admitted requests refused by their own input (an undecodable image), by route");
     }
+
+    /// <summary>Milliseconds of decoding and preprocessing per image, tagged <c>outcome</c>: ok, or refused (its request failed).</summary>
+    public Histogram<double> DecodeDuration { get; }
+
+    /// <summary>Admitted requests whose work found their input invalid (refunded, counted in usage as refused).</summary>
+    public Counter<long> RequestsRefused { get; }
 
     /// <summary>Spans for batches and ONNX Runtime runs.</summary>
     public static ActivitySource Activities { get; } = new(Name);

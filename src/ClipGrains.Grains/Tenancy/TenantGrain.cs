@@ -128,15 +128,19 @@ internal sealed class TenantGrain(
         var charged = settlement.Commit ? Math.Clamp(settlement.Credits, 0, reservation.Credits) : 0;
         S.Balance += reservation.Credits - charged;
         S.Settled[settlement.ReservationId] = now;
+        var day = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var usage = S.Usage.GetValueOrDefault(day) ?? new UsageDay(day, 0, 0, 0, 0);
         if (settlement.Commit)
         {
             S.Committed += charged;
-            var day = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            var usage = S.Usage.GetValueOrDefault(day) ?? new UsageDay(day, 0, 0, 0, 0);
             S.Usage[day] = usage with
             {
                 Requests = usage.Requests + 1, Images = usage.Images + settlement.Images, Texts = usage.Texts + settlement.Texts, Credits = usage.Credits + charged,
             };
+        }
+        else if (settlement.Refused)
+        {
+            S.Usage[day] = usage with { Refused = usage.Refused + 1, RefusedDecodeMilliseconds = usage.RefusedDecodeMilliseconds + Math.Max(0, settlement.DecodeMilliseconds) };
         }
 
         await PersistAsync();

@@ -20,7 +20,7 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
         var before = (fixture.Host(0).Statistics.Images, fixture.Host(1).Statistics.Images);
         var service = fixture.Silo(0).GetRequiredService<ImageEncodingService>();
 
-        var result = await service.EncodeAsync(images, DateTimeOffset.UtcNow.AddMinutes(1));
+        var result = await service.EncodeAsync(images, DateTimeOffset.UtcNow.AddMinutes(1), "t");
 
         Assert.Null(result.Failure);
         Assert.Equal(2, result.Silos.Count);
@@ -39,7 +39,7 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
         var service = fixture.Silo(1).GetRequiredService<ImageEncodingService>();
         var view = fixture.Silo(1).GetRequiredService<ClusterView>();
 
-        var result = await service.EncodeAsync(Images(2, seed: 20), DateTimeOffset.UtcNow.AddMinutes(1));
+        var result = await service.EncodeAsync(Images(2, seed: 20), DateTimeOffset.UtcNow.AddMinutes(1), "t");
 
         Assert.Equal([view.LocalSilo], result.Silos);
     }
@@ -51,7 +51,7 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
         images[6] = [1, 2, 3, 4];
         var service = fixture.Silo(0).GetRequiredService<ImageEncodingService>();
 
-        var result = await service.EncodeAsync(images, DateTimeOffset.UtcNow.AddMinutes(1));
+        var result = await service.EncodeAsync(images, DateTimeOffset.UtcNow.AddMinutes(1), "t");
 
         Assert.Equal(EncodeFailure.UnsupportedImageFormat, result.Failure?.Code);
         Assert.Equal(6, result.Failure?.Index);
@@ -88,7 +88,7 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
         fixture.Host(0).ImageBatchRan += Record;
         try
         {
-            var results = await Task.WhenAll(images.Select(i => service.EncodeAsync([i], DateTimeOffset.UtcNow.AddMinutes(1))));
+            var results = await Task.WhenAll(images.Select(i => service.EncodeAsync([i], DateTimeOffset.UtcNow.AddMinutes(1), "t")));
             Assert.All(results, r => Assert.Null(r.Failure));
         }
         finally

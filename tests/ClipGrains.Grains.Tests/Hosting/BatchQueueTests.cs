@@ -221,6 +221,62 @@ public sealed class BatchQueueTests
         Assert.Equal(0, await running);
     }
 
+    [Fact]
+    public async Task Batches_take_one_item_per_tenant_in_turn_so_a_backlog_does_not_delay_another_tenant()
+    {
+        using var gate = new Gate();
+        var batches = new List<int[]>();
+        await using var queue = new BatchQueue<int, int>("test", items =>
+        {
+            gate.WaitIfClosed();
+            lock (batches)
+            {
+                batches.Add([.. items]);
+            }
+
+            return [.. items];
+        }, maxBatch: 4, maxDelay: TimeSpan.Zero, capacity: 100, TimeProvider.System);
+        var first = queue.EnqueueAsync(0, DateTimeOffset.MaxValue, tenant: "a");
+        await gate.Entered;
+
+        var flood = Enumerable.Range(1, 6).Select(i => queue.EnqueueAsync(i, DateTimeOffset.MaxValue, tenant: "a")).ToList();
+        var other = new[] { queue.EnqueueAsync(101, DateTimeOffset.MaxValue, tenant: "b"), queue.EnqueueAsync(102, DateTimeOffset.MaxValue, tenant: "b") };
+        gate.Open();
+        await Task.WhenAll(flood.Concat(other).Append(first));
+
+        Assert.Equal([[0], [1, 101, 2, 102], [3, 4, 5, 6]], batches);
+    }
+
+    [Fact]
+    public async Task With_fair_shares_a_flooding_tenant_is_refused_while_room_stays_for_another()
+    {
+        using var gate = new Gate();
+        await using var queue = new BatchQueue<int, int>("image", items =>
+        {
+            gate.WaitIfClosed();
+            return [.. items];
+        }, maxBatch: 1, maxDelay: TimeSpan.Zero, capacity: 12, TimeProvider.System, fairShare: true);
+        var running = queue.EnqueueAsync(0, DateTimeOffset.MaxValue, tenant: "a");
+        await gate.Entered;
+
+        // Alone, a tenant may fill half the queue (12 / (0 + 2)); the rest is kept for whoever comes next.
+        var floodA = Enumerable.Range(1, 6).Select(i => queue.EnqueueAsync(i, DateTimeOffset.MaxValue, tenant: "a")).ToList();
+        var refusedA = await Assert.ThrowsAsync<ServerOverloadedException>(() => queue.EnqueueAsync(7, DateTimeOffset.MaxValue, tenant: "a"));
+
+        // With a waiting, b's share is 12 / (1 + 2) = 4, and it fits although a flooded first.
+        var b = Enumerable.Range(11, 4).Select(i => queue.EnqueueAsync(i, DateTimeOffset.MaxValue, tenant: "b")).ToList();
+        var refusedB = await Assert.ThrowsAsync<ServerOverloadedException>(() => queue.EnqueueAsync(15, DateTimeOffset.MaxValue, tenant: "b"));
+
+        // And a third tenant still finds room (12 / (2 + 2) = 3 of the 2 places left).
+        var c = Enumerable.Range(21, 2).Select(i => queue.EnqueueAsync(i, DateTimeOffset.MaxValue, tenant: "c")).ToList();
+
+        Assert.Equal("Your requests fill this server's share of the image queue (6 items while 0 other tenants wait); retry shortly or send fewer at once.", refusedA.Message);
+        Assert.Equal("Your requests fill this server's share of the image queue (4 items while 1 other tenants wait); retry shortly or send fewer at once.", refusedB.Message);
+        Assert.Equal("The image queue is full; retry shortly.", (await Assert.ThrowsAsync<ServerOverloadedException>(() => queue.EnqueueAsync(99, DateTimeOffset.MaxValue, tenant: "d"))).Message);
+        gate.Open();
+        await Task.WhenAll(floodA.Concat(b).Concat(c).Append(running));
+    }
+
     /// <summary>A queue with a window no test outlives (1 hour of a frozen clock) that records every batch it runs.</summary>
     private static BatchQueue<int, int> Recording(List<int[]> batches, TimeProvider clock) => new("test", items =>
     {

@@ -32,7 +32,28 @@ public sealed class ModelHostTests
 
         Assert.Equal(
             new EncodeFailure(EncodeFailure.InvalidImage, "The image took longer than 1 s to decode; send a smaller or simpler image.", 0),
-            result.Failure);
+            result.Failure! with { DecodeMilliseconds = 0 });
+        Assert.True(result.Failure.DecodeMilliseconds >= 1000);
         Assert.Empty(result.Vectors);
+    }
+
+    [Fact]
+    public async Task The_first_undecodable_image_ends_the_request_and_images_still_waiting_for_a_slot_are_never_decoded()
+    {
+        using var model = SyntheticClip.Create();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var telemetry = new ClipGrainsTelemetry(services.GetRequiredService<IMeterFactory>());
+        await using var host = new ModelHost(Options.Create(new BatchingOptions { MaxConcurrentDecodes = 1 }), TimeProvider.System, telemetry);
+        host.Attach(ClipModel.Load(ModelBundle.Open(model.Directory)));
+        var png = TestImages.Encode(TestImages.Gradient(64, 64), SKEncodedImageFormat.Png);
+        byte[] corrupt = [.. png.AsSpan(0, 40), .. new byte[200]];
+
+        // One slot: the corrupt image (first in line) takes it, fails, and the twenty valid images behind it give up
+        // their turn instead of being decoded for a request that is already refused.
+        var result = await host.EncodeImagesAsync(new ImageBatch([corrupt, .. Enumerable.Repeat(png, 20)], DateTimeOffset.MaxValue, "attacker"), "silo");
+
+        Assert.Equal((EncodeFailure.InvalidImage, 0), (result.Failure!.Code, result.Failure.Index));
+        Assert.Equal(1, host.Statistics.DecodesStarted);
+        Assert.Equal(0, host.Statistics.Images);
     }
 }

@@ -177,6 +177,21 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
 
         AssertError(400, "invalid_image", await ReadAsync(response));
         Assert.Equal(1000, await BalanceAsync(tenantId));
+
+        // Not charged, but not invisible: the tenant's usage counts the refused request.
+        var totals = (await ReadAsync(await client.GetAsync("/v1/usage"))).Json.GetProperty("totals");
+        Assert.Equal((0L, 1L, 0L), (totals.GetProperty("requests").GetInt64(), totals.GetProperty("refused").GetInt64(), totals.GetProperty("credits").GetInt64()));
+    }
+
+    [SkippableFact]
+    public async Task A_top_up_past_the_largest_balance_is_a_400_that_names_the_amount()
+    {
+        var (tenantId, _) = await Server.CreateTenantAsync(credits: long.MaxValue);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/v1/tenants/{tenantId}/credits") { Content = Body(new { amount = 1, reason = "overflow" }) };
+        request.Headers.Add("Idempotency-Key", "overflow-1");
+
+        AssertError(400, "credits_overflow", await ReadAsync(await Server.Admin.SendAsync(request)), "amount");
+        Assert.Equal(long.MaxValue, await BalanceAsync(tenantId));
     }
 
     [SkippableFact]
