@@ -9,18 +9,22 @@ namespace ClipGrains.Abstractions.LabelSets;
 [Alias("clipgrains.ILabelSetGrain")]
 public interface ILabelSetGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the set and starts computing its matrix; <see cref="LabelSetWriteOutcome.AlreadyExists"/> if it exists.</summary>
+    /// <summary>
+    /// Creates the set and starts computing its matrix; <see cref="LabelSetWriteOutcome.AlreadyExists"/> if it exists. When
+    /// created, the set owns <paramref name="charge"/> (null when metering is off) and settles it when the build ends.
+    /// </summary>
     [Alias("Create")]
-    Task<LabelSetWriteResult> Create(LabelSetDefinition definition);
+    Task<LabelSetWriteResult> Create(LabelSetDefinition definition, BuildCharge? charge);
 
     /// <summary>
     /// Replaces labels and templates. A changed definition bumps the version and recomputes; an identical one
-    /// is <see cref="LabelSetWriteOutcome.Unchanged"/>. <paramref name="expectedVersion"/> implements If-Match.
+    /// is <see cref="LabelSetWriteOutcome.Unchanged"/>. <paramref name="expectedVersion"/> implements If-Match. Only a
+    /// <see cref="LabelSetWriteOutcome.Replaced"/> result takes <paramref name="charge"/>; the caller refunds it otherwise.
     /// </summary>
     [Alias("Replace")]
-    Task<LabelSetWriteResult> Replace(LabelSetDefinition definition, int? expectedVersion);
+    Task<LabelSetWriteResult> Replace(LabelSetDefinition definition, int? expectedVersion, BuildCharge? charge);
 
-    /// <summary>Deletes the set and its matrix.</summary>
+    /// <summary>Deletes the set and its matrix; a build still running is charged for what it computed.</summary>
     [Alias("Delete")]
     Task<LabelSetWriteResult> Delete(int? expectedVersion);
 

@@ -33,14 +33,16 @@ internal static class LabelSetsEndpoints
         ValidateName(name);
         var definition = ReadDefinition(body, build.Value);
         var charge = BuildCharge(definition, pricing.Value);
-        return await metering.RunAsync(context, () => body.GetRawText(), charge, async () =>
+        return await metering.RunAsync(context, () => body.GetRawText(), charge, build.Value.ReservationHold, async ticket =>
         {
             var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
-            var result = await grain.Create(definition);
+            var result = await grain.Create(definition, Owned(context, ticket, charge));
             if (result.Outcome == LabelSetWriteOutcome.AlreadyExists)
             {
                 throw new ApiException(409, "invalid_request_error", "label_set_exists", $"A label set named '{name}' already exists; use PUT /v1/label-sets/{name} to replace it.", "name");
             }
+
+            ticket.HandOver();
 
             var info = await WaitIfAskedAsync(context, grain, result.Info!, gateway.Value);
             context.Response.Headers.Location = $"/v1/label-sets/{name}";
@@ -76,10 +78,15 @@ internal static class LabelSetsEndpoints
         var definition = ReadDefinition(body, build.Value);
         var ifMatch = IfMatch(context);
         var charge = BuildCharge(definition, pricing.Value);
-        return await metering.RunAsync(context, () => $"{ifMatch}\n{body.GetRawText()}", charge, async () =>
+        return await metering.RunAsync(context, () => $"{ifMatch}\n{body.GetRawText()}", charge, build.Value.ReservationHold, async ticket =>
         {
             var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
-            var result = await grain.Replace(definition, ifMatch);
+            var result = await grain.Replace(definition, ifMatch, Owned(context, ticket, charge));
+            if (result.Outcome == LabelSetWriteOutcome.Replaced)
+            {
+                ticket.HandOver();
+            }
+
             var info = result.Outcome switch
             {
                 LabelSetWriteOutcome.NotFound => throw NotFound(name),
@@ -92,6 +99,10 @@ internal static class LabelSetsEndpoints
             return Written(context, info, created: false, result.Outcome == LabelSetWriteOutcome.Unchanged ? Charge.Free : charge);
         });
     }
+
+    // The reservation the set takes over when the write creates a version to build; null when metering is off.
+    private static BuildCharge? Owned(HttpContext context, ReservationTicket ticket, Charge charge) =>
+        ticket.Id is { } id ? new BuildCharge(RequestTenant.Of(context), id, charge.Credits, charge.Texts) : null;
 
     private static Charge BuildCharge(LabelSetDefinition definition, PricingOptions pricing)
     {

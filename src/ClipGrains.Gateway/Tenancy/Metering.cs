@@ -25,11 +25,18 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
     /// </param>
     /// <param name="estimate">The price to reserve.</param>
     /// <param name="work">The request's work.</param>
-    public async Task<IResult> RunAsync(HttpContext context, Func<string> canonicalBody, Charge estimate, Func<Task<ChargedResult>> work)
+    public Task<IResult> RunAsync(HttpContext context, Func<string> canonicalBody, Charge estimate, Func<Task<ChargedResult>> work) =>
+        RunAsync(context, canonicalBody, estimate, hold: null, _ => work());
+
+    /// <summary>
+    /// Like <see cref="RunAsync(HttpContext, Func{string}, Charge, Func{Task{ChargedResult}})"/>, for work that may hand its
+    /// reservation (held for <paramref name="hold"/>) to a grain that settles it after the request.
+    /// </summary>
+    public async Task<IResult> RunAsync(HttpContext context, Func<string> canonicalBody, Charge estimate, TimeSpan? hold, Func<ReservationTicket, Task<ChargedResult>> work)
     {
         if (!auth.Value.Required)
         {
-            var free = await work();
+            var free = await work(new ReservationTicket(null));
             return Json(free.Status, free.Body(free.Actual.Credits));
         }
 
@@ -54,7 +61,7 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         var completed = false;
         try
         {
-            var (status, body) = await AdmitRunSettleAsync(context, tenant, estimate, work);
+            var (status, body) = await AdmitRunSettleAsync(context, tenant, estimate, hold, work);
             if (idempotency is not null)
             {
                 await idempotency.Complete(fingerprint, new StoredResponse(status, "application/json", body));
@@ -72,11 +79,13 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         }
     }
 
-    private async Task<(int Status, byte[] Body)> AdmitRunSettleAsync(HttpContext context, string tenant, Charge estimate, Func<Task<ChargedResult>> work)
+    private async Task<(int Status, byte[] Body)> AdmitRunSettleAsync(
+        HttpContext context, string tenant, Charge estimate, TimeSpan? hold, Func<ReservationTicket, Task<ChargedResult>> work)
     {
         var account = grains.GetGrain<ITenantGrain>(tenant);
         var reservation = Guid.NewGuid().ToString("N");
-        var admission = await account.Admit(new Admission(reservation, estimate.Images, estimate.Credits));
+        var ticket = new ReservationTicket(reservation);
+        var admission = await account.Admit(new Admission(reservation, estimate.Images, estimate.Credits, hold));
         RateLimitHeaders.Write(context.Response, admission);
         switch (admission.Outcome)
         {
@@ -103,7 +112,12 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         ChargedResult result;
         try
         {
-            result = await work();
+            result = await work(ticket);
+        }
+        catch (Exception) when (ticket.HandedOver)
+        {
+            // The grain that took the reservation settles it; refunding here would make its build free.
+            throw;
         }
         catch (ApiException e) when (e.Status < 500)
         {
@@ -122,6 +136,12 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
             await account.Settle(new Settlement(reservation, Commit: false, 0, 0, 0));
             telemetry.CreditsRefunded.Add(estimate.Credits);
             throw;
+        }
+
+        if (ticket.HandedOver)
+        {
+            // Reported as reserved: the owner commits what it computes and releases the rest.
+            return (result.Status, JsonSerializer.SerializeToUtf8Bytes(result.Body(estimate.Credits), ApiJson.Options));
         }
 
         var charged = Math.Min(result.Actual.Credits, estimate.Credits);

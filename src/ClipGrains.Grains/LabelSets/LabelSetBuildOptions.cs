@@ -6,8 +6,17 @@ public sealed class LabelSetBuildOptions
     /// <summary>Prompts sent to the model host per call; the host batches them further.</summary>
     public int PromptsPerCall { get; set; } = 256;
 
-    /// <summary>Attempts per call when the host is overloaded, with a growing pause between them.</summary>
+    /// <summary>Attempts per call when the host times out; a full queue is waited out instead (up to <see cref="BuildTimeout"/>).</summary>
     public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Longest a build may take, waits for room in the text queue included, before it fails.</summary>
+    public TimeSpan BuildTimeout { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// How long a build's credit reservation holds before the ledger refunds it: longer than any build, so the set that
+    /// finishes the build (after a restart too) commits the charge.
+    /// </summary>
+    public TimeSpan ReservationHold { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Most labels in one set.</summary>
     public int MaxLabels { get; set; } = 2000;

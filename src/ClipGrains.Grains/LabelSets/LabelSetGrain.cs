@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Abstractions.LabelSets;
+using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Inference.Scoring;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,9 @@ namespace ClipGrains.Grains.LabelSets;
 /// <summary>
 /// One label set. Writes persist before they reply; the matrix of each version is computed once, in the
 /// background, through the local model host, and persisted in binary. Progress is kept in memory (it is
-/// cheap to recompute: a restarted build starts over).
+/// cheap to recompute: a restarted build starts over). The set owns the credit reservation of the version it builds
+/// (persisted with the version) and settles it when the build ends, on whichever silo that happens: completed, it
+/// commits the whole price; failed, deleted or replaced first, it commits the prompts computed and releases the rest.
 /// </summary>
 internal sealed partial class LabelSetGrain(
     [PersistentState("labelset", ClipGrainsStorage.Name)] IPersistentState<LabelSetState> state,
@@ -19,20 +22,24 @@ internal sealed partial class LabelSetGrain(
     ILogger<LabelSetGrain> logger) : Grain, ILabelSetGrain, ILabelSetBuildSink
 {
     private int _promptsDone;
+    private int _waitsForRoom;
     private TaskCompletionSource _built = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.Exists && state.State.Status == LabelSetStatus.Building)
         {
-            // The silo that was building went away: start over here.
+            // The silo that was building went away: start over here (the reservation is still the set's).
             StartBuild(state.State.Version, state.State.Definition!);
         }
-
-        return Task.CompletedTask;
+        else if (state.State.Charge is { Computed: not null })
+        {
+            // The build ended but the silo went away before its charge was settled.
+            await SettleChargeAsync();
+        }
     }
 
-    public async Task<LabelSetWriteResult> Create(LabelSetDefinition definition)
+    public async Task<LabelSetWriteResult> Create(LabelSetDefinition definition, BuildCharge? charge)
     {
         if (state.State.Exists)
         {
@@ -40,14 +47,17 @@ internal sealed partial class LabelSetGrain(
         }
 
         var now = time.GetUtcNow();
-        state.State = new LabelSetState { Definition = definition, Version = 1, Status = LabelSetStatus.Building, CreatedAt = now, UpdatedAt = now };
+        state.State = new LabelSetState
+        {
+            Definition = definition, Version = 1, Status = LabelSetStatus.Building, CreatedAt = now, UpdatedAt = now, Charge = charge,
+        };
         await state.WriteStateAsync();
         await Index().Add(Name);
         StartBuild(1, definition);
         return new LabelSetWriteResult(LabelSetWriteOutcome.Created, Info());
     }
 
-    public async Task<LabelSetWriteResult> Replace(LabelSetDefinition definition, int? expectedVersion)
+    public async Task<LabelSetWriteResult> Replace(LabelSetDefinition definition, int? expectedVersion, BuildCharge? charge)
     {
         if (!state.State.Exists)
         {
@@ -64,11 +74,13 @@ internal sealed partial class LabelSetGrain(
             return new LabelSetWriteResult(LabelSetWriteOutcome.Unchanged, Info());
         }
 
+        // A version still building is abandoned: it pays for what it computed before the new one takes over.
+        await EndChargeAsync(_promptsDone);
         var version = state.State.Version + 1;
         state.State = new LabelSetState
         {
             Definition = definition, Version = version, Status = LabelSetStatus.Building,
-            CreatedAt = state.State.CreatedAt, UpdatedAt = time.GetUtcNow(),
+            CreatedAt = state.State.CreatedAt, UpdatedAt = time.GetUtcNow(), Charge = charge,
         };
         await state.WriteStateAsync();
         StartBuild(version, definition);
@@ -87,6 +99,7 @@ internal sealed partial class LabelSetGrain(
             return new LabelSetWriteResult(LabelSetWriteOutcome.VersionMismatch, Info());
         }
 
+        await EndChargeAsync(_promptsDone);
         await state.ClearStateAsync();
         _built.TrySetResult();
         await Index().Remove(Name);
@@ -132,8 +145,17 @@ internal sealed partial class LabelSetGrain(
         state.State.Dimension = dimension;
         state.State.Status = LabelSetStatus.Ready;
         state.State.Error = null;
+        state.State.Charge = state.State.Charge is { } charge ? charge with { Computed = charge.Prompts } : null;
         await state.WriteStateAsync();
-        _built.TrySetResult();
+        try
+        {
+            // Settled before waiters are released, so a caller that waited for the build sees its charge committed.
+            await SettleChargeAsync();
+        }
+        finally
+        {
+            _built.TrySetResult();
+        }
         LogBuilt(logger, Name, version, state.State.Definition!.Labels.Count);
     }
 
@@ -146,8 +168,45 @@ internal sealed partial class LabelSetGrain(
 
         state.State.Status = LabelSetStatus.Failed;
         state.State.Error = error;
+        state.State.Charge = state.State.Charge is { } charge ? charge with { Computed = _promptsDone } : null;
         await state.WriteStateAsync();
-        _built.TrySetResult();
+        try
+        {
+            await SettleChargeAsync();
+        }
+        finally
+        {
+            _built.TrySetResult();
+        }
+    }
+
+    // Records how much of the current version's build was computed and settles its charge (a no-op without one).
+    private async Task EndChargeAsync(int computed)
+    {
+        if (state.State.Charge is { Computed: null } running)
+        {
+            state.State.Charge = running with { Computed = state.State.Status == LabelSetStatus.Ready ? running.Prompts : computed };
+            await state.WriteStateAsync();
+        }
+
+        await SettleChargeAsync();
+    }
+
+    // Commits the computed part of the recorded charge and releases the rest; the ledger ignores a repeated settlement,
+    // so a crash between the settlement and the write below only repeats a no-op.
+    private async Task SettleChargeAsync()
+    {
+        if (state.State.Charge is not { Computed: int computed } charge)
+        {
+            return;
+        }
+
+        var credits = charge.CreditsFor(computed);
+        await GrainFactory.GetGrain<ITenantGrain>(charge.Tenant)
+            .Settle(new Settlement(charge.ReservationId, Commit: credits > 0, credits, 0, credits > 0 ? Math.Min(computed, charge.Prompts) : 0));
+        state.State.Charge = null;
+        await state.WriteStateAsync();
+        LogSettled(logger, Name, state.State.Version, computed, charge.Prompts, credits);
     }
 
     private string Name => LabelSetKey.Parse(this.GetPrimaryKeyString()).Name;
@@ -180,30 +239,43 @@ internal sealed partial class LabelSetGrain(
     {
         try
         {
+            // Whole labels per call, each ensembled as soon as its prompts return: a build holds the matrix and one
+            // call's vectors, never every prompt's vector (80,000 × 512 floats for ImageNet's 80 templates).
             var encoder = GrainFactory.GetGrain<IEncoderGrain>(0);
-            var prompts = definition.Labels.SelectMany(l => definition.Templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
-            var vectors = new List<float[]>(prompts.Count);
-            for (var start = 0; start < prompts.Count; start += options.Value.PromptsPerCall)
+            var templates = definition.Templates.Count;
+            var labelsPerCall = Math.Max(1, options.Value.PromptsPerCall / templates);
+            var deadline = time.GetUtcNow() + options.Value.BuildTimeout;
+            float[]? matrix = null;
+            var dimension = 0;
+            for (var first = 0; first < definition.Labels.Count;)
             {
                 if (state.State.Version != version)
                 {
                     return;
                 }
 
-                var chunk = prompts.GetRange(start, Math.Min(options.Value.PromptsPerCall, prompts.Count - start));
-                vectors.AddRange(await EncodeWithRetryAsync(encoder, chunk));
-                _promptsDone = vectors.Count;
+                var labels = definition.Labels.Skip(first).Take(labelsPerCall).ToList();
+                var prompts = labels.SelectMany(l => definition.Templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
+                if (await EncodeWhenThereIsRoomAsync(encoder, prompts, deadline) is not { } vectors)
+                {
+                    // The queue had no room for this many: a call larger than the tenant's share of the queue would
+                    // never fit, so smaller calls are tried (down to one label) before waiting longer.
+                    labelsPerCall = Math.Max(1, labelsPerCall / 2);
+                    continue;
+                }
+
+                dimension = vectors[0].Length;
+                matrix ??= new float[definition.Labels.Count * dimension];
+                for (var l = 0; l < labels.Count; l++)
+                {
+                    VectorMath.EnsembleMean(new ArraySegment<float[]>(vectors, l * templates, templates)).CopyTo(matrix, (first + l) * dimension);
+                }
+
+                _promptsDone += prompts.Count;
+                first += labels.Count;
             }
 
-            var dimension = vectors[0].Length;
-            var templates = definition.Templates.Count;
-            var matrix = new float[definition.Labels.Count * dimension];
-            for (var l = 0; l < definition.Labels.Count; l++)
-            {
-                VectorMath.EnsembleMean(vectors.GetRange(l * templates, templates)).CopyTo(matrix, l * dimension);
-            }
-
-            await self.Complete(version, new Immutable<float[]>(matrix), dimension);
+            await self.Complete(version, new Immutable<float[]>(matrix!), dimension);
         }
 #pragma warning disable CA1031 // A failed build is recorded on the label set for the user to see, whatever the cause.
         catch (Exception e)
@@ -214,27 +286,45 @@ internal sealed partial class LabelSetGrain(
         }
     }
 
-    private async Task<float[][]> EncodeWithRetryAsync(IEncoderGrain encoder, List<string> chunk)
+    // A full text queue is other work's turn, not a failure: after a pause (growing up to 2 s) the caller tries again,
+    // with a smaller call, until the build's deadline passes. Timeouts are retried a few times; anything else fails
+    // the build. Null means: no room this time.
+    private async Task<float[][]?> EncodeWhenThereIsRoomAsync(IEncoderGrain encoder, List<string> prompts, DateTimeOffset deadline)
     {
-        for (var attempt = 1; ; attempt++)
+        var tenant = LabelSetKey.Parse(this.GetPrimaryKeyString()).Tenant;
+        for (var timeouts = 0; ; )
         {
-            var result = await encoder.EncodeTexts(new TextBatch(chunk, time.GetUtcNow() + TimeSpan.FromMinutes(5), LabelSetKey.Parse(this.GetPrimaryKeyString()).Tenant));
+            var result = await encoder.EncodeTexts(new TextBatch(prompts, time.GetUtcNow() + TimeSpan.FromMinutes(5), tenant));
             if (result.Failure is null)
             {
+                _waitsForRoom = 0;
                 return result.Vectors;
             }
 
-            if (result.Failure.Code != EncodeFailure.Overloaded || attempt >= options.Value.MaxAttempts)
+            var retry = result.Failure.Code switch
+            {
+                EncodeFailure.Overloaded => true,
+                EncodeFailure.Timeout => ++timeouts < options.Value.MaxAttempts,
+                _ => false,
+            };
+            if (!retry || time.GetUtcNow() >= deadline)
             {
                 throw new LabelSetBuildException($"Computing the label embeddings failed: {result.Failure.Message}");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << Math.Min(attempt, 6))), time);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * (1 << Math.Min(++_waitsForRoom, 6)))), time);
+            if (result.Failure.Code == EncodeFailure.Overloaded)
+            {
+                return null;
+            }
         }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Label set {Name} v{Version} built: {Labels} labels")]
     private static partial void LogBuilt(ILogger logger, string name, int version, int labels);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Label set {Name} v{Version} charged for {Computed} of {Prompts} prompts: {Credits} credits")]
+    private static partial void LogSettled(ILogger logger, string name, int version, int computed, int prompts, long credits);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Label set {Name} v{Version} build failed")]
     private static partial void LogBuildFailed(ILogger logger, Exception exception, string name, int version);

@@ -23,5 +23,8 @@ internal sealed class LabelSetState
 
     [Id(7)] public string? Error { get; set; }
 
+    /// <summary>The reservation of the current version's build until it is settled (persisted so a restart settles it).</summary>
+    [Id(8)] public BuildCharge? Charge { get; set; }
+
     public bool Exists => Definition is not null;
 }

@@ -103,7 +103,7 @@ internal sealed class TenantGrain(
         }
 
         S.Balance -= admission.Credits;
-        S.Reservations[admission.ReservationId] = new Reservation(admission.Credits, now + options.Value.ReservationTimeout);
+        S.Reservations[admission.ReservationId] = new Reservation(admission.Credits, now + (admission.Hold ?? options.Value.ReservationTimeout));
         await PersistAsync();
         _requestsTat = requests.Tat;
         if (admission.Images > 0)

@@ -21,7 +21,7 @@ public sealed class LabelSetClusterTests(TwoSiloClusterFixture fixture)
     public async Task The_matrix_is_computed_once_cluster_wide_and_cached_per_silo()
     {
         var before = TextsEncoded;
-        var created = await Grain("once").Create(Pets);
+        var created = await Grain("once").Create(Pets, null);
         var ready = await Grain("once").WaitForBuild(created.Info!.Version, TimeSpan.FromSeconds(30));
         Assert.Equal(LabelSetStatus.Ready, ready!.Status);
         Assert.Equal(6, TextsEncoded - before);
@@ -42,7 +42,7 @@ public sealed class LabelSetClusterTests(TwoSiloClusterFixture fixture)
     [Fact]
     public async Task The_matrix_equals_the_ensembled_prompt_embeddings()
     {
-        await Grain("exact").Create(Pets);
+        await Grain("exact").Create(Pets, null);
         await Grain("exact").WaitForBuild(1, TimeSpan.FromSeconds(30));
 
         var matrix = await Grain("exact").GetMatrix(1);
@@ -55,18 +55,18 @@ public sealed class LabelSetClusterTests(TwoSiloClusterFixture fixture)
     [Fact]
     public async Task Replace_bumps_the_version_only_when_the_content_changes()
     {
-        await Grain("versions").Create(Pets);
+        await Grain("versions").Create(Pets, null);
         await Grain("versions").WaitForBuild(1, TimeSpan.FromSeconds(30));
         var before = TextsEncoded;
 
-        var same = await Grain("versions").Replace(Pets with { TemplatePreset = null }, expectedVersion: 1);
+        var same = await Grain("versions").Replace(Pets with { TemplatePreset = null }, expectedVersion: 1, charge: null);
         Assert.Equal(LabelSetWriteOutcome.Unchanged, same.Outcome);
         Assert.Equal(before, TextsEncoded);
 
-        var mismatch = await Grain("versions").Replace(Pets with { Labels = ["fish"] }, expectedVersion: 7);
+        var mismatch = await Grain("versions").Replace(Pets with { Labels = ["fish"] }, expectedVersion: 7, charge: null);
         Assert.Equal(LabelSetWriteOutcome.VersionMismatch, mismatch.Outcome);
 
-        var changed = await Grain("versions").Replace(Pets with { Labels = ["fish", "cat"] }, expectedVersion: 1);
+        var changed = await Grain("versions").Replace(Pets with { Labels = ["fish", "cat"] }, expectedVersion: 1, charge: null);
         Assert.Equal(LabelSetWriteOutcome.Replaced, changed.Outcome);
         Assert.Equal(2, changed.Info!.Version);
         var ready = await Grain("versions").WaitForBuild(2, TimeSpan.FromSeconds(30));
@@ -80,10 +80,10 @@ public sealed class LabelSetClusterTests(TwoSiloClusterFixture fixture)
     {
         var index = fixture.Cluster.Client.GetGrain<ILabelSetIndexGrain>("tenant-b");
         var grain = fixture.Cluster.Client.GetGrain<ILabelSetGrain>(LabelSetKey.Of("tenant-b", "pets"));
-        await grain.Create(Pets);
+        await grain.Create(Pets, null);
         await grain.WaitForBuild(1, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(LabelSetWriteOutcome.AlreadyExists, (await grain.Create(Pets)).Outcome);
+        Assert.Equal(LabelSetWriteOutcome.AlreadyExists, (await grain.Create(Pets, null)).Outcome);
         Assert.Equal(["pets"], await index.List());
 
         Assert.Equal(LabelSetWriteOutcome.Deleted, (await grain.Delete(null)).Outcome);
@@ -96,7 +96,7 @@ public sealed class LabelSetClusterTests(TwoSiloClusterFixture fixture)
     public async Task Tenants_do_not_see_each_others_label_sets()
     {
         var own = fixture.Cluster.Client.GetGrain<ILabelSetGrain>(LabelSetKey.Of("tenant-c", "private"));
-        await own.Create(Pets);
+        await own.Create(Pets, null);
         await own.WaitForBuild(1, TimeSpan.FromSeconds(30));
 
         Assert.Null(await fixture.Cluster.Client.GetGrain<ILabelSetGrain>(LabelSetKey.Of("tenant-d", "private")).GetInfo());

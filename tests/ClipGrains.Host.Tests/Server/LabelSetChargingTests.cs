@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using ClipGrains.Inference.Tests.Support;
+using static ClipGrains.Host.Tests.Server.HttpJson;
+
+namespace ClipGrains.Host.Tests.Server;
+
+/// <summary>
+/// Destructive: its own server with a small text queue and large label-set limits. Builds are charged for what they
+/// computed, and a full queue makes a build wait instead of failing.
+/// </summary>
+public sealed class LabelSetChargingTests : IAsyncLifetime
+{
+    private RunningServer? _server;
+
+    private RunningServer Server => _server ?? throw new InvalidOperationException(GoldenData.IsAvailable ? "not started" : "no golden data");
+
+    public async Task InitializeAsync()
+    {
+        if (GoldenData.IsAvailable)
+        {
+            _server = await RunningServer.StartAsync(
+                GoldenData.TinyClip, null, "--ClipGrains:Batching:MaxTextQueueLength=200", "--ClipGrains:LabelSets:MaxLabels=6000");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    private HttpClient As(string key)
+    {
+        var client = new HttpClient { BaseAddress = Server.Http.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    private async Task<(long Balance, long Reserved, long Credits, long Texts)> AccountAsync(string tenantId)
+    {
+        var json = (await ReadAsync(await Server.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"))).Json;
+        var tenant = json.GetProperty("tenant");
+        var totals = json.GetProperty("totals");
+        return (tenant.GetProperty("balance").GetInt64(), tenant.GetProperty("reserved").GetInt64(), totals.GetProperty("credits").GetInt64(), totals.GetProperty("texts").GetInt64());
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_builds_larger_than_the_text_queue_wait_for_room_and_are_each_charged_once()
+    {
+        var (tenantId, key) = await Server.CreateTenantAsync(credits: 100_000);
+        using var client = As(key);
+        var labels = Enumerable.Range(0, 300).Select(i => $"label {i}").ToArray();
+
+        // 8 builds of 300 prompts against a 200-prompt queue (100 per tenant): every one must fit in smaller calls.
+        var builds = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => client.PostAsync("/v1/label-sets?wait=true", Body(new { name = $"big-{i}", labels }))));
+
+        foreach (var build in builds)
+        {
+            var (status, json) = await ReadAsync(build);
+            Assert.Equal(201, status);
+            Assert.Equal("ready", json.GetProperty("status").GetString());
+        }
+
+        Assert.Equal((100_000 - 2400L, 0L, 2400L, 2400L), await AccountAsync(tenantId));
+    }
+
+    [SkippableFact]
+    public async Task A_set_deleted_while_it_builds_is_charged_only_for_the_prompts_computed()
+    {
+        var (tenantId, key) = await Server.CreateTenantAsync(credits: 100_000);
+        using var client = As(key);
+        var labels = Enumerable.Range(0, 6000).Select(i => $"label {i}").ToArray();
+
+        var (created, _) = await ReadAsync(await client.PostAsync("/v1/label-sets", Body(new { name = "doomed", labels })));
+        var deleted = await client.DeleteAsync("/v1/label-sets/doomed");
+
+        Assert.Equal(202, created);
+        Assert.Equal(204, (int)deleted.StatusCode);
+        var (balance, reserved, credits, texts) = await AccountAsync(tenantId);
+        Assert.Equal(0, reserved);
+        Assert.Equal(100_000, balance + credits);
+        Assert.Equal(texts, credits);
+        Assert.InRange(credits, 0, 5999);
+    }
+}
