@@ -106,10 +106,32 @@ public sealed class LabelSetClusterTests(TwoSiloClusterFixture fixture)
     [Fact]
     public async Task Presets_of_the_paper_are_used_verbatim()
     {
-        var created = await Grain("preset").Create(new LabelSetDefinition(["cat"], TemplatePresets.OpenAi7, "openai-7"));
+        var created = await Grain("preset").Create(new LabelSetDefinition(["cat"], TemplatePresets.OpenAi7, "openai-7"), null);
         await Grain("preset").WaitForBuild(1, TimeSpan.FromSeconds(30));
 
         Assert.Equal(7, created.Info!.PromptsTotal);
         Assert.Equal("openai-7", created.Info.Definition.TemplatePreset);
+    }
+
+    [Fact]
+    public async Task The_set_that_finishes_a_build_commits_its_reservation_and_a_later_delete_charges_nothing_more()
+    {
+        var tenant = fixture.Cluster.Client.GetGrain<ClipGrains.Abstractions.Tenancy.ITenantGrain>("tn_" + Guid.NewGuid().ToString("N"));
+        Assert.True(await tenant.Create("t", new ClipGrains.Abstractions.Tenancy.TenantLimits(1000, 1000), 100));
+        var reservation = Guid.NewGuid().ToString("N");
+        var admitted = await tenant.Admit(new ClipGrains.Abstractions.Tenancy.Admission(reservation, 0, 6, TimeSpan.FromDays(1)));
+        Assert.Equal(ClipGrains.Abstractions.Tenancy.AdmissionOutcome.Admitted, admitted.Outcome);
+
+        // Nobody else settles: the request that reserved may be long gone (a crash during ?wait=true).
+        var grain = Grain("charged-" + reservation);
+        await grain.Create(Pets, new BuildCharge(tenant.GetPrimaryKeyString(), reservation, 6, 6));
+        Assert.Equal(LabelSetStatus.Ready, (await grain.WaitForBuild(1, TimeSpan.FromSeconds(30)))!.Status);
+        var built = (await tenant.GetInfo())!;
+        Assert.Equal((94L, 0L), (built.Balance, built.Reserved));
+        Assert.Equal(6, (await tenant.GetUsage(1)).Single().Texts);
+
+        await grain.Delete(null);
+        var deleted = (await tenant.GetInfo())!;
+        Assert.Equal((94L, 0L), (deleted.Balance, deleted.Reserved));
     }
 }
