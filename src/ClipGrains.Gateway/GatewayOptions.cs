@@ -30,6 +30,12 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Largest response kept for Idempotency-Key replays (24 h). A larger one is not stored: a retry gets 409
+    /// <c>idempotent_response_not_stored</c> (the work is neither repeated nor charged again).
+    /// </summary>
+    public int MaxStoredResponseBytes { get; set; } = 1024 * 1024;
+
     /// <summary>How long a request may wait for the model before it gives up.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

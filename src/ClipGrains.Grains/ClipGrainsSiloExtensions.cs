@@ -51,6 +51,7 @@ public static class ClipGrainsSiloExtensions
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.Configure<SqliteGrainStorageOptions>(o => o.DatabasePath = databasePath);
         silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp));
+        AddIdempotencySweeper(silo.Services);
         return silo;
     }
 
@@ -71,6 +72,14 @@ public static class ClipGrainsSiloExtensions
         silo.Services.AddSingleton(_ => new PostgresDatabase(options));
         silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
         silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<PostgresGrainStorage>(sp));
+        AddIdempotencySweeper(silo.Services);
         return silo;
+    }
+
+    // The store that holds idempotency records also deletes them once they expire.
+    private static void AddIdempotencySweeper(IServiceCollection services)
+    {
+        services.AddSingleton(sp => (IStateExpiry)sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ClipGrainsStorage.Name));
+        services.AddHostedService<Tenancy.IdempotencyRecordSweeper>();
     }
 }

@@ -8,6 +8,9 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="Texts">Prompts actually encoded (usage).</param>
 /// <param name="Refused">A refund because the request's own input was invalid: counted in usage as a refused request.</param>
 /// <param name="DecodeMilliseconds">Decoding time a refused request used before it failed (usage).</param>
+/// <param name="StoredResponseBytes">
+/// Bytes of the response kept for Idempotency-Key replays (24 h); 0 when the request sent no key. Counted in usage.
+/// </param>
 [GenerateSerializer, Immutable, Alias("clipgrains.settlement")]
 public sealed record Settlement(
     [property: Id(0)] string ReservationId,
@@ -16,4 +19,5 @@ public sealed record Settlement(
     [property: Id(3)] int Images,
     [property: Id(4)] int Texts,
     [property: Id(5)] bool Refused = false,
-    [property: Id(6)] long DecodeMilliseconds = 0);
+    [property: Id(6)] long DecodeMilliseconds = 0,
+    [property: Id(7)] long StoredResponseBytes = 0);

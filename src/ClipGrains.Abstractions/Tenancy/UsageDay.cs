@@ -8,6 +8,8 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="Credits">Credits charged.</param>
 /// <param name="Refused">Admitted requests refused by their own input (an undecodable image): not charged, counted here.</param>
 /// <param name="RefusedDecodeMilliseconds">Decoding time those refused requests used.</param>
+/// <param name="IdempotencyRecords">Responses stored for Idempotency-Key replays.</param>
+/// <param name="IdempotencyBytes">Bytes of those stored responses.</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.usage-day")]
 public sealed record UsageDay(
     [property: Id(0)] string Date,
@@ -16,4 +18,6 @@ public sealed record UsageDay(
     [property: Id(3)] long Texts,
     [property: Id(4)] long Credits,
     [property: Id(5)] long Refused = 0,
-    [property: Id(6)] long RefusedDecodeMilliseconds = 0);
+    [property: Id(6)] long RefusedDecodeMilliseconds = 0,
+    [property: Id(7)] long IdempotencyRecords = 0,
+    [property: Id(8)] long IdempotencyBytes = 0);

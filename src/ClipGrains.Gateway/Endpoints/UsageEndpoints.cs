@@ -38,11 +38,13 @@ internal static class UsageEndpoints
             days = usage.Select(d => new
             {
                 date = d.Date, requests = d.Requests, images = d.Images, texts = d.Texts, credits = d.Credits, refused = d.Refused, refused_decode_ms = d.RefusedDecodeMilliseconds,
+                idempotency_records = d.IdempotencyRecords, idempotency_bytes = d.IdempotencyBytes,
             }),
             totals = new
             {
                 requests = usage.Sum(d => d.Requests), images = usage.Sum(d => d.Images), texts = usage.Sum(d => d.Texts), credits = usage.Sum(d => d.Credits),
                 refused = usage.Sum(d => d.Refused), refused_decode_ms = usage.Sum(d => d.RefusedDecodeMilliseconds),
+                idempotency_records = usage.Sum(d => d.IdempotencyRecords), idempotency_bytes = usage.Sum(d => d.IdempotencyBytes),
             },
         };
     }

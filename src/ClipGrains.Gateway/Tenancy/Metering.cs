@@ -61,10 +61,10 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         var completed = false;
         try
         {
-            var (status, body) = await AdmitRunSettleAsync(context, tenant, estimate, hold, work);
+            var (status, body) = await AdmitRunSettleAsync(context, tenant, estimate, hold, work, stored: idempotency is not null);
             if (idempotency is not null)
             {
-                await idempotency.Complete(fingerprint, new StoredResponse(status, "application/json", body));
+                await idempotency.Complete(fingerprint, StoredReplay(status, body));
             }
 
             completed = true;
@@ -79,8 +79,26 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         }
     }
 
+    // What a retry with the same key gets: the response itself, or, past the size kept per record, an error that says
+    // the work was done and is not repeated (storing multi-megabyte answers for a day per key is the tenant's to pay).
+    private StoredResponse StoredReplay(int status, byte[] body)
+    {
+        var limit = gateway.Value.MaxStoredResponseBytes;
+        if (body.Length <= limit)
+        {
+            return new StoredResponse(status, "application/json", body);
+        }
+
+        var message = $"The request with this Idempotency-Key completed with status {status}, but its response ({body.Length} bytes) was larger than "
+            + $"the {limit} bytes kept for replays, so it cannot be sent again; the work is not repeated or charged again. Use a new key to run it again.";
+        return new StoredResponse(409, "application/json", JsonSerializer.SerializeToUtf8Bytes(
+            new { error = new { message, type = "invalid_request_error", param = (string?)null, code = "idempotent_response_not_stored" } }, ApiJson.Options));
+    }
+
+    private long StoredBytes(bool stored, byte[] body) => stored ? Math.Min(body.Length, gateway.Value.MaxStoredResponseBytes) : 0;
+
     private async Task<(int Status, byte[] Body)> AdmitRunSettleAsync(
-        HttpContext context, string tenant, Charge estimate, TimeSpan? hold, Func<ReservationTicket, Task<ChargedResult>> work)
+        HttpContext context, string tenant, Charge estimate, TimeSpan? hold, Func<ReservationTicket, Task<ChargedResult>> work, bool stored)
     {
         var account = grains.GetGrain<ITenantGrain>(tenant);
         var reservation = Guid.NewGuid().ToString("N");
@@ -125,10 +143,11 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
             // and the error is the request's final answer, so it is what a retry with the same key gets too.
             // Refused work is not charged (the caller paid nothing for a request that returned nothing), but it is no
             // secret either: the tenant's usage counts it with the decoding time it took, and so do the metrics.
-            await account.Settle(new Settlement(reservation, Commit: false, 0, 0, 0, Refused: true, DecodeMilliseconds: e.RefusedWorkMilliseconds));
+            var error = JsonSerializer.SerializeToUtf8Bytes(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, ApiJson.Options);
+            await account.Settle(new Settlement(
+                reservation, Commit: false, 0, 0, 0, Refused: true, DecodeMilliseconds: e.RefusedWorkMilliseconds, StoredResponseBytes: StoredBytes(stored, error)));
             telemetry.CreditsRefunded.Add(estimate.Credits);
             telemetry.RequestsRefused.Add(1, new KeyValuePair<string, object?>("code", e.Code));
-            var error = JsonSerializer.SerializeToUtf8Bytes(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, ApiJson.Options);
             return (e.Status, error);
         }
         catch
@@ -145,10 +164,11 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         }
 
         var charged = Math.Min(result.Actual.Credits, estimate.Credits);
-        await account.Settle(new Settlement(reservation, Commit: true, charged, result.Actual.Images, result.Actual.Texts));
+        var body = JsonSerializer.SerializeToUtf8Bytes(result.Body(charged), ApiJson.Options);
+        await account.Settle(new Settlement(reservation, Commit: true, charged, result.Actual.Images, result.Actual.Texts, StoredResponseBytes: StoredBytes(stored, body)));
         telemetry.CreditsCommitted.Add(charged);
         telemetry.CreditsRefunded.Add(estimate.Credits - charged);
-        return (result.Status, JsonSerializer.SerializeToUtf8Bytes(result.Body(charged), ApiJson.Options));
+        return (result.Status, body);
     }
 
     private static string Fingerprint(HttpRequest request, string canonicalBody) =>

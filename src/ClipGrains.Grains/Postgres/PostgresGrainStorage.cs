@@ -12,7 +12,7 @@ namespace ClipGrains.Grains.Postgres;
 /// binary serializer, an integer row version as etag, every write a compare-and-swap on it), so a stale activation
 /// left on a silo that was declared dead can never overwrite what its successor wrote.
 /// </summary>
-internal sealed class PostgresGrainStorage(PostgresDatabase database, Serializer serializer, IOptions<ClusterOptions> cluster) : IGrainStorage
+internal sealed class PostgresGrainStorage(PostgresDatabase database, Serializer serializer, IOptions<ClusterOptions> cluster) : IGrainStorage, Storage.IStateExpiry
 {
     private readonly string _serviceId = cluster.Value.ServiceId;
 
@@ -73,6 +73,17 @@ internal sealed class PostgresGrainStorage(PostgresDatabase database, Serializer
         grainState.ETag = null;
         grainState.RecordExists = false;
         grainState.State = Activator.CreateInstance<T>();
+    }
+
+    public async Task<int> DeleteWrittenBeforeAsync(string stateName, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM clipgrains_grain_state WHERE service_id = @s AND state_name = @n AND updated_at < @cutoff", connection);
+        command.Parameters.AddWithValue("s", _serviceId);
+        command.Parameters.AddWithValue("n", stateName);
+        command.Parameters.AddWithValue("cutoff", cutoff.UtcDateTime);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<string?> CurrentEtagAsync(NpgsqlConnection connection, string stateName, GrainId grainId)

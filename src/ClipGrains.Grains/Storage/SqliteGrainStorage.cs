@@ -12,15 +12,17 @@ namespace ClipGrains.Grains.Storage;
 /// the etag is an integer row version, and every write is a compare-and-swap on it, so a stale activation
 /// can never overwrite newer state.
 /// </summary>
-internal sealed class SqliteGrainStorage : IGrainStorage, IDisposable
+internal sealed class SqliteGrainStorage : IGrainStorage, IStateExpiry, IDisposable
 {
     private readonly string _connectionString;
     private readonly Serializer _serializer;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _init = new(1, 1);
     private bool _initialized;
 
-    public SqliteGrainStorage(IOptions<SqliteGrainStorageOptions> options, Serializer serializer)
+    public SqliteGrainStorage(IOptions<SqliteGrainStorageOptions> options, Serializer serializer, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         var path = Path.GetFullPath(options.Value.DatabasePath);
         PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
 
@@ -59,12 +61,13 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IDisposable
         await using var command = connection.CreateCommand();
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         command.CommandText = expected == 0
-            ? "INSERT INTO grain_state (grain_id, state_name, etag, payload) VALUES ($id, $name, 1, $payload) ON CONFLICT DO NOTHING"
-            : "UPDATE grain_state SET etag = etag + 1, payload = $payload WHERE grain_id = $id AND state_name = $name AND etag = $etag";
+            ? "INSERT INTO grain_state (grain_id, state_name, etag, payload, updated_at) VALUES ($id, $name, 1, $payload, $now) ON CONFLICT DO NOTHING"
+            : "UPDATE grain_state SET etag = etag + 1, payload = $payload, updated_at = $now WHERE grain_id = $id AND state_name = $name AND etag = $etag";
         command.Parameters.AddWithValue("$id", grainId.ToString());
         command.Parameters.AddWithValue("$name", stateName);
         command.Parameters.AddWithValue("$payload", payload);
         command.Parameters.AddWithValue("$etag", expected);
+        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeSeconds());
         if (await command.ExecuteNonQueryAsync() != 1)
         {
             throw new InconsistentStateException(
@@ -101,7 +104,34 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IDisposable
         grainState.State = Activator.CreateInstance<T>();
     }
 
+    public async Task<int> DeleteWrittenBeforeAsync(string stateName, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM grain_state WHERE state_name = $name AND updated_at < $cutoff";
+        command.Parameters.AddWithValue("$name", stateName);
+        command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeSeconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public void Dispose() => _init.Dispose();
+
+    // Databases created before writes were timestamped get the column, with "now" for every existing row: an old
+    // record then expires a retention period after the upgrade rather than at once.
+    private async Task AddWriteTimeAsync(SqliteConnection connection)
+    {
+        await using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('grain_state') WHERE name = 'updated_at'";
+        if ((long)(await columns.ExecuteScalarAsync())! == 1)
+        {
+            return;
+        }
+
+        await using var alter = connection.CreateCommand();
+        alter.CommandText = "ALTER TABLE grain_state ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0; UPDATE grain_state SET updated_at = $now";
+        alter.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeSeconds());
+        await alter.ExecuteNonQueryAsync();
+    }
 
     private static async Task<string?> CurrentEtagAsync(SqliteConnection connection, string stateName, GrainId grainId)
     {
@@ -137,9 +167,11 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IDisposable
                             state_name TEXT    NOT NULL,
                             etag       INTEGER NOT NULL,
                             payload    BLOB    NOT NULL,
+                            updated_at INTEGER NOT NULL DEFAULT 0,
                             PRIMARY KEY (grain_id, state_name));
                         """;
                     await create.ExecuteNonQueryAsync();
+                    await AddWriteTimeAsync(connection);
                     _initialized = true;
                 }
             }

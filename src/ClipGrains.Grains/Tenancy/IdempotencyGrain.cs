@@ -9,7 +9,7 @@ namespace ClipGrains.Grains.Tenancy;
 /// once it completed, get the stored response. Records are kept for the retention period (24 h).
 /// </summary>
 internal sealed class IdempotencyGrain(
-    [PersistentState("idempotency", ClipGrainsStorage.Name)] IPersistentState<IdempotencyState> state,
+    [PersistentState(IdempotencyRecordSweeper.StateName, ClipGrainsStorage.Name)] IPersistentState<IdempotencyState> state,
     IOptions<TenancyOptions> options,
     TimeProvider time) : Grain, IIdempotencyGrain
 {

@@ -11,4 +11,7 @@ public sealed class TenancyOptions
 
     /// <summary>How long idempotency records (API requests with an Idempotency-Key, and top-ups) are kept.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often each silo deletes idempotency records past their retention.</summary>
+    public TimeSpan IdempotencySweepInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -130,6 +130,12 @@ internal sealed class TenantGrain(
         S.Settled[settlement.ReservationId] = now;
         var day = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var usage = S.Usage.GetValueOrDefault(day) ?? new UsageDay(day, 0, 0, 0, 0);
+        if (settlement.StoredResponseBytes > 0)
+        {
+            usage = usage with { IdempotencyRecords = usage.IdempotencyRecords + 1, IdempotencyBytes = usage.IdempotencyBytes + settlement.StoredResponseBytes };
+            S.Usage[day] = usage;
+        }
+
         if (settlement.Commit)
         {
             S.Committed += charged;

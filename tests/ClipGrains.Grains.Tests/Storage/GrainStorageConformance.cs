@@ -14,6 +14,28 @@ public abstract class GrainStorageConformance
     protected abstract Task<IGrainStorage> Storage();
 
     [SkippableFact]
+    public async Task States_written_before_a_cutoff_are_deleted_by_kind_and_others_kept()
+    {
+        var storage = await Storage();
+        var expiry = Assert.IsAssignableFrom<ClipGrains.Grains.Storage.IStateExpiry>(storage);
+        var kind = "expiring-" + Guid.NewGuid().ToString("N");
+        var other = GrainId.Create("test", "key-2");
+        await storage.WriteStateAsync(kind, _grain, NewState());
+        await storage.WriteStateAsync(kind, other, NewState());
+        await storage.WriteStateAsync("kept-" + kind, _grain, NewState());
+
+        Assert.Equal(0, await expiry.DeleteWrittenBeforeAsync(kind, DateTimeOffset.UtcNow - TimeSpan.FromHours(1)));
+        Assert.Equal(2, await expiry.DeleteWrittenBeforeAsync(kind, DateTimeOffset.UtcNow + TimeSpan.FromHours(1)));
+
+        var gone = NewState();
+        await storage.ReadStateAsync(kind, _grain, gone);
+        var kept = NewState();
+        await storage.ReadStateAsync("kept-" + kind, _grain, kept);
+        Assert.False(gone.RecordExists);
+        Assert.True(kept.RecordExists);
+    }
+
+    [SkippableFact]
     public async Task Missing_state_reads_as_new_without_etag()
     {
         var storage = await Storage();
