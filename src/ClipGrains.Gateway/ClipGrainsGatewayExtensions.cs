@@ -128,7 +128,7 @@ public static class ClipGrainsGatewayExtensions
         // Who may call what is endpoint metadata: the /v1 group needs a tenant's key, the admin group the operator key,
         // and only endpoints marked anonymous (health, metrics, the console's page) answer without one.
         app.UseAuthorization();
-        var v1 = app.MapGroup("/v1").RequireAuthorization(AuthSchemes.TenantPolicy);
+        var v1 = app.MapGroup("/v1").RequireAuthorization(AuthSchemes.TenantPolicy).AddEndpointFilter<TenantRateLimitFilter>();
         ModelsEndpoints.Map(v1);
         EmbeddingsEndpoints.Map(v1, limits);
         ClassificationsEndpoints.Map(v1, limits);

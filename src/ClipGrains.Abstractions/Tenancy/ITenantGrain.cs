@@ -30,6 +30,14 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("Admit")]
     Task<AdmissionResult> Admit(Admission admission);
 
+    /// <summary>
+    /// Takes one request from a rate limit without reserving credits: the requests-per-minute limit for work that costs
+    /// nothing (an idempotent replay, a delete), or, with <paramref name="read"/>, the separate and larger reads-per-minute
+    /// limit for lookups. Nothing is persisted (rate-limiter state never is).
+    /// </summary>
+    [Alias("Take")]
+    Task<AdmissionResult> Take(bool read);
+
     /// <summary>Commits or refunds a reservation; a second settlement of the same id changes nothing.</summary>
     [Alias("Settle")]
     Task<long> Settle(Settlement settlement);

@@ -15,7 +15,7 @@ internal static class ClassificationsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes, GatewayOptions limits)
     {
-        routes.MapPost("/classifications", HandleAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes).DisableAntiforgery();
+        routes.MapPost("/classifications", HandleAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes).DisableAntiforgery().WithMetadata(ChargedEndpoint.Instance);
     }
 
     private static async Task<IResult> HandleAsync(

@@ -12,7 +12,7 @@ internal static class EmbeddingsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes, GatewayOptions limits)
     {
-        routes.MapPost("/embeddings", HandleAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes);
+        routes.MapPost("/embeddings", HandleAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes).WithMetadata(ChargedEndpoint.Instance);
     }
 
     private static async Task<IResult> HandleAsync(

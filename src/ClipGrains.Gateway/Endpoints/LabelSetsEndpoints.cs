@@ -18,10 +18,10 @@ internal static class LabelSetsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes, GatewayOptions limits)
     {
-        routes.MapPost("/label-sets", CreateAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes);
+        routes.MapPost("/label-sets", CreateAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes).WithMetadata(ChargedEndpoint.Instance);
         routes.MapGet("/label-sets", ListAsync);
         routes.MapGet("/label-sets/{name}", GetAsync);
-        routes.MapPut("/label-sets/{name}", ReplaceAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes);
+        routes.MapPut("/label-sets/{name}", ReplaceAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes).WithMetadata(ChargedEndpoint.Instance);
         routes.MapDelete("/label-sets/{name}", DeleteAsync);
     }
 

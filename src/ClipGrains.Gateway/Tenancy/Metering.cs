@@ -49,6 +49,8 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
             switch (decision.Outcome)
             {
                 case IdempotencyOutcome.Replay:
+                    // A replay costs no credits but is a request like any other: it counts against the request limit.
+                    ThrowUnlessAdmitted(await grains.GetGrain<ITenantGrain>(tenant).Take(read: false));
                     context.Response.Headers["Idempotent-Replayed"] = "true";
                     return new BytesResult(decision.Response!.Status, decision.Response.ContentType, decision.Response.Body);
                 case IdempotencyOutcome.InFlight:
@@ -105,27 +107,13 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         var ticket = new ReservationTicket(reservation);
         var admission = await account.Admit(new Admission(reservation, estimate.Images, estimate.Credits, hold));
         RateLimitHeaders.Write(context.Response, admission);
-        switch (admission.Outcome)
+        if (admission.Outcome == AdmissionOutcome.RateLimited)
         {
-            case AdmissionOutcome.Admitted:
-                telemetry.CreditsReserved.Add(estimate.Credits);
-                break;
-            case AdmissionOutcome.RateLimited:
-                telemetry.RateLimitRejections.Add(1);
-                throw new ApiException(429, "rate_limit_exceeded", "rate_limit_exceeded",
-                    admission.Message ?? $"Rate limit reached for this tenant ({admission.Requests?.Limit} requests, {admission.Images?.Limit} images per minute); retry after the delay in Retry-After.")
-                {
-                    RetryAfter = admission.RetryAfter,
-                    Headers = RateLimitHeaders.Of(admission),
-                };
-            case AdmissionOutcome.InsufficientCredits:
-                throw new ApiException(429, "insufficient_quota", "insufficient_quota", $"You exceeded your current quota: {admission.Message} Add credits to continue.")
-                {
-                    Headers = RateLimitHeaders.Of(admission),
-                };
-            case AdmissionOutcome.Refused:
-                throw new ApiException(401, "invalid_request_error", "invalid_api_key", "The API key's tenant is suspended.");
+            telemetry.RateLimitRejections.Add(1);
         }
+
+        ThrowUnlessAdmitted(admission);
+        telemetry.CreditsReserved.Add(estimate.Credits);
 
         ChargedResult result;
         try
@@ -169,6 +157,31 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         telemetry.CreditsCommitted.Add(charged);
         telemetry.CreditsRefunded.Add(estimate.Credits - charged);
         return (result.Status, body);
+    }
+
+    /// <summary>Turns a refused admission into its API error (429 rate limit or quota, 401 suspended); the one home of those errors.</summary>
+    public static void ThrowUnlessAdmitted(AdmissionResult admission)
+    {
+        ArgumentNullException.ThrowIfNull(admission);
+        switch (admission.Outcome)
+        {
+            case AdmissionOutcome.Admitted:
+                return;
+            case AdmissionOutcome.RateLimited:
+                throw new ApiException(429, "rate_limit_exceeded", "rate_limit_exceeded",
+                    admission.Message ?? $"Rate limit reached for this tenant ({admission.Requests?.Limit} requests, {admission.Images?.Limit} images per minute); retry after the delay in Retry-After.")
+                {
+                    RetryAfter = admission.RetryAfter,
+                    Headers = RateLimitHeaders.Of(admission),
+                };
+            case AdmissionOutcome.InsufficientCredits:
+                throw new ApiException(429, "insufficient_quota", "insufficient_quota", $"You exceeded your current quota: {admission.Message} Add credits to continue.")
+                {
+                    Headers = RateLimitHeaders.Of(admission),
+                };
+            default:
+                throw new ApiException(401, "invalid_request_error", "invalid_api_key", "The API key's tenant is suspended.");
+        }
     }
 
     private static string Fingerprint(HttpRequest request, string canonicalBody) =>

@@ -12,6 +12,12 @@ public sealed class TenancyOptions
     /// <summary>How long idempotency records (API requests with an Idempotency-Key, and top-ups) are kept.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Reads (label-set lookups, usage, models) a tenant may make per minute; a tenant whose request limit is higher gets
+    /// that instead. Separate from the request limit so a dashboard polling usage never eats into the work it measures.
+    /// </summary>
+    public int ReadsPerMinute { get; set; } = 600;
+
     /// <summary>How often each silo deletes idempotency records past their retention.</summary>
     public TimeSpan IdempotencySweepInterval { get; set; } = TimeSpan.FromHours(1);
 }

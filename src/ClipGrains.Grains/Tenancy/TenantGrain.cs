@@ -17,6 +17,7 @@ internal sealed class TenantGrain(
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private DateTimeOffset _requestsTat;
     private DateTimeOffset _imagesTat;
+    private DateTimeOffset _readsTat;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -112,6 +113,36 @@ internal sealed class TenantGrain(
         }
 
         return new AdmissionResult(AdmissionOutcome.Admitted, requestStatus, imageStatus, null, S.Balance);
+    }
+
+    public Task<AdmissionResult> Take(bool read)
+    {
+        if (!S.Exists || S.Suspended)
+        {
+            return Task.FromResult(new AdmissionResult(AdmissionOutcome.Refused, null, null, null, 0, "The tenant is suspended or does not exist."));
+        }
+
+        var now = time.GetUtcNow();
+        var limit = read ? Math.Max(options.Value.ReadsPerMinute, S.Limits.RequestsPerMinute) : S.Limits.RequestsPerMinute;
+        var decision = new Gcra(Math.Max(1, limit), Minute).Decide(read ? _readsTat : _requestsTat, now, 1);
+        var status = new RateLimitStatus(limit, decision.Remaining, decision.Reset);
+        if (!decision.Allowed)
+        {
+            return Task.FromResult(new AdmissionResult(
+                AdmissionOutcome.RateLimited, status, null, decision.RetryAfter, S.Balance,
+                read ? $"Rate limit reached for reads ({limit} per minute); retry after the delay in Retry-After." : null));
+        }
+
+        if (read)
+        {
+            _readsTat = decision.Tat;
+        }
+        else
+        {
+            _requestsTat = decision.Tat;
+        }
+
+        return Task.FromResult(new AdmissionResult(AdmissionOutcome.Admitted, status, null, null, S.Balance));
     }
 
     public async Task<long> Settle(Settlement settlement)

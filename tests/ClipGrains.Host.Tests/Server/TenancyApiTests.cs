@@ -226,4 +226,49 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
         Assert.Equal(0, same.GetProperty("usage").GetProperty("credits").GetInt64());
         Assert.Equal(986, await BalanceAsync(tenantId));
     }
+
+    [SkippableFact]
+    public async Task Idempotent_replays_count_against_the_request_limit()
+    {
+        var (_, key) = await Server.CreateTenantAsync(credits: 1000, requestsPerMinute: 2);
+        using var client = As(key);
+        async Task<HttpResponseMessage> Send()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/embeddings") { Content = Body(Embedding("a cat")) };
+            request.Headers.Add("Idempotency-Key", "replayed");
+            return await client.SendAsync(request);
+        }
+
+        Assert.Equal(200, (int)(await Send()).StatusCode);
+        var replay = await Send();
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+
+        var refused = await Send();
+        AssertError(429, "rate_limit_exceeded", await ReadAsync(refused));
+        Assert.NotNull(refused.Headers.RetryAfter);
+    }
+
+    [SkippableFact]
+    public async Task Reads_count_against_a_separate_larger_limit_and_deletes_against_the_request_limit()
+    {
+        var (_, key) = await Server.CreateTenantAsync(credits: 1000, requestsPerMinute: 1);
+        using var client = As(key);
+
+        // 600 reads a minute (the default read limit, refilling at 10 a second while the loop runs) although only 1
+        // request a minute is allowed; the loop must meet the limit well before 1000.
+        var reads = 0;
+        (int Status, System.Text.Json.JsonElement Json) last = default;
+        while (reads < 1000 && (last = await ReadAsync(await client.GetAsync(reads % 3 == 0 ? "/v1/usage" : reads % 3 == 1 ? "/v1/label-sets" : "/v1/models"))).Status == 200)
+        {
+            reads++;
+        }
+
+        Assert.InRange(reads, 600, 999);
+        var (status, error) = last;
+        AssertError(429, "rate_limit_exceeded", (status, error));
+        Assert.Contains("reads (600 per minute)", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        AssertError(404, "label_set_not_found", await ReadAsync(await client.DeleteAsync("/v1/label-sets/none")));
+        AssertError(429, "rate_limit_exceeded", await ReadAsync(await client.DeleteAsync("/v1/label-sets/none")));
+    }
 }
