@@ -6,4 +6,7 @@ namespace ClipGrains.Grains;
 internal sealed class NameSetState
 {
     [Id(0)] public SortedSet<string> Names { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Stored bytes per name, where the set counts against a quota (label sets).</summary>
+    [Id(1)] public Dictionary<string, long> Sizes { get; set; } = new(StringComparer.Ordinal);
 }

@@ -6,9 +6,13 @@ namespace ClipGrains.Abstractions.LabelSets;
 [Alias("clipgrains.ILabelSetIndexGrain")]
 public interface ILabelSetIndexGrain : IGrainWithStringKey
 {
-    /// <summary>Records a name; idempotent.</summary>
-    [Alias("Add")]
-    Task Add(string name);
+    /// <summary>
+    /// Records <paramref name="name"/> as holding <paramref name="bytes"/> of stored data (replacing what it held) when the
+    /// tenant stays within <paramref name="maxSets"/> sets and <paramref name="maxBytes"/> bytes; otherwise changes nothing
+    /// and returns why. The single writer of a tenant's label-set quota.
+    /// </summary>
+    [Alias("Reserve")]
+    Task<string?> Reserve(string name, long bytes, int maxSets, long maxBytes);
 
     /// <summary>Forgets a name; idempotent.</summary>
     [Alias("Remove")]

@@ -23,4 +23,7 @@ public enum LabelSetWriteOutcome
 
     /// <summary>If-Match named another version: 412.</summary>
     VersionMismatch = 6,
+
+    /// <summary>The tenant's label-set quota (sets or stored bytes) does not allow the write: 403, with the reason.</summary>
+    QuotaExceeded = 7,
 }

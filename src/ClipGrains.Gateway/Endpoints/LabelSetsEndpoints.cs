@@ -42,6 +42,11 @@ internal static class LabelSetsEndpoints
                 throw new ApiException(409, "invalid_request_error", "label_set_exists", $"A label set named '{name}' already exists; use PUT /v1/label-sets/{name} to replace it.", "name");
             }
 
+            if (result.Outcome == LabelSetWriteOutcome.QuotaExceeded)
+            {
+                throw QuotaExceeded(result);
+            }
+
             ticket.HandOver();
 
             var info = await WaitIfAskedAsync(context, grain, result.Info!, gateway.Value);
@@ -50,12 +55,27 @@ internal static class LabelSetsEndpoints
         });
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains)
+    // Pages in name order, OpenAI's list shape: ?limit (1-100, default 20) and ?after=<last name of the previous page>.
+    private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, int? limit, string? after)
     {
+        if (limit is < 1 or > 100)
+        {
+            throw ApiException.BadRequest("'limit' must be between 1 and 100.", "limit");
+        }
+
         var tenant = RequestTenant.Of(context);
         var names = await grains.GetGrain<ILabelSetIndexGrain>(tenant).List();
-        var infos = await Task.WhenAll(names.Select(n => grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(tenant, n)).GetInfo()));
-        return Results.Json(new { @object = "list", data = infos.OfType<LabelSetInfo>().Select(i => Describe(i, includeLabels: false)) }, ApiJson.Options);
+        var rest = names.Where(n => after is null || string.CompareOrdinal(n, after) > 0).ToList();
+        var page = rest.Take(limit ?? 20).ToList();
+        var infos = await Task.WhenAll(page.Select(n => grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(tenant, n)).GetInfo()));
+        return Results.Json(new
+        {
+            @object = "list",
+            data = infos.OfType<LabelSetInfo>().Select(i => Describe(i, includeLabels: false)),
+            first_id = page.FirstOrDefault(),
+            last_id = page.LastOrDefault(),
+            has_more = rest.Count > page.Count,
+        }, ApiJson.Options);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string name, IGrainFactory grains)
@@ -91,6 +111,7 @@ internal static class LabelSetsEndpoints
             {
                 LabelSetWriteOutcome.NotFound => throw NotFound(name),
                 LabelSetWriteOutcome.VersionMismatch => throw Mismatch(name, result.Info!),
+                LabelSetWriteOutcome.QuotaExceeded => throw QuotaExceeded(result),
                 _ => result.Info!,
             };
             info = await WaitIfAskedAsync(context, grain, info, gateway.Value);
@@ -159,7 +180,14 @@ internal static class LabelSetsEndpoints
         templates ??= [.. TemplatePresets.OneTemplate];
         preset ??= body.TryGetProperty("templates", out _) ? null : "single";
         LabelValidation.Templates(templates, "templates", limits.MaxTemplates, limits.MaxTextLength);
-        return new LabelSetDefinition(labels!, templates, preset);
+        if ((long)labels!.Count * templates.Count > limits.MaxPromptsPerSet)
+        {
+            throw ApiException.BadRequest(
+                $"{labels.Count} labels × {templates.Count} templates is {(long)labels.Count * templates.Count} prompts; a label set may have at most {limits.MaxPromptsPerSet}. Use fewer labels or templates.",
+                "labels", "too_many_prompts");
+        }
+
+        return new LabelSetDefinition(labels, templates, preset);
     }
 
     private static void ValidateName(string name)
@@ -188,6 +216,9 @@ internal static class LabelSetsEndpoints
     }
 
     private static string ETag(int version) => $"\"v{version}\"";
+
+    private static ApiException QuotaExceeded(LabelSetWriteResult result) =>
+        new(403, "invalid_request_error", "label_set_quota_exceeded", result.Message ?? "The tenant's label-set quota does not allow this write.");
 
     private static ApiException NotFound(string name) => ApiException.NotFound($"There is no label set named '{name}'.", "label_set_not_found", "name");
 

@@ -26,4 +26,21 @@ public sealed class LabelSetBuildOptions
 
     /// <summary>Most characters in one label or template.</summary>
     public int MaxTextLength { get; set; } = 300;
+
+    /// <summary>Most prompts (labels × templates) in one set: ImageNet's 1000 classes × 80 templates fit.</summary>
+    public int MaxPromptsPerSet { get; set; } = 100_000;
+
+    /// <summary>Most label sets one tenant may keep.</summary>
+    public int MaxSetsPerTenant { get; set; } = 100;
+
+    /// <summary>Most bytes one tenant's label sets may store (matrices at 4 bytes a float, plus their labels and templates).</summary>
+    public long MaxStoredBytesPerTenant { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>What a set of <paramref name="definition"/> stores once built with <paramref name="dimension"/>-wide embeddings.</summary>
+    public static long StoredBytes(Abstractions.LabelSets.LabelSetDefinition definition, int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var text = definition.Labels.Sum(l => (long)System.Text.Encoding.UTF8.GetByteCount(l)) + definition.Templates.Sum(t => (long)System.Text.Encoding.UTF8.GetByteCount(t));
+        return text + ((long)definition.Labels.Count * dimension * sizeof(float));
+    }
 }

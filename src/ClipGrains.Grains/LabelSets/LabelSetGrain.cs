@@ -18,6 +18,7 @@ namespace ClipGrains.Grains.LabelSets;
 internal sealed partial class LabelSetGrain(
     [PersistentState("labelset", ClipGrainsStorage.Name)] IPersistentState<LabelSetState> state,
     IOptions<LabelSetBuildOptions> options,
+    Hosting.ModelHost host,
     TimeProvider time,
     ILogger<LabelSetGrain> logger) : Grain, ILabelSetGrain, ILabelSetBuildSink
 {
@@ -46,13 +47,17 @@ internal sealed partial class LabelSetGrain(
             return new LabelSetWriteResult(LabelSetWriteOutcome.AlreadyExists, Info());
         }
 
+        if (await ReserveQuotaAsync(definition) is { } refused)
+        {
+            return refused;
+        }
+
         var now = time.GetUtcNow();
         state.State = new LabelSetState
         {
             Definition = definition, Version = 1, Status = LabelSetStatus.Building, CreatedAt = now, UpdatedAt = now, Charge = charge,
         };
         await state.WriteStateAsync();
-        await Index().Add(Name);
         StartBuild(1, definition);
         return new LabelSetWriteResult(LabelSetWriteOutcome.Created, Info());
     }
@@ -72,6 +77,11 @@ internal sealed partial class LabelSetGrain(
         if (state.State.Definition!.SameContent(definition) && state.State.Status != LabelSetStatus.Failed)
         {
             return new LabelSetWriteResult(LabelSetWriteOutcome.Unchanged, Info());
+        }
+
+        if (await ReserveQuotaAsync(definition) is { } refused)
+        {
+            return refused with { Info = Info() };
         }
 
         // A version still building is abandoned: it pays for what it computed before the new one takes over.
@@ -207,6 +217,16 @@ internal sealed partial class LabelSetGrain(
         state.State.Charge = null;
         await state.WriteStateAsync();
         LogSettled(logger, Name, state.State.Version, computed, charge.Prompts, credits);
+    }
+
+    // Taken in the tenant's index before the write: the index is the single writer of the tenant's quota. A crash
+    // between the two leaves the size recorded for a set that was not written, which its next write or delete corrects.
+    private async Task<LabelSetWriteResult?> ReserveQuotaAsync(LabelSetDefinition definition)
+    {
+        var o = options.Value;
+        var dimension = host.IsReady ? host.Model.Dimension : 512;
+        var refusal = await Index().Reserve(Name, LabelSetBuildOptions.StoredBytes(definition, dimension), o.MaxSetsPerTenant, o.MaxStoredBytesPerTenant);
+        return refusal is null ? null : new LabelSetWriteResult(LabelSetWriteOutcome.QuotaExceeded, null, refusal);
     }
 
     private string Name => LabelSetKey.Parse(this.GetPrimaryKeyString()).Name;

@@ -19,7 +19,8 @@ public sealed class LabelSetChargingTests : IAsyncLifetime
         if (GoldenData.IsAvailable)
         {
             _server = await RunningServer.StartAsync(
-                GoldenData.TinyClip, null, "--ClipGrains:Batching:MaxTextQueueLength=200", "--ClipGrains:LabelSets:MaxLabels=6000");
+                GoldenData.TinyClip, null, "--ClipGrains:Batching:MaxTextQueueLength=200", "--ClipGrains:LabelSets:MaxLabels=6000",
+                "--ClipGrains:LabelSets:MaxSetsPerTenant=10", "--ClipGrains:LabelSets:MaxStoredBytesPerTenant=2000000");
         }
     }
 
@@ -83,5 +84,33 @@ public sealed class LabelSetChargingTests : IAsyncLifetime
         Assert.Equal(100_000, balance + credits);
         Assert.Equal(texts, credits);
         Assert.InRange(credits, 0, 5999);
+    }
+
+    [SkippableFact]
+    public async Task A_tenant_keeps_at_most_its_quota_of_sets_and_stored_bytes_and_a_delete_frees_room()
+    {
+        var (_, key) = await Server.CreateTenantAsync(credits: 100_000);
+        using var client = As(key);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(201, (int)(await client.PostAsync("/v1/label-sets?wait=true", Body(new { name = $"s{i}", labels = new[] { "cat" } }))).StatusCode);
+        }
+
+        var (status, error) = await ReadAsync(await client.PostAsync("/v1/label-sets", Body(new { name = "s10", labels = new[] { "cat" } })));
+        AssertError(403, "label_set_quota_exceeded", (status, error));
+        Assert.Equal("This tenant has 10 label sets, the most allowed (10); delete one first.", error.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(204, (int)(await client.DeleteAsync("/v1/label-sets/s9")).StatusCode);
+
+        // 6000 labels × 32 floats × 4 bytes is 768,000 bytes of matrix plus the labels' text: two fit in 2,000,000, three do not.
+        var labels = Enumerable.Range(0, 6000).Select(i => $"l{i}").ToArray();
+        Assert.Equal(204, (int)(await client.DeleteAsync("/v1/label-sets/s8")).StatusCode);
+        Assert.Equal(204, (int)(await client.DeleteAsync("/v1/label-sets/s7")).StatusCode);
+        Assert.Equal(202, (int)(await client.PostAsync("/v1/label-sets", Body(new { name = "big-a", labels }))).StatusCode);
+        Assert.Equal(202, (int)(await client.PostAsync("/v1/label-sets", Body(new { name = "big-b", labels }))).StatusCode);
+        var tooBig = await ReadAsync(await client.PostAsync("/v1/label-sets", Body(new { name = "big-c", labels })));
+        AssertError(403, "label_set_quota_exceeded", tooBig);
+        Assert.StartsWith("Label sets would take", tooBig.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        var balance = (await ReadAsync(await client.GetAsync("/v1/usage"))).Json.GetProperty("tenant");
+        Assert.Equal(100_000 - 10 - 12_000, balance.GetProperty("balance").GetInt64());
     }
 }

@@ -97,4 +97,37 @@ public sealed class LabelSetsApiTests(GoldenServerFixture fixture)
         AssertError(409, "label_set_exists", await ReadAsync(await Http.PostAsync("/v1/label-sets", Body(new { name = "dupe", labels = new[] { "b" } }))), "name");
         AssertError(404, "label_set_not_found", await ReadAsync(await Http.PutAsync("/v1/label-sets/never", Body(new { labels = new[] { "b" } }))));
     }
+
+    [SkippableFact]
+    public async Task Lists_are_paged_in_name_order()
+    {
+        var (_, key) = await fixture.Server.CreateTenantAsync(credits: 10_000);
+        using var own = new HttpClient { BaseAddress = Http.BaseAddress };
+        own.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        foreach (var name in new[] { "c", "a", "b" })
+        {
+            Assert.Equal(201, (int)(await own.PostAsync("/v1/label-sets?wait=true", Body(new { name, labels = new[] { "cat" } }))).StatusCode);
+        }
+
+        var first = (await ReadAsync(await own.GetAsync("/v1/label-sets?limit=2"))).Json;
+        var second = (await ReadAsync(await own.GetAsync("/v1/label-sets?limit=2&after=b"))).Json;
+
+        Assert.Equal(["a", "b"], first.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("name").GetString()));
+        Assert.Equal(("b", true), (first.GetProperty("last_id").GetString(), first.GetProperty("has_more").GetBoolean()));
+        Assert.Equal(["c"], second.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("name").GetString()));
+        Assert.False(second.GetProperty("has_more").GetBoolean());
+        AssertError(400, "invalid_request", await ReadAsync(await own.GetAsync("/v1/label-sets?limit=0")), "limit");
+    }
+
+    [SkippableFact]
+    public async Task A_set_of_more_prompts_than_allowed_is_refused_before_anything_is_reserved()
+    {
+        var labels = Enumerable.Range(0, 2000).Select(i => $"label {i}").ToArray();
+        var templates = Enumerable.Range(0, 100).Select(i => $"photo {i} of {{}}").ToArray();
+
+        var refused = await ReadAsync(await Http.PostAsync("/v1/label-sets", Body(new { name = "huge", labels, templates })));
+
+        AssertError(400, "too_many_prompts", refused, "labels");
+        Assert.StartsWith("2000 labels × 100 templates is 200000 prompts; a label set may have at most 100000.", refused.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

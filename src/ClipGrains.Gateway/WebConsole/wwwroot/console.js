@@ -130,7 +130,7 @@ function route() {
 // ---- playground -------------------------------------------------------------------------------------------
 
 async function loadPlayground() {
-  const sets = await api("/v1/label-sets");
+  const sets = await api("/v1/label-sets?limit=100");
   const select = $("label-set-select");
   select.replaceChildren(...sets.data.filter((s) => s.status === "ready").map((s) => el("option", { value: s.name, text: `${s.name} (v${s.version}, ${s.label_count} labels)` })));
   await refreshTenant();
@@ -215,7 +215,7 @@ function renderResult(result, curlTarget) {
 // ---- label sets -------------------------------------------------------------------------------------------
 
 async function loadLabelSets() {
-  const sets = await api("/v1/label-sets");
+  const sets = await api("/v1/label-sets?limit=100");
   const rows = sets.data.map((s) => el("tr", {},
     el("td", { text: s.name }),
     el("td", { text: `v${s.version}` }),
