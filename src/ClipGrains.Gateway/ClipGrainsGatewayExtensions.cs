@@ -1,4 +1,5 @@
 using ClipGrains.Gateway.Admin;
+using ClipGrains.Gateway.Connections;
 using ClipGrains.Gateway.Endpoints;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Hosting;
@@ -25,6 +26,8 @@ public static class ClipGrainsGatewayExtensions
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<AdminKeyStore>();
         services.AddSingleton<FailedAuthLimiter>();
+        services.Configure<ConnectionOptions>(configuration.GetSection("ClipGrains:Gateway:Connections"));
+        services.AddSingleton<ConnectionGuard>();
         services.AddSingleton<UnknownKeyIds>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
@@ -97,6 +100,36 @@ public static class ClipGrainsGatewayExtensions
         });
         app.Use(async (context, next) =>
         {
+            // Connections accepted into the health reserve serve probes and metrics only; every request on a connection
+            // keeps it from being closed as idle-and-unauthenticated while it runs.
+            if (ConnectionGuard.Of(context) is not { } connection)
+            {
+                await next(context);
+                return;
+            }
+
+            if (connection.Reserved && !OperationalEndpoint.Is(context))
+            {
+                throw new ApiException(StatusCodes.Status503ServiceUnavailable, "server_error", "too_many_connections",
+                    "This server has too many open connections; retry after the delay in Retry-After, reusing one connection for many requests.")
+                {
+                    RetryAfter = TimeSpan.FromSeconds(1),
+                    Headers = new Dictionary<string, string> { ["Connection"] = "close" },
+                };
+            }
+
+            connection.Enter();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                connection.Exit();
+            }
+        });
+        app.Use(async (context, next) =>
+        {
             // Health probes and metrics stay answerable while stopping; API calls are refused so clients retry elsewhere.
             if (OperationalEndpoint.Is(context))
             {
@@ -138,6 +171,19 @@ public static class ClipGrainsGatewayExtensions
         AdminEndpoints.Map(app);
         WebConsole.ConsolePages.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// Applies <c>ClipGrains:Gateway:Connections</c> to Kestrel: keep-alive and header timeouts, and the connection guard on
+    /// every endpoint (those from <c>--urls</c> too).
+    /// </summary>
+    public static void ConfigureClipGrainsConnections(this Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        var connections = configuration.GetSection("ClipGrains:Gateway:Connections").Get<ConnectionOptions>() ?? new ConnectionOptions();
+        kestrel.Limits.KeepAliveTimeout = connections.KeepAliveTimeout;
+        kestrel.Limits.RequestHeadersTimeout = connections.RequestHeadersTimeout;
+        kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => listen.ApplicationServices.GetRequiredService<ConnectionGuard>().Wrap(next)));
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ internal sealed class OperatorAuthenticationHandler(
         var header = Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && store.Verify(header["Bearer ".Length..].Trim()))
         {
+            Connections.ConnectionGuard.Of(Context)?.Authenticated();
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, "operator")], Scheme.Name);
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
         }

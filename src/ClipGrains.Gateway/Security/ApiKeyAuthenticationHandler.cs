@@ -39,6 +39,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var failure = await VerifyAsync();
         if (failure is null)
         {
+            Connections.ConnectionGuard.Of(Context)?.Authenticated();
             return Success(RequestTenant.Of(Context));
         }
 

@@ -36,7 +36,16 @@ internal sealed partial class LabelSetGrain(
         else if (state.State.Charge is { Computed: not null })
         {
             // The build ended but the silo went away before its charge was settled.
-            await SettleChargeAsync();
+            try
+            {
+                await SettleChargeAsync();
+            }
+#pragma warning disable CA1031 // The ledger unreachable now: the charge stays recorded and is settled on a later activation.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogSettleDeferred(logger, e, Name);
+            }
         }
     }
 
@@ -121,7 +130,9 @@ internal sealed partial class LabelSetGrain(
 
     public async Task<LabelSetInfo?> WaitForBuild(int version, TimeSpan timeout)
     {
-        if (state.State.Exists && state.State.Version == version && state.State.Status == LabelSetStatus.Building)
+        // A build that ended is waited for until its charge is settled too, so a caller that waited sees it committed.
+        var settling = state.State.Charge is { Computed: not null };
+        if (state.State.Exists && state.State.Version == version && (state.State.Status == LabelSetStatus.Building || settling))
         {
             try
             {
@@ -342,6 +353,9 @@ internal sealed partial class LabelSetGrain(
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Label set {Name} v{Version} built: {Labels} labels")]
     private static partial void LogBuilt(ILogger logger, string name, int version, int labels);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Label set {Name}: settling its build's charge failed; retried on its next activation")]
+    private static partial void LogSettleDeferred(ILogger logger, Exception exception, string name);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Label set {Name} v{Version} charged for {Computed} of {Prompts} prompts: {Credits} credits")]
     private static partial void LogSettled(ILogger logger, string name, int version, int computed, int prompts, long credits);

@@ -44,7 +44,11 @@ internal static class ServerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = limits.RequestTimeout + limits.ShutdownDelay + TimeSpan.FromSeconds(15));
         TelemetrySetup.Add(builder);
         builder.Services.AddClipGrainsGateway(configuration);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxImageRequestBytes, limits.MaxJsonRequestBytes));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxImageRequestBytes, limits.MaxJsonRequestBytes);
+            kestrel.ConfigureClipGrainsConnections(configuration);
+        });
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapClipGrainsApi();

@@ -1,0 +1,29 @@
+namespace ClipGrains.Gateway.Connections;
+
+/// <summary>
+/// Connection limits of the HTTP gateway, below the process's open-file limit so that a flood of idle connections
+/// cannot lock every tenant out. Bound from <c>ClipGrains:Gateway:Connections</c>; see docs/security.md.
+/// </summary>
+public sealed class ConnectionOptions
+{
+    /// <summary>Open connections served for the API; past it a connection is only served for health and metrics.</summary>
+    public int MaxConnections { get; set; } = 4096;
+
+    /// <summary>
+    /// Connections accepted past <see cref="MaxConnections"/> that answer only health probes and metrics (anything else
+    /// 503 and closed), so a load balancer can still see the silo while it is flooded. Past both, connections are dropped.
+    /// </summary>
+    public int HealthReserve { get; set; } = 64;
+
+    /// <summary>
+    /// A connection that has not carried an authenticated request this long after it opened, and is idle, is closed:
+    /// keep-alive is for clients with a key.
+    /// </summary>
+    public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Kestrel's idle keep-alive for everyone else (its default is 130 s).</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest a client may take to send a request's headers.</summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
