@@ -21,7 +21,7 @@ internal sealed class LoadGenerator(HttpClient http, IReadOnlyList<Uri> gateways
     /// image-embedding cache and the run measures real inference. The image is padded to a multiple of 3 bytes so
     /// the suffix's base64 can be spliced in without re-encoding the image.
     /// </summary>
-    public static string ClassificationBody(byte[] image, int images, IReadOnlyList<string>? labels, string? labelSet, bool repeat = false)
+    public static string ClassificationBody(byte[] image, int images, IReadOnlyList<string>? labels, string? labelSet, bool repeat = false, int templates = 1)
     {
         ArgumentNullException.ThrowIfNull(image);
         var padded = new byte[(image.Length + 2) / 3 * 3];
@@ -29,7 +29,9 @@ internal sealed class LoadGenerator(HttpClient http, IReadOnlyList<Uri> gateways
         var uri = "data:image/jpeg;base64," + Convert.ToBase64String(padded) + (repeat ? "" : UniqueMarker);
         object request = labelSet is not null
             ? new { model = "clip-vit-base-patch32", input = Enumerable.Repeat(uri, images), label_set = labelSet, top_k = 5 }
-            : new { model = "clip-vit-base-patch32", input = Enumerable.Repeat(uri, images), labels, top_k = 5 };
+            : templates > 1
+                ? new { model = "clip-vit-base-patch32", input = Enumerable.Repeat(uri, images), labels, templates = Enumerable.Range(0, templates).Select(t => $"photo {t} of a {{}}."), top_k = 5 }
+                : new { model = "clip-vit-base-patch32", input = Enumerable.Repeat(uri, images), labels, top_k = 5 };
         return JsonSerializer.Serialize(request);
     }
 

@@ -17,6 +17,7 @@ internal static class CliApplication
         EmbedCommand.Create(context),
         ClassifyCommand.Create(context),
         BenchCommand.Create(context),
+        StressCommand.Create(context),
         AdminCommand.Create(context),
         EvalCommand.Create(context),
         DbCommand.Create(context),

@@ -137,9 +137,14 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
         var model = GoldenData.TinyClip;
         await using var postgres = await TestPostgres.CreateDatabaseAsync();
 
-        // Both silos hold every batch for up to three seconds, so the requests A's gateway admitted (its in-flight
-        // gauge) are provably still being served when A is told to stop.
-        string[] slowBatches = ["--ClipGrains:Batching:MaxQueueDelay=00:00:03", "--ClipGrains:Batching:MaxImageBatchSize=64"];
+        // Both silos hold every batch for up to three seconds while more images are announced, and decode one image at
+        // a time: each request's 9-megapixel image takes tens of milliseconds, so all requests are announced while the
+        // first still decodes, and the requests A's gateway admitted (its in-flight gauge) are provably still being
+        // served when A is told to stop (with tiny images the first request could finish before the last arrived).
+        string[] slowBatches =
+        [
+            "--ClipGrains:Batching:MaxQueueDelay=00:00:03", "--ClipGrains:Batching:MaxImageBatchSize=64", "--ClipGrains:Batching:MaxConcurrentDecodes=1",
+        ];
         await using var a = SiloProcess.Start(model, postgres.ConnectionString, settings: slowBatches);
         await using var b = SiloProcess.Start(model, postgres.ConnectionString, settings: slowBatches);
         await Task.WhenAll(a.WaitReadyAsync(Startup), b.WaitReadyAsync(Startup));
@@ -151,7 +156,7 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
         // Distinct images: identical bytes would be embedded once and share the result.
         var requests = Enumerable.Range(0, InFlight).Select(i => Task.Run(async () =>
         {
-            var image = "data:image/png;base64," + Convert.ToBase64String(HostileImages.GrayPng(16 + i, 16, rows: 16));
+            var image = "data:image/png;base64," + Convert.ToBase64String(HostileImages.GrayPng(3000 + i, 3000, rows: 3000));
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/classifications") { Content = Body(new { input = new[] { image }, labels = new[] { "cat", "dog" } }) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
             using var response = await a.Http.SendAsync(request);

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text.Json;
+using ClipGrains.Host.Bench;
+
+namespace ClipGrains.Host.Cli;
+
+/// <summary>
+/// <c>clipgrains stress fairness|big-bodies</c>: the security issue's measurements against a running server on this
+/// machine (bounded in time and count; loopback or the user's own server): a victim tenant's latency alone and during
+/// another tenant's flood, and the server's memory under huge JSON bodies. Results are JSON on stdout.
+/// </summary>
+internal static class StressCommand
+{
+    private static readonly JsonSerializerOptions ReportJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static Command Create(CliContext context) => new("stress", "Measure tenant isolation and memory bounds against a running server")
+    {
+        Fairness(context),
+        BigBodies(context),
+    };
+
+    private static Command Fairness(CliContext context)
+    {
+        var url = new Option<string>("--url") { Description = "Server base URL", Required = true };
+        var image = new Option<string>("--image") { Description = "Image sent in every request", Required = true };
+        var victimKey = new Option<string>("--victim-key") { Description = "API key of the tenant whose latency is measured", Required = true };
+        var floodKey = new Option<string>("--flood-key") { Description = "API key of the flooding tenant", Required = true };
+        var floodClients = new Option<int>("--flood-clients") { DefaultValueFactory = _ => 16, Description = "Concurrent clients of the flooding tenant" };
+        var floodImages = new Option<int>("--flood-images") { DefaultValueFactory = _ => 8, Description = "Images per flooding request" };
+        var floodLabels = new Option<int>("--flood-labels") { DefaultValueFactory = _ => 256, Description = "Ad-hoc labels per flooding request (16 templates each)" };
+        var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 20, Description = "Duration of each phase" };
+        var command = new Command("fairness", "A victim tenant's p50/p99 alone, then during another tenant's flood")
+        {
+            url, image, victimKey, floodKey, floodClients, floodImages, floodLabels, seconds,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var bytes = await ImageFile.ReadAsync(parse.GetValue(image)!, cancellationToken);
+            var gateway = Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var parsed) ? parsed : throw new CliUsageException("--url must be an absolute URL.");
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+            var victim = new LoadGenerator(http, [gateway], LoadGenerator.ClassificationBody(bytes, 1, ["cat", "dog", "bird", "car", "tree"], null), 1, parse.GetValue(victimKey));
+            var labels = Enumerable.Range(0, parse.GetValue(floodLabels)).Select(i => $"flood label {i}").ToList();
+            var floodBody = LoadGenerator.ClassificationBody(bytes, parse.GetValue(floodImages), labels, null, templates: 16);
+            var flood = new LoadGenerator(http, [gateway], floodBody, parse.GetValue(floodImages), parse.GetValue(floodKey));
+            await context.Error.WriteLineAsync($"victim alone, then with {parse.GetValue(floodClients)} flooding clients, {parse.GetValue(seconds)} s each…");
+            var result = await FairnessRun.MeasureAsync(victim, flood, parse.GetValue(floodClients), TimeSpan.FromSeconds(parse.GetValue(seconds)), cancellationToken);
+            await context.Out.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                victim_alone = Describe(result.VictimAlone),
+                victim_during_flood = Describe(result.VictimDuringFlood),
+                flood = Describe(result.Flood),
+                p50_ratio = result.VictimAlone.LatencyMs.P50 == 0 ? (double?)null : Math.Round(result.VictimDuringFlood.LatencyMs.P50 / result.VictimAlone.LatencyMs.P50, 2),
+                p99_ratio = result.VictimAlone.LatencyMs.P99 == 0 ? (double?)null : Math.Round(result.VictimDuringFlood.LatencyMs.P99 / result.VictimAlone.LatencyMs.P99, 2),
+            }, ReportJson));
+        });
+        return command;
+    }
+
+    private static Command BigBodies(CliContext context)
+    {
+        var url = new Option<string>("--url") { Description = "Server base URL", Required = true };
+        var apiKey = new Option<string?>("--api-key") { Description = "Bearer key (omit to measure unauthenticated bodies)" };
+        var pid = new Option<int>("--pid") { Description = "The server's process id, for its resident memory", Required = true };
+        var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 4, Description = "Bodies sent at once" };
+        var items = new Option<int>("--items") { DefaultValueFactory = _ => 16_000_000, Description = "Items in each body's input array (2 bytes each)" };
+        var command = new Command("big-bodies", "Server memory before, during and after huge {\"input\":[1,1,…]} bodies") { url, apiKey, pid, concurrency, items };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var gateway = Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var parsed) ? parsed : throw new CliUsageException("--url must be an absolute URL.");
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            var result = await BigBodyRun.MeasureAsync(http, gateway, parse.GetValue(apiKey), parse.GetValue(pid), parse.GetValue(concurrency), parse.GetValue(items), cancellationToken);
+            await context.Out.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                result.Bodies, result.BodyBytes, rss_before_mb = Mb(result.RssBeforeBytes), rss_peak_mb = Mb(result.RssPeakBytes), rss_after_mb = Mb(result.RssAfterBytes),
+                statuses = result.Statuses.ToDictionary(s => s.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), s => s.Value), seconds = Math.Round(result.Seconds, 2),
+            }, ReportJson));
+        });
+        return command;
+    }
+
+    private static double Mb(long bytes) => Math.Round(bytes / 1048576.0, 1);
+
+    private static object Describe(LoadResult r) => new
+    {
+        r.Requests, r.Errors, latency_ms = r.LatencyMs, statuses = r.StatusCounts.ToDictionary(s => s.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), s => s.Value),
+    };
+}
