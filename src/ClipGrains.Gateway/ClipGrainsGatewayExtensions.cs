@@ -28,6 +28,7 @@ public static class ClipGrainsGatewayExtensions
         services.AddSingleton<FailedAuthLimiter>();
         services.Configure<ConnectionOptions>(configuration.GetSection("ClipGrains:Gateway:Connections"));
         services.AddSingleton<ConnectionGuard>();
+        services.AddSingleton<TenantConcurrency>();
         services.AddSingleton<UnknownKeyIds>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
@@ -161,7 +162,9 @@ public static class ClipGrainsGatewayExtensions
         // Who may call what is endpoint metadata: the /v1 group needs a tenant's key, the admin group the operator key,
         // and only endpoints marked anonymous (health, metrics, the console's page) answer without one.
         app.UseAuthorization();
-        var v1 = app.MapGroup("/v1").RequireAuthorization(AuthSchemes.TenantPolicy).AddEndpointFilter<TenantRateLimitFilter>();
+        var v1 = app.MapGroup("/v1").RequireAuthorization(AuthSchemes.TenantPolicy)
+            .AddEndpointFilter<TenantRateLimitFilter>()
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<TenantConcurrency>().InvokeAsync(context, next));
         ModelsEndpoints.Map(v1);
         EmbeddingsEndpoints.Map(v1, limits);
         ClassificationsEndpoints.Map(v1, limits);

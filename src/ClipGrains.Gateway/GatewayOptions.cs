@@ -36,6 +36,13 @@ public sealed class GatewayOptions
     /// </summary>
     public int MaxStoredResponseBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Requests of one tenant a silo works on at once; more wait (before their body is read) up to the request timeout.
+    /// Two per core, at least 4: enough to keep decoding and inference overlapped for one tenant, few enough that one
+    /// tenant's parsing and decoding cannot take every core from another (docs/security.md has the measurement).
+    /// </summary>
+    public int MaxConcurrentRequestsPerTenant { get; set; } = Math.Max(4, 2 * Environment.ProcessorCount);
+
     /// <summary>How long a request may wait for the model before it gives up.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
