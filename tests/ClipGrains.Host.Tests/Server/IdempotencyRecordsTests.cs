@@ -1,32 +1,11 @@
 using System.Net.Http.Headers;
-using ClipGrains.Inference.Tests.Support;
 using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>Destructive: its own server keeping at most 600 bytes per idempotency record.</summary>
-public sealed class IdempotencyRecordsTests : IAsyncLifetime
+public sealed class IdempotencyRecordsTests() : OwnServerTests("--ClipGrains:Gateway:MaxStoredResponseBytes=600")
 {
-    private RunningServer? _server;
-
-    private RunningServer Server => _server ?? throw new InvalidOperationException(GoldenData.IsAvailable ? "not started" : "no golden data");
-
-    public async Task InitializeAsync()
-    {
-        if (GoldenData.IsAvailable)
-        {
-            _server = await RunningServer.StartAsync(GoldenData.TinyClip, null, "--ClipGrains:Gateway:MaxStoredResponseBytes=600");
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     private static async Task<HttpResponseMessage> EmbedAsync(HttpClient client, string key, string[] texts)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/embeddings") { Content = Body(new { input = texts }) };

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using ClipGrains.Inference.Tests.Support;
 using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
@@ -8,30 +7,10 @@ namespace ClipGrains.Host.Tests.Server;
 /// Destructive: its own server with a small text queue and large label-set limits. Builds are charged for what they
 /// computed, and a full queue makes a build wait instead of failing.
 /// </summary>
-public sealed class LabelSetChargingTests : IAsyncLifetime
+public sealed class LabelSetChargingTests() : OwnServerTests(
+    "--ClipGrains:Batching:MaxTextQueueLength=200", "--ClipGrains:LabelSets:MaxLabels=6000",
+    "--ClipGrains:LabelSets:MaxSetsPerTenant=10", "--ClipGrains:LabelSets:MaxStoredBytesPerTenant=2000000")
 {
-    private RunningServer? _server;
-
-    private RunningServer Server => _server ?? throw new InvalidOperationException(GoldenData.IsAvailable ? "not started" : "no golden data");
-
-    public async Task InitializeAsync()
-    {
-        if (GoldenData.IsAvailable)
-        {
-            _server = await RunningServer.StartAsync(
-                GoldenData.TinyClip, null, "--ClipGrains:Batching:MaxTextQueueLength=200", "--ClipGrains:LabelSets:MaxLabels=6000",
-                "--ClipGrains:LabelSets:MaxSetsPerTenant=10", "--ClipGrains:LabelSets:MaxStoredBytesPerTenant=2000000");
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     private HttpClient As(string key)
     {
         var client = new HttpClient { BaseAddress = Server.Http.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
