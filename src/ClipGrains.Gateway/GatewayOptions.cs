@@ -37,9 +37,10 @@ public sealed class GatewayOptions
     public int MaxStoredResponseBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// Requests of one tenant a silo works on at once; more wait (before their body is read) up to the request timeout.
-    /// Two per core, at least 4: enough to keep decoding and inference overlapped for one tenant, few enough that one
-    /// tenant's parsing and decoding cannot take every core from another (docs/security.md has the measurement).
+    /// Requests of one tenant a silo works on at once while other tenants have requests there too (a tenant alone is not
+    /// limited); more wait, before their body is read, up to the request timeout. Two per core, at least 4: enough to
+    /// keep decoding and inference overlapped for one tenant, few enough that one tenant's parsing and decoding cannot
+    /// take every core from another (docs/security.md has the measurement).
     /// </summary>
     public int MaxConcurrentRequestsPerTenant { get; set; } = Math.Max(4, 2 * Environment.ProcessorCount);
 

@@ -73,6 +73,15 @@ internal sealed class BoundedJsonScanner(int maxArrayItems)
 
     private static bool CanUnescape(ref Utf8JsonReader reader)
     {
+        // Escapes are how a lone surrogate gets into JSON text (raw ones are invalid UTF-8, caught above). A string
+        // whose raw bytes are valid and that escapes no surrogate at all (serializers escape '+' and '/' in every
+        // base64 image) is valid without unescaping a copy of it.
+        var raw = reader.ValueSpan;
+        if (Utf8.IsValid(raw) && !EscapesSurrogate(raw))
+        {
+            return true;
+        }
+
         try
         {
             _ = reader.GetString();
@@ -82,6 +91,22 @@ internal sealed class BoundedJsonScanner(int maxArrayItems)
         {
             return false;
         }
+    }
+
+    // Whether the raw JSON text holds a \uD800-\uDFFF escape (surrogates are D8-DF in the escape's first byte).
+    private static bool EscapesSurrogate(ReadOnlySpan<byte> raw)
+    {
+        for (var at = raw.IndexOf("\\u"u8); at >= 0; at = raw.IndexOf("\\u"u8))
+        {
+            if (raw.Length >= at + 4 && raw[at + 2] is (byte)'d' or (byte)'D' && raw[at + 3] is >= (byte)'8' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F')
+            {
+                return true;
+            }
+
+            raw = raw[(at + 2)..];
+        }
+
+        return false;
     }
 
     // "input[3]", "image_url.url", "labels": where the current value sits, for error messages.

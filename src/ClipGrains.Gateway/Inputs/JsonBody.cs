@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using ClipGrains.Gateway.Errors;
 
@@ -23,8 +22,10 @@ internal static class JsonBody
 
         try
         {
-            var body = await ReadCheckedAsync(request, maxArrayItems);
-            using var document = JsonDocument.Parse(body.WrittenMemory, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            using var body = await ReadCheckedAsync(request, maxArrayItems);
+
+            // The document reads the pooled buffer in place; the clone below copies what outlives it.
+            using var document = JsonDocument.Parse(body.Written, new JsonDocumentOptions { MaxDepth = MaxDepth });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw ApiException.BadRequest("The request body must be a JSON object.");
@@ -40,10 +41,24 @@ internal static class JsonBody
 
     private const int MaxDepth = 16;
 
-    private static async Task<ArrayBufferWriter<byte>> ReadCheckedAsync(HttpRequest request, int maxArrayItems)
+    private static async Task<PooledBytes> ReadCheckedAsync(HttpRequest request, int maxArrayItems)
     {
         // Content-Length is already within the route's body limit (checked before authentication), so it sizes the buffer.
-        var body = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 256, 64L * 1024 * 1024));
+        var body = new PooledBytes((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 256, 64L * 1024 * 1024));
+        try
+        {
+            await ReadIntoAsync(request, body, maxArrayItems);
+            return body;
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task ReadIntoAsync(HttpRequest request, PooledBytes body, int maxArrayItems)
+    {
         var scanner = new BoundedJsonScanner(maxArrayItems);
         var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = MaxDepth });
         var scanned = 0;
@@ -60,7 +75,7 @@ internal static class JsonBody
             scanned += Scan(scanner, body.WrittenSpan[scanned..], read.IsCompleted, ref state);
             if (read.IsCompleted)
             {
-                return body;
+                return;
             }
         }
     }

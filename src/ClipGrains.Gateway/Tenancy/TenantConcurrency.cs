@@ -4,88 +4,203 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Gateway.Tenancy;
 
 /// <summary>
-/// Bounds how many requests of one tenant a silo works on at once (<see cref="GatewayOptions.MaxConcurrentRequestsPerTenant"/>).
-/// The CPU a request uses before it reaches the fair queues (reading and parsing its body, hashing images, encoding
-/// the answer) is not divided by tenant anywhere else, so a tenant with 16 heavy requests in flight could still starve
-/// another tenant's light one on a small machine. Requests past the bound wait, in order, before their body is read;
-/// one that cannot start before the request timeout gets 429 with Retry-After. Slots of idle tenants are forgotten.
+/// Divides a silo's request processing between tenants. The CPU a request uses before it reaches the fair queues
+/// (reading and parsing its body, hashing images, encoding the answer) is not divided by tenant anywhere else, so a
+/// tenant with 16 heavy requests in flight could starve another tenant's light one on a small machine.
+/// Work conserving: a tenant alone on the silo runs as many requests as it sends; while other tenants have requests
+/// here, or had one within <see cref="SharingWindow"/> (a client sending one request at a time is never "present"
+/// between its requests, and the flood would take every place in that instant), each may have at most
+/// <see cref="GatewayOptions.MaxConcurrentRequestsPerTenant"/> in progress, and the rest wait, in order, before their
+/// body is read (requests already running are never interrupted). Freed places go to waiting tenants in turn. A
+/// request that cannot start before the request timeout gets 429 with Retry-After.
 /// </summary>
-internal sealed class TenantConcurrency(IOptions<GatewayOptions> options) : IEndpointFilter
+internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimeProvider time) : IEndpointFilter
 {
-    private readonly Dictionary<string, Slots> _tenants = new(StringComparer.Ordinal);
+    /// <summary>How long a tenant counts as present on the silo after its last request ended.</summary>
+    public static readonly TimeSpan SharingWindow = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<string, Tenant> _tenants = new(StringComparer.Ordinal);
+
+    // Tenants with nothing here now, by when their last request ended (kept for the sharing window).
+    private readonly Dictionary<string, long> _recent = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> _turns = new();
     private readonly Lock _gate = new();
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var tenant = RequestTenant.Of(context.HttpContext);
-        var slots = Enter(tenant);
-        try
+        var name = RequestTenant.Of(context.HttpContext);
+        var waiter = Arrive(name);
+        if (waiter is not null)
         {
-            var started = await slots.Semaphore.WaitAsync(options.Value.RequestTimeout, context.HttpContext.RequestAborted);
-            if (!started)
+            try
             {
+                await waiter.Task.WaitAsync(options.Value.RequestTimeout, context.HttpContext.RequestAborted);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                if (!GiveUp(name, waiter))
+                {
+                    // Started in the same instant: the place is ours after all.
+                    return await RunAsync(name, context, next);
+                }
+
+                if (e is OperationCanceledException)
+                {
+                    throw;
+                }
+
                 throw new ApiException(429, "rate_limit_exceeded", "too_many_concurrent_requests",
-                    $"This tenant already has {options.Value.MaxConcurrentRequestsPerTenant} requests in progress on this server and this one could not start in time; send fewer at once.")
+                    $"This tenant has {options.Value.MaxConcurrentRequestsPerTenant} requests in progress on this server while others wait, and this one could not start in time; send fewer at once.")
                 {
                     RetryAfter = TimeSpan.FromSeconds(1),
                 };
             }
+        }
 
-            try
-            {
-                return await next(context);
-            }
-            finally
-            {
-                slots.Semaphore.Release();
-            }
+        return await RunAsync(name, context, next);
+    }
+
+    /// <summary>Requests of <paramref name="tenant"/> running on this silo (tests and metrics).</summary>
+    public int Running(string tenant)
+    {
+        lock (_gate)
+        {
+            return _tenants.TryGetValue(tenant, out var t) ? t.Running : 0;
+        }
+    }
+
+    private async ValueTask<object?> RunAsync(string name, EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
         }
         finally
         {
-            Leave(tenant, slots);
+            Leave(name);
         }
     }
 
-    /// <summary>Requests of <paramref name="tenant"/> running or waiting on this silo (tests and metrics).</summary>
-    public int Users(string tenant)
+    // Starts the request at once (null) or queues it behind its tenant's running ones.
+    private TaskCompletionSource? Arrive(string name)
     {
         lock (_gate)
         {
-            return _tenants.TryGetValue(tenant, out var slots) ? slots.Users : 0;
-        }
-    }
-
-    private Slots Enter(string tenant)
-    {
-        lock (_gate)
-        {
-            if (!_tenants.TryGetValue(tenant, out var slots))
+            var tenant = Get(name);
+            if (tenant.Waiting.Count == 0 && tenant.Running < Limit(tenant))
             {
-                slots = new Slots(Math.Max(1, options.Value.MaxConcurrentRequestsPerTenant));
-                _tenants[tenant] = slots;
+                tenant.Running++;
+                return null;
             }
 
-            slots.Users++;
-            return slots;
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (tenant.Waiting.Count == 0)
+            {
+                _turns.AddLast(name);
+            }
+
+            tenant.Waiting.Enqueue(waiter);
+
+            // Limits loosen as other tenants' sharing windows end, which no departure announces: look again now.
+            StartWaiting();
+            return waiter;
         }
     }
 
-    private void Leave(string tenant, Slots slots)
+    // False when the waiter was started meanwhile (its place must be used and released normally).
+    private bool GiveUp(string name, TaskCompletionSource waiter)
     {
         lock (_gate)
         {
-            if (--slots.Users == 0)
+            if (waiter.Task.IsCompleted)
             {
-                _tenants.Remove(tenant);
-                slots.Semaphore.Dispose();
+                return false;
+            }
+
+            var tenant = _tenants[name];
+            var kept = tenant.Waiting.Where(w => w != waiter).ToList();
+            tenant.Waiting.Clear();
+            kept.ForEach(tenant.Waiting.Enqueue);
+            if (kept.Count == 0)
+            {
+                _turns.Remove(name);
+            }
+
+            Forget(name, tenant);
+            return true;
+        }
+    }
+
+    private void Leave(string name)
+    {
+        lock (_gate)
+        {
+            var tenant = _tenants[name];
+            tenant.Running--;
+            Forget(name, tenant);
+            StartWaiting();
+        }
+    }
+
+    // Called under _gate: hands free places to waiting tenants in turn while their limits allow.
+    private void StartWaiting()
+    {
+        for (var tries = _turns.Count; tries > 0 && _turns.First is { } turn; tries--)
+        {
+            _turns.RemoveFirst();
+            var tenant = _tenants[turn.Value];
+            if (tenant.Running < Limit(tenant))
+            {
+                tenant.Running++;
+                tenant.Waiting.Dequeue().TrySetResult();
+                tries = _turns.Count + 1;
+            }
+
+            if (tenant.Waiting.Count > 0)
+            {
+                _turns.AddLast(turn);
             }
         }
     }
 
-    private sealed class Slots(int count)
+    // Called under _gate: unbounded while the tenant is alone on the silo, its share otherwise.
+    private int Limit(Tenant tenant)
     {
-        public SemaphoreSlim Semaphore { get; } = new(count, count);
+        var now = time.GetTimestamp();
+        foreach (var stale in _recent.Where(r => time.GetElapsedTime(r.Value, now) > SharingWindow).Select(r => r.Key).ToList())
+        {
+            _recent.Remove(stale);
+        }
 
-        public int Users { get; set; }
+        var alone = _recent.Count == 0 && _tenants.Count == 1 && _tenants.Values.First() == tenant;
+        return alone ? int.MaxValue : Math.Max(1, options.Value.MaxConcurrentRequestsPerTenant);
+    }
+
+    private Tenant Get(string name)
+    {
+        if (!_tenants.TryGetValue(name, out var tenant))
+        {
+            tenant = new Tenant();
+            _tenants[name] = tenant;
+            _recent.Remove(name);
+        }
+
+        return tenant;
+    }
+
+    private void Forget(string name, Tenant tenant)
+    {
+        if (tenant.Running == 0 && tenant.Waiting.Count == 0)
+        {
+            _tenants.Remove(name);
+            _recent[name] = time.GetTimestamp();
+        }
+    }
+
+    private sealed class Tenant
+    {
+        public int Running { get; set; }
+
+        public Queue<TaskCompletionSource> Waiting { get; } = new();
     }
 }

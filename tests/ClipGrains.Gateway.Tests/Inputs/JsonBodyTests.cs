@@ -76,12 +76,14 @@ public sealed class JsonBodyTests
     [Fact]
     public async Task A_valid_body_within_the_limits_is_read_whole()
     {
-        var json = "{\"input\":[\"a photo of a \\u00e9clair\",\"😀\"],\"n\":{\"deep\":[1,2]}}";
+        var json = "{\"input\":[\"a photo of a \\u00e9clair\",\"😀\",\"a\\u002Bb\\\\ud800\",\"\\ud83d\\ude00\"],\"n\":{\"deep\":[1,2]}}";
 
-        var body = await JsonBody.ReadObjectAsync(Request(Encoding.UTF8.GetBytes(json)).Request, 2);
+        var body = await JsonBody.ReadObjectAsync(Request(Encoding.UTF8.GetBytes(json)).Request, 4);
 
         Assert.Equal("a photo of a éclair", body.GetProperty("input")[0].GetString());
         Assert.Equal("😀", body.GetProperty("input")[1].GetString());
+        Assert.Equal("a+b\\ud800", body.GetProperty("input")[2].GetString());
+        Assert.Equal("😀", body.GetProperty("input")[3].GetString());
         Assert.Equal(JsonValueKind.Array, body.GetProperty("n").GetProperty("deep").ValueKind);
     }
 

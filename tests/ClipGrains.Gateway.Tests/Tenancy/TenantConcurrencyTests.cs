@@ -2,6 +2,7 @@ using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Tenancy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ClipGrains.Gateway.Tests.Tenancy;
 
@@ -14,36 +15,77 @@ public sealed class TenantConcurrencyTests
         return new DefaultEndpointFilterInvocationContext(http);
     }
 
+    private readonly FakeTimeProvider _time = new();
+
+    private TenantConcurrency Limiter(TimeSpan timeout) =>
+        new(Options.Create(new GatewayOptions { MaxConcurrentRequestsPerTenant = 1, RequestTimeout = timeout }), _time);
+
+    private static Task<object?> Hold(TenantConcurrency limiter, string tenant, TaskCompletionSource<object?> release) =>
+        limiter.InvokeAsync(Call(tenant), _ => new ValueTask<object?>(release.Task)).AsTask();
+
     [Fact]
-    public async Task A_tenant_past_its_concurrent_requests_waits_and_is_refused_when_none_ends_in_time_while_others_run()
+    public async Task A_tenant_alone_on_the_silo_is_not_limited()
     {
-        var limiter = new TenantConcurrency(Options.Create(new GatewayOptions { MaxConcurrentRequestsPerTenant = 1, RequestTimeout = TimeSpan.FromMilliseconds(200) }));
+        var limiter = Limiter(TimeSpan.FromMinutes(1));
         var release = new TaskCompletionSource<object?>();
-        var running = limiter.InvokeAsync(Call("a"), _ => new ValueTask<object?>(release.Task)).AsTask();
 
-        var refused = await Assert.ThrowsAsync<ApiException>(() => limiter.InvokeAsync(Call("a"), _ => ValueTask.FromResult<object?>("second")).AsTask());
-        var other = await limiter.InvokeAsync(Call("b"), _ => ValueTask.FromResult<object?>("other"));
+        var running = Enumerable.Range(0, 3).Select(_ => Hold(limiter, "a", release)).ToList();
 
-        Assert.Equal((429, "too_many_concurrent_requests"), (refused.Status, refused.Code));
-        Assert.Equal("other", other);
-        Assert.Equal(1, limiter.Users("a"));
-        release.SetResult("first");
-        Assert.Equal("first", await running);
-        Assert.Equal(0, limiter.Users("a"));
+        Assert.Equal(3, limiter.Running("a"));
+        release.SetResult("done");
+        await Task.WhenAll(running);
+        Assert.Equal(0, limiter.Running("a"));
     }
 
     [Fact]
-    public async Task A_waiting_request_starts_as_soon_as_one_of_its_tenant_ends()
+    public async Task While_another_tenant_has_requests_a_tenant_past_its_share_waits_and_is_refused_when_none_ends_in_time()
     {
-        var limiter = new TenantConcurrency(Options.Create(new GatewayOptions { MaxConcurrentRequestsPerTenant = 1, RequestTimeout = TimeSpan.FromMinutes(1) }));
-        var release = new TaskCompletionSource<object?>();
-        var running = limiter.InvokeAsync(Call("a"), _ => new ValueTask<object?>(release.Task)).AsTask();
-        var waiting = limiter.InvokeAsync(Call("a"), _ => ValueTask.FromResult<object?>("second")).AsTask();
+        var limiter = Limiter(TimeSpan.FromMilliseconds(200));
+        var releaseA = new TaskCompletionSource<object?>();
+        var releaseB = new TaskCompletionSource<object?>();
+        var a1 = Hold(limiter, "a", releaseA);
+        var b1 = Hold(limiter, "b", releaseB);
 
-        Assert.False(waiting.IsCompleted);
-        release.SetResult("first");
+        var refused = await Assert.ThrowsAsync<ApiException>(() => limiter.InvokeAsync(Call("a"), _ => ValueTask.FromResult<object?>("a2")).AsTask());
 
-        Assert.Equal("second", await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal("first", await running);
+        Assert.Equal((429, "too_many_concurrent_requests"), (refused.Status, refused.Code));
+        Assert.Equal((1, 1), (limiter.Running("a"), limiter.Running("b")));
+        releaseA.SetResult("a1");
+        releaseB.SetResult("b1");
+        await Task.WhenAll(a1, b1);
+    }
+
+    [Fact]
+    public async Task A_waiting_request_starts_when_its_tenant_ends_one_or_is_left_alone()
+    {
+        var limiter = Limiter(TimeSpan.FromMinutes(1));
+        var releaseA = new TaskCompletionSource<object?>();
+        var releaseB = new TaskCompletionSource<object?>();
+        var a1 = Hold(limiter, "a", releaseA);
+        var b1 = Hold(limiter, "b", releaseB);
+        var releaseB2 = new TaskCompletionSource<object?>();
+        var a2 = limiter.InvokeAsync(Call("a"), _ => ValueTask.FromResult<object?>("a2")).AsTask();
+        var b2 = Hold(limiter, "b", releaseB2);
+        Assert.False(a2.IsCompleted);
+        Assert.Equal(1, limiter.Running("b"));
+
+        // b's first request ends: b's waiting one takes its place, and a still waits (b is still here).
+        releaseB.SetResult("b1");
+        await b1;
+        Assert.Equal(1, limiter.Running("b"));
+        Assert.False(a2.IsCompleted);
+
+        // b has nothing left here, but counts as present for the sharing window: a client sending one request at a time
+        // must find its share free when its next request comes.
+        releaseB2.SetResult("b2");
+        Assert.Equal("b2", await b2);
+        Assert.False(a2.IsCompleted);
+
+        // Past the window a is alone and no longer limited: its next arrival or departure starts what waits.
+        _time.Advance(TenantConcurrency.SharingWindow + TimeSpan.FromMilliseconds(1));
+        Assert.Equal("a3", await limiter.InvokeAsync(Call("a"), _ => ValueTask.FromResult<object?>("a3")));
+        Assert.Equal("a2", await a2.WaitAsync(TimeSpan.FromSeconds(30)));
+        releaseA.SetResult("a1");
+        Assert.Equal("a1", await a1);
     }
 }
