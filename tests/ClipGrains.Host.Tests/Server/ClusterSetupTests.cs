@@ -1,5 +1,7 @@
 using ClipGrains.Host.Server;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ClipGrains.Host.Tests.Server;
 
@@ -45,6 +47,24 @@ public sealed class ClusterSetupTests
             ("ClipGrains:Cluster:Provider", "postgres"), ("ClipGrains:Cluster:Postgres:ConnectionString", "Host=db"))));
 
         Assert.Contains("set ClipGrains:Admin:ApiKey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_serving_cluster_detects_a_dead_silo_in_seconds_and_configuration_still_wins()
+    {
+        static Orleans.Configuration.ClusterMembershipOptions Membership(IConfiguration configuration)
+        {
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+            builder.UseOrleans(silo => ClusterSetup.Configure(silo, ClusterSetup.Read(configuration), configuration, Path.GetTempPath()));
+            using var host = builder.Build();
+            return host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterMembershipOptions>>().Value;
+        }
+
+        var defaults = Membership(Configuration());
+        var configured = Membership(Configuration(("ClipGrains:Cluster:Membership:ProbeTimeout", "00:00:04")));
+
+        Assert.Equal((TimeSpan.FromSeconds(1), 3, true), (defaults.ProbeTimeout, defaults.NumMissedProbesLimit, defaults.ExtendProbeTimeoutDuringDegradation));
+        Assert.Equal(TimeSpan.FromSeconds(4), configured.ProbeTimeout);
     }
 
     private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
