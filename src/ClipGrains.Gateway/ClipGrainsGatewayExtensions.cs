@@ -60,7 +60,9 @@ public static class ClipGrainsGatewayExtensions
         var limits = app.Configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         var telemetry = app.Services.GetRequiredService<Grains.Telemetry.ClipGrainsTelemetry>();
 
-        // Outermost, so the status it records is the one the error handler finally wrote. Routes are the
+        app.UseResponseConventions();
+
+        // Outermost but for the response headers, so the status it records is the one the error handler finally wrote. Routes are the
         // templates (bounded), never raw paths; taken when routing matched, because the exception handler clears the
         // endpoint before it writes an error.
         app.Use(async (context, next) =>

@@ -11,7 +11,8 @@ internal static class ModelCatalog
     // CLIP's release (2021-01-05), as OpenAI's model objects give a creation time.
     public const long Created = 1609804800;
 
-    public static bool Serves(string id) => id is Id or Alias;
+    /// <summary>Whether <paramref name="id"/> names the model, also URL-encoded (SDKs send <c>openai%2Fclip-vit-base-patch32</c>).</summary>
+    public static bool Serves(string id) => id is Id or Alias || Uri.UnescapeDataString(id) is Id or Alias;
 
     /// <summary>Validates a request's <c>model</c>; a missing one means the default.</summary>
     public static string Resolve(string? requested)

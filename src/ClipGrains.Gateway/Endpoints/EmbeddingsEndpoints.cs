@@ -21,9 +21,12 @@ internal static class EmbeddingsEndpoints
     {
         var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(options.Value.MaxTextsPerRequest, options.Value.MaxImagesPerRequest));
         var model = ModelCatalog.Resolve(JsonBody.OptionalString(body, "model"));
-        if (body.TryGetProperty("dimensions", out var dimensions) && dimensions.ValueKind != System.Text.Json.JsonValueKind.Null)
+        // The model's own size is a harmless no-op (clients send it); anything else would need Matryoshka embeddings.
+        if (JsonBody.OptionalInt(body, "dimensions") is int dimensions && dimensions != host.Model.Dimension)
         {
-            throw ApiException.BadRequest("'dimensions' is not supported: CLIP embeddings are not Matryoshka embeddings and cannot be shortened; omit it.", "dimensions", "unsupported_parameter");
+            throw ApiException.BadRequest(
+                $"'dimensions' must be {host.Model.Dimension} (this model's embedding size) or omitted: CLIP embeddings are not Matryoshka embeddings and cannot be shortened.",
+                "dimensions", "unsupported_parameter");
         }
 
         var format = JsonBody.OptionalString(body, "encoding_format") ?? "float";

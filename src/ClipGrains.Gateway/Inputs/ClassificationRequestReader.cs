@@ -64,9 +64,7 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
             images.Add(new ApiInput(null, stream.ToArray(), files.Count == 1 ? "image" : $"image[{i}]"));
         }
 
-        var labels = form.TryGetValue("labels", out var l) || form.TryGetValue("labels[]", out l)
-            ? l.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList()
-            : null;
+        var labels = MultipartLabels(form);
         var templates = form.TryGetValue("templates", out var t) || form.TryGetValue("templates[]", out t) ? t.Select(v => v ?? string.Empty).ToList() : null;
         int? topK = null;
         if (form.TryGetValue("top_k", out var k))
@@ -80,6 +78,44 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
             ModelCatalog.Resolve(form.TryGetValue("model", out var m) ? m.ToString() : null), images, labels,
             form.TryGetValue("label_set", out var s) ? s.ToString() : null,
             form.TryGetValue("hypothesis_template", out var h) ? h.ToString() : null, templates, topK);
+    }
+
+    // Each 'labels[]' field is one label, whatever it contains ("coffee, hot"); a 'labels' field is a JSON array of
+    // strings when it looks like one, else a comma-separated list (curl -F labels=cat,dog).
+    private static List<string>? MultipartLabels(IFormCollection form)
+    {
+        var labels = new List<string>();
+        var given = false;
+        if (form.TryGetValue("labels[]", out var each))
+        {
+            given = true;
+            labels.AddRange(each.Select(v => (v ?? string.Empty).Trim()));
+        }
+
+        if (form.TryGetValue("labels", out var fields))
+        {
+            given = true;
+            foreach (var field in fields.Select(v => (v ?? string.Empty).Trim()))
+            {
+                labels.AddRange(field.StartsWith('[') ? JsonLabels(field) : field.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            }
+        }
+
+        return given ? labels : null;
+    }
+
+    private static List<string> JsonLabels(string field)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<List<string>>(field)
+                ?? throw ApiException.BadRequest("The 'labels' field is a JSON array but null.", "labels");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw ApiException.BadRequest(
+                "The 'labels' field starts with '[' but is not a JSON array of strings; send [\"cat\",\"dog\"], cat,dog, or one 'labels[]' field per label.", "labels");
+        }
     }
 
     private ClassificationRequest Validate(

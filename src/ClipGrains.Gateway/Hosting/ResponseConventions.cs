@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+namespace ClipGrains.Gateway.Hosting;
+
+/// <summary>
+/// Headers every response carries, set in one place when the response starts (after any error handler rewrote it):
+/// <c>x-request-id</c> — the client's <c>X-Client-Request-Id</c> when it is a usable id, else a generated
+/// <c>req_…</c> — which is also the request's trace identifier (so it is in every log scope of the request) and a tag
+/// of its span; and, on errors, <c>x-should-retry</c>, which the official OpenAI SDKs obey instead of their own
+/// status-code rules: <c>true</c> when the answer says when to retry (Retry-After: rate limits, 503s) or the server
+/// failed (5xx), <c>false</c> for every other 4xx, which a retry cannot fix (insufficient quota, bad key, bad input).
+/// </summary>
+internal static class ResponseConventions
+{
+    public const string RequestIdHeader = "x-request-id";
+    public const string ClientRequestIdHeader = "X-Client-Request-Id";
+    public const string ShouldRetryHeader = "x-should-retry";
+
+    public static IApplicationBuilder UseResponseConventions(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var id = ClientId(context.Request.Headers[ClientRequestIdHeader].ToString()) ?? "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        context.TraceIdentifier = id;
+        Activity.Current?.SetTag("clipgrains.request_id", id);
+        context.Response.OnStarting(() =>
+        {
+            var response = context.Response;
+            response.Headers[RequestIdHeader] = id;
+            if (response.StatusCode >= 400)
+            {
+                var retry = response.StatusCode >= 500 || response.Headers.ContainsKey("Retry-After");
+                response.Headers[ShouldRetryHeader] = retry ? "true" : "false";
+            }
+
+            return Task.CompletedTask;
+        });
+        return next(context);
+    });
+
+    // A client's id is echoed only when it is short printable ASCII (it goes into a header and the logs).
+    private static string? ClientId(string value) =>
+        value.Length is > 0 and <= 128 && value.All(c => c is > ' ' and < (char)127) ? value : null;
+}
