@@ -5,7 +5,8 @@ namespace ClipGrains.Gateway.Inputs;
 
 /// <summary>
 /// Reads the <c>input</c> member of embeddings and classification requests: a string, an array of strings,
-/// or an array of typed parts (<c>{"type":"text","text":…}</c>, <c>{"type":"image_url","image_url":{"url":…}}</c>).
+/// or an array of typed parts (<c>{"type":"text","text":…}</c>, <c>{"type":"image_url","image_url":{"url":…}}</c>)
+/// or Jina's untyped parts (<c>{"text":…}</c>, <c>{"image":…}</c>).
 /// </summary>
 internal static class InputParser
 {
@@ -64,7 +65,8 @@ internal static class InputParser
                 return ParsePart(item, param);
             case JsonValueKind.Number:
             case JsonValueKind.Array:
-                throw ApiException.BadRequest("Token-id inputs are not supported; send text as strings.", param);
+                throw ApiException.BadRequest(
+                    "Token-id inputs are not supported; send text as strings (LangChain: OpenAIEmbeddings(check_embedding_ctx_length=False)).", param, "token_ids_not_supported");
             default:
                 throw ApiException.BadRequest("Each input must be a string or a text/image_url part.", param);
         }
@@ -73,6 +75,22 @@ internal static class InputParser
     private static ApiInput ParsePart(JsonElement part, string param)
     {
         var type = part.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+
+        // Jina's form: {"text": "…"} or {"image": "<url | base64 | data URI>"}, no type.
+        if (type is null && part.TryGetProperty("image", out var jinaImage))
+        {
+            return jinaImage.ValueKind == JsonValueKind.String
+                ? DataUri.Image(jinaImage.GetString()!, param) with { Param = param }
+                : throw ApiException.BadRequest("'image' must be a URL, a data URI or base64.", param + ".image");
+        }
+
+        if (type is null && part.TryGetProperty("text", out var jinaText))
+        {
+            return jinaText.ValueKind == JsonValueKind.String
+                ? new ApiInput(jinaText.GetString(), null, param)
+                : throw ApiException.BadRequest("'text' must be a string.", param + ".text");
+        }
+
         switch (type)
         {
             case "text":
@@ -97,7 +115,8 @@ internal static class InputParser
                 var image = DataUri.Image(url, param + ".image_url.url");
                 return image with { Param = param };
             default:
-                throw ApiException.BadRequest("A part's 'type' must be \"text\" or \"image_url\".", param + ".type");
+                throw ApiException.BadRequest(
+                    "A part must be {\"type\":\"text\",\"text\":…}, {\"type\":\"image_url\",\"image_url\":{\"url\":…}}, {\"text\":…} or {\"image\":…}.", param + ".type");
         }
     }
 }

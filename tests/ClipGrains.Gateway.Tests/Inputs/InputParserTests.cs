@@ -41,12 +41,27 @@ public sealed class InputParserTests
         Assert.Equal(new byte[] { 1 }, inputs[0].Image);
     }
 
+    [Fact]
+    public void Jina_parts_and_raw_base64_images_are_read_as_typed_parts()
+    {
+        var inputs = InputParser.Parse(Json("""[{"text":"a cat"},{"image":"AQID"},{"image":"data:application/octet-stream;base64,AQ=="},{"image":"https://example.com/c.png"}]"""), stringsAreImages: false, 10);
+
+        Assert.Equal("a cat", inputs[0].Text);
+        Assert.Equal(new byte[] { 1, 2, 3 }, inputs[1].Image);
+        Assert.Equal("input[1]", inputs[1].Param);
+        Assert.Equal(new byte[] { 1 }, inputs[2].Image);
+        Assert.Equal("https://example.com/c.png", inputs[3].Url);
+        Assert.Equal(new byte[] { 1, 2, 3 }, InputParser.Parse(Json("\"AQID\""), stringsAreImages: true, 10)[0].Image);
+    }
+
     [Theory]
     [InlineData("\"data:image/jpeg;base64,AQ==\"", "ambiguous_input", "input")]
     [InlineData("[]", "invalid_request", "input")]
     [InlineData("null", "missing_required_parameter", "input")]
     [InlineData("42", "invalid_request", "input")]
-    [InlineData("[\"a\", 5]", "invalid_request", "input[1]")]
+    [InlineData("[\"a\", 5]", "token_ids_not_supported", "input[1]")]
+    [InlineData("[{\"image\":5}]", "invalid_request", "input[0].image")]
+    [InlineData("[{\"other\":\"x\"}]", "invalid_request", "input[0].type")]
     [InlineData("[{\"type\":\"text\"}]", "invalid_request", "input[0].text")]
     [InlineData("[{\"type\":\"image_url\"}]", "invalid_request", "input[0].image_url")]
     [InlineData("[{\"type\":\"image_url\",\"image_url\":{}}]", "invalid_request", "input[0].image_url")]

@@ -99,4 +99,36 @@ public sealed class ClientConventionsApiTests(GoldenServerFixture fixture)
         Assert.Equal(200, status);
         Assert.Equal(expected.Order(StringComparer.Ordinal), json.GetProperty("data")[0].GetProperty("labels").EnumerateArray().Select(l => l.GetProperty("label").GetString()!).Order(StringComparer.Ordinal));
     }
+
+    [SkippableFact]
+    public async Task Jina_and_infinity_image_forms_embed_the_same_vectors_as_typed_parts()
+    {
+        var bytes = await File.ReadAllBytesAsync(GoldenData.Image("horse.png"));
+        var base64 = Convert.ToBase64String(bytes);
+        async Task<float[]> EmbedAsync(object body)
+        {
+            var (status, json) = await ReadAsync(await Server.Http.PostAsync("/v1/embeddings", Body(body)));
+            Assert.Equal(200, status);
+            return Floats(json.GetProperty("data")[0].GetProperty("embedding"));
+        }
+
+        var typed = await EmbedAsync(new { input = new object[] { new { type = "image_url", image_url = new { url = "data:image/png;base64," + base64 } } } });
+
+        Assert.Equal(typed, await EmbedAsync(new { input = new object[] { new { image = base64 } } }));
+        Assert.Equal(typed, await EmbedAsync(new { input = new object[] { new { image = "data:image/png;base64," + base64 } } }));
+        Assert.Equal(typed, await EmbedAsync(new { input = new[] { "data:application/octet-stream;base64," + base64 }, modality = "image" }));
+        Assert.Equal(typed, await EmbedAsync(new { input = new[] { "data:;base64," + base64 }, modality = "image" }));
+        Assert.Equal(typed, await EmbedAsync(new { input = new[] { base64 }, modality = "image" }));
+        var text = await EmbedAsync(new { input = new object[] { new { text = "a photo of a horse" } } });
+        Assert.Equal(text, await EmbedAsync(new { input = "a photo of a horse" }));
+    }
+
+    [SkippableFact]
+    public async Task Token_id_inputs_are_refused_with_the_setting_that_avoids_them()
+    {
+        var (status, json) = await ReadAsync(await Server.Http.PostAsync("/v1/embeddings", Body(new { input = new[] { new[] { 320, 1125 } } })));
+
+        AssertError(400, "token_ids_not_supported", (status, json), "input[0]");
+        Assert.Contains("check_embedding_ctx_length=False", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }
