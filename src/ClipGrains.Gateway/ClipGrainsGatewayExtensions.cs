@@ -29,6 +29,19 @@ public static class ClipGrainsGatewayExtensions
         services.Configure<ConnectionOptions>(configuration.GetSection("ClipGrains:Gateway:Connections"));
         services.AddSingleton<ConnectionGuard>();
         services.AddSingleton<TenantConcurrency>();
+        var cors = configuration.GetSection("ClipGrains:Cors").Get<CrossOriginOptions>() ?? new CrossOriginOptions();
+        if (cors.AllowedOrigins.Length > 0)
+        {
+            services.AddCors(o => o.AddDefaultPolicy(policy =>
+            {
+                policy = cors.AllowedOrigins.Contains("*") ? policy.AllowAnyOrigin() : policy.WithOrigins(cors.AllowedOrigins);
+                policy.AllowAnyMethod().AllowAnyHeader()
+                    .WithExposedHeaders("x-request-id", "x-should-retry", "Retry-After", "Idempotent-Replayed", "ETag", "Location",
+                        "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+                        "x-ratelimit-limit-images", "x-ratelimit-remaining-images", "x-ratelimit-reset-images")
+                    .SetPreflightMaxAge(TimeSpan.FromHours(1));
+            }));
+        }
         services.AddSingleton<UnknownKeyIds>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
@@ -160,6 +173,12 @@ public static class ClipGrainsGatewayExtensions
             }
         });
         app.UseRequestSizeLimits(limits.MaxJsonRequestBytes);
+
+        // Preflights (which carry no key) are answered here, before authorization; off unless ClipGrains:Cors lists origins.
+        if ((app.Configuration.GetSection("ClipGrains:Cors").Get<CrossOriginOptions>()?.AllowedOrigins.Length ?? 0) > 0)
+        {
+            app.UseCors();
+        }
 
         // Who may call what is endpoint metadata: the /v1 group needs a tenant's key, the admin group the operator key,
         // and only endpoints marked anonymous (health, metrics, the console's page) answer without one.
