@@ -7,7 +7,12 @@ public sealed class GatewayOptions
     public int MaxImagesPerRequest { get; set; } = 32;
 
     /// <summary>Texts in one embeddings request.</summary>
-    public int MaxTextsPerRequest { get; set; } = 256;
+    /// <remarks>
+    /// 2048, as Infinity and the Vercel AI SDK's OpenAI provider send (LangChain sends 512): clients split larger
+    /// batches themselves only when the server's limit is at least theirs. The text queue splits them into model
+    /// batches; a tenant alone may hold 8,192 prompts there.
+    /// </remarks>
+    public int MaxTextsPerRequest { get; set; } = 2048;
 
     /// <summary>Ad-hoc labels in one classification request.</summary>
     public int MaxLabelsPerRequest { get; set; } = 256;

@@ -111,6 +111,22 @@ public sealed class EmbeddingsApiTests(GoldenServerFixture fixture)
         Assert.True(max < 1e-4, $"max |Δ| {max}");
     }
 
+    [SkippableFact]
+    public async Task The_official_openai_dotnet_client_sends_2048_texts_at_once_and_one_more_is_refused_by_name()
+    {
+        var client = new EmbeddingClient("clip-vit-base-patch32", new ApiKeyCredential(fixture.Server.ApiKey),
+            new OpenAIClientOptions { Endpoint = new Uri(Http.BaseAddress!, "/v1") });
+        var texts = Enumerable.Range(0, 2048).Select(i => $"a photo of thing number {i}").ToList();
+
+        var result = await client.GenerateEmbeddingsAsync(texts);
+
+        Assert.Equal(2048, result.Value.Count);
+        Assert.Equal(Enumerable.Range(0, 2048), result.Value.Select(e => e.Index));
+        var (status, error) = await ReadAsync(await Http.PostAsync("/v1/embeddings", Body(new { input = texts.Append("one more") })));
+        AssertError(400, "too_many_items", (status, error), "input");
+        Assert.Contains("at most 2048", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [SkippableTheory]
     [InlineData("""{"model":"clip-vit-base-patch32","input":"hi","dimensions":256}""", 400, "unsupported_parameter", "dimensions")]
     [InlineData("""{"model":"gpt-4o","input":"hi"}""", 404, "model_not_found", "model")]
