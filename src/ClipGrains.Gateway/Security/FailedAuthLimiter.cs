@@ -35,8 +35,9 @@ internal sealed class FailedAuthLimiter : IDisposable
     /// <summary>Throws 429 when <paramref name="context"/>'s address has no failed attempts left.</summary>
     public void ThrowIfBlocked(HttpContext context)
     {
-        using var lease = _failures.AttemptAcquire(Address(context), 0);
-        if (!lease.IsAcquired)
+        // Read from the statistics: a zero-permit acquire is not a reliable "anything left?" on a partitioned token
+        // bucket (it answered acquired with no tokens left once time had passed since the last acquire).
+        if (_failures.GetStatistics(Address(context)) is { CurrentAvailablePermits: <= 0 })
         {
             throw new ApiException(429, "rate_limit_exceeded", "too_many_failed_authentications",
                 "Too many requests with an invalid key from this address; check the key and retry after the delay in Retry-After.")

@@ -110,6 +110,8 @@ internal sealed partial class LabelSetGrain(
     {
         if (!state.State.Exists)
         {
+            // A quota reservation whose set was never written (its write failed) is released here.
+            await Index().Remove(Name);
             return new LabelSetWriteResult(LabelSetWriteOutcome.NotFound, null);
         }
 

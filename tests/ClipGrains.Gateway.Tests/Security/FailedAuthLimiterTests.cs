@@ -32,6 +32,20 @@ public sealed class FailedAuthLimiterTests
     }
 
     [Fact]
+    public async Task Blocks_with_the_system_clock_and_distinct_address_objects()
+    {
+        using var limiter = new FailedAuthLimiter(Options.Create(new AuthOptions { FailedAttemptsPerMinute = 3, FailureDelay = TimeSpan.Zero }), TimeProvider.System);
+        for (var i = 0; i < 3; i++)
+        {
+            var context = From("127.0.0.1");
+            limiter.ThrowIfBlocked(context);
+            await limiter.FailedAsync(context, TimeProvider.System.GetTimestamp());
+        }
+
+        Assert.Throws<ApiException>(() => limiter.ThrowIfBlocked(From("127.0.0.1")));
+    }
+
+    [Fact]
     public async Task Every_failure_takes_at_least_the_failure_delay_from_its_arrival()
     {
         var time = new FakeTimeProvider();
