@@ -54,7 +54,11 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
                     context.Response.Headers["Idempotent-Replayed"] = "true";
                     return new BytesResult(decision.Response!.Status, decision.Response.ContentType, decision.Response.Body);
                 case IdempotencyOutcome.InFlight:
-                    throw new ApiException(409, "invalid_request_error", "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry after it completes.");
+                    // Retryable once the first request completes: Retry-After makes the SDKs retry it (x-should-retry: true).
+                    throw new ApiException(409, "invalid_request_error", "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed; retry after it completes.")
+                    {
+                        RetryAfter = TimeSpan.FromSeconds(1),
+                    };
                 case IdempotencyOutcome.Mismatch:
                     throw new ApiException(422, "invalid_request_error", "idempotency_key_reused", "This Idempotency-Key was used with a different request; use a new key for a new request.");
             }

@@ -164,6 +164,7 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
         }));
 
         Assert.All(responses, r => Assert.Contains((int)r.StatusCode, new[] { 200, 409 }));
+        Assert.All(responses.Where(r => (int)r.StatusCode == 409), r => Assert.Equal("true", r.Headers.GetValues("x-should-retry").Single()));
         Assert.Equal(999, await BalanceAsync(tenantId));
     }
 
