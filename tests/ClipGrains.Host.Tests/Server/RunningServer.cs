@@ -62,6 +62,9 @@ public sealed class RunningServer : IAsyncDisposable
             $"--ClipGrains:DataDirectory={dataDirectory}",
             $"--ClipGrains:Cluster:SiloPort={FreePort()}",
             $"--ClipGrains:Admin:ApiKey={AdminKey}",
+
+            // Many tests send bad keys on purpose from the same address; the throttle has its own test server.
+            "--ClipGrains:Auth:FailedAttemptsPerMinute=100000",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ];
