@@ -52,6 +52,10 @@ public static class ClipGrainsGatewayExtensions
         services.AddHostedService<AdminKeyAnnouncer>();
         services.AddSingleton<Metering>();
         services.AddExceptionHandler<ApiExceptionHandler>();
+
+        // A query value the framework cannot bind (?limit=abc) is thrown to the exception handler, which answers in
+        // OpenAI's error shape, instead of an empty 400 written by the framework.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddSingleton<TextEmbedder>();
         services.AddSingleton<ImageEmbedder>();

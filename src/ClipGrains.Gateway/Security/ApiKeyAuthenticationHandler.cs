@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Gateway.Errors;
@@ -36,16 +35,16 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         var started = time.GetTimestamp();
         limiter.ThrowIfBlocked(Context);
-        var failure = await VerifyAsync();
-        if (failure is null)
+        var (tenant, failure) = await VerifyAsync();
+        if (tenant is not null)
         {
             Connections.ConnectionGuard.Of(Context)?.Authenticated();
-            return Success(RequestTenant.Of(Context));
+            return Success(tenant);
         }
 
         await limiter.FailedAsync(Context, started);
         Context.Items[FailureItem] = failure;
-        return AuthenticateResult.Fail(failure);
+        return AuthenticateResult.Fail(failure!);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -57,31 +56,31 @@ internal sealed class ApiKeyAuthenticationHandler(
             headers: new Dictionary<string, string> { ["Connection"] = "close" });
     }
 
-    private async Task<string?> VerifyAsync()
+    // The key's tenant, or why the key is refused.
+    private async Task<(string? Tenant, string? Failure)> VerifyAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return "You didn't provide an API key. Send it as 'Authorization: Bearer cg_...'.";
+            return (null, "You didn't provide an API key. Send it as 'Authorization: Bearer cg_...'.");
         }
 
         if (!ApiKeyMaterial.TryParse(header["Bearer ".Length..].Trim(), out var keyId, out var secret))
         {
-            return "Incorrect API key provided. Keys look like cg_<id>_<secret>; ask your administrator for one.";
+            return (null, "Incorrect API key provided. Keys look like cg_<id>_<secret>; ask your administrator for one.");
         }
 
         const string Refused = "Incorrect API key provided, or the key was revoked or its tenant suspended.";
         if (unknown.Contains(keyId))
         {
-            return Refused;
+            return (null, Refused);
         }
 
         var hash = ApiKeyMaterial.Hash(secret);
         var verdict = await ClusterRetry.ReadOnceMoreAsync(() => grains.GetGrain<IApiKeyGrain>(keyId).Authenticate(hash));
         if (verdict.Tenant is { } tenant)
         {
-            RequestTenant.Set(Context, tenant);
-            return null;
+            return (tenant, null);
         }
 
         if (!verdict.Exists)
@@ -89,12 +88,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             unknown.Add(keyId);
         }
 
-        return Refused;
+        return (null, Refused);
     }
 
-    private AuthenticateResult Success(string tenant)
-    {
-        var identity = new ClaimsIdentity([new Claim(AuthSchemes.TenantClaim, tenant)], Scheme.Name);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
-    }
+    private AuthenticateResult Success(string tenant) =>
+        AuthenticateResult.Success(new AuthenticationTicket(RequestTenant.Principal(tenant, Scheme.Name), Scheme.Name));
 }

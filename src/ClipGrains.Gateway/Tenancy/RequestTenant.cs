@@ -1,14 +1,20 @@
+using System.Security.Claims;
+using ClipGrains.Gateway.Security;
+
 namespace ClipGrains.Gateway.Tenancy;
 
-/// <summary>The tenant a request acts for, set by <see cref="Security.ApiKeyAuthenticationHandler"/> once its key is verified.</summary>
+/// <summary>
+/// The tenant a request acts for: a claim of the principal that <see cref="ApiKeyAuthenticationHandler"/> authenticated
+/// (the authorization middleware makes it the request's user), so there is one record of it, not a copy beside it.
+/// </summary>
 internal static class RequestTenant
 {
     /// <summary>The built-in tenant when authentication is off.</summary>
     public const string Default = "default";
 
-    private const string ItemKey = "clipgrains.tenant";
+    public static string Of(HttpContext context) => context.User.FindFirst(AuthSchemes.TenantClaim)?.Value ?? Default;
 
-    public static string Of(HttpContext context) => context.Items.TryGetValue(ItemKey, out var t) && t is string tenant ? tenant : Default;
-
-    public static void Set(HttpContext context, string tenant) => context.Items[ItemKey] = tenant;
+    /// <summary>The principal of a request authenticated for <paramref name="tenant"/> by <paramref name="scheme"/>.</summary>
+    public static ClaimsPrincipal Principal(string tenant, string scheme) =>
+        new(new ClaimsIdentity([new Claim(AuthSchemes.TenantClaim, tenant)], scheme));
 }

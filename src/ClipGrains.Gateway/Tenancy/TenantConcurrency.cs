@@ -166,10 +166,13 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
     // Called under _gate: unbounded while the tenant is alone on the silo, its share otherwise.
     private int Limit(Tenant tenant)
     {
-        var now = time.GetTimestamp();
-        foreach (var stale in _recent.Where(r => time.GetElapsedTime(r.Value, now) > SharingWindow).Select(r => r.Key).ToList())
+        if (_recent.Count > 0)
         {
-            _recent.Remove(stale);
+            var now = time.GetTimestamp();
+            foreach (var stale in _recent.Where(r => time.GetElapsedTime(r.Value, now) > SharingWindow).Select(r => r.Key).ToList())
+            {
+                _recent.Remove(stale);
+            }
         }
 
         var alone = _recent.Count == 0 && _tenants.Count == 1 && _tenants.Values.First() == tenant;

@@ -118,13 +118,14 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
 
                 return failure;
             }));
-            if (prepared.FirstOrDefault(f => f is not null) is { } failure)
+            var failure = prepared.FirstOrDefault(f => f is not null);
+            var decodeMilliseconds = TimeSpan.FromTicks(decodeTicks).TotalMilliseconds;
+            telemetry.DecodeDuration.Record(decodeMilliseconds, new KeyValuePair<string, object?>("outcome", failure is null ? "ok" : "refused"));
+            if (failure is not null)
             {
-                telemetry.DecodeDuration.Record(TimeSpan.FromTicks(decodeTicks).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", "refused"));
-                return new EncodeResult([], silo, failure with { DecodeMilliseconds = (long)TimeSpan.FromTicks(decodeTicks).TotalMilliseconds });
+                return new EncodeResult([], silo, failure with { DecodeMilliseconds = (long)decodeMilliseconds });
             }
 
-            telemetry.DecodeDuration.Record(TimeSpan.FromTicks(decodeTicks).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", "ok"));
             handedOver = true;
             var vectors = await Task.WhenAll(images.EnqueueAnnounced(tensors, batch.Deadline, batch.Tenant));
             return new EncodeResult(vectors, silo);

@@ -10,8 +10,7 @@ public sealed class TenantConcurrencyTests
 {
     private static DefaultEndpointFilterInvocationContext Call(string tenant)
     {
-        var http = new DefaultHttpContext();
-        RequestTenant.Set(http, tenant);
+        var http = new DefaultHttpContext { User = RequestTenant.Principal(tenant, "test") };
         return new DefaultEndpointFilterInvocationContext(http);
     }
 

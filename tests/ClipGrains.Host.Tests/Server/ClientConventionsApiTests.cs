@@ -131,4 +131,13 @@ public sealed class ClientConventionsApiTests(GoldenServerFixture fixture)
         AssertError(400, "token_ids_not_supported", (status, json), "input[0]");
         Assert.Contains("check_embedding_ctx_length=False", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task A_query_value_that_is_not_a_number_is_an_openai_shaped_400()
+    {
+        var (status, json) = await ReadAsync(await Server.Http.GetAsync("/v1/label-sets?limit=abc"));
+
+        AssertError(400, "invalid_request", (status, json));
+        Assert.Contains("limit", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }
