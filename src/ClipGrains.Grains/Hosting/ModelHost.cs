@@ -109,7 +109,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         {
             var prepared = await Task.WhenAll(batch.Images.Select(async (bytes, index) =>
             {
-                var (failure, elapsed) = await PrepareAsync(model, bytes, index, tensors, batch.Deadline, batch.Tenant, abort.Token);
+                var (failure, elapsed) = await PrepareAsync(model, bytes, index, tensors, batch.Deadline, batch.Tenant, abort);
                 Interlocked.Add(ref decodeTicks, elapsed.Ticks);
                 if (failure is not null)
                 {
@@ -186,14 +186,14 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
     // The failure of one image (null when it was prepared or skipped because its request already failed) and the time
     // its decode took.
     private async Task<(EncodeFailure? Failure, TimeSpan Elapsed)> PrepareAsync(
-        ClipModel model, byte[] bytes, int index, float[][] tensors, DateTimeOffset deadline, string tenant, CancellationToken abort)
+        ClipModel model, byte[] bytes, int index, float[][] tensors, DateTimeOffset deadline, string tenant, CancellationTokenSource abort)
     {
         // A decode slot is waited for only until the request's deadline: under a flood of large images the
         // caller gets a timeout (503) instead of holding its body in memory past the point anyone waits for it.
         var wait = deadline - time.GetUtcNow();
         try
         {
-            if (wait <= TimeSpan.Zero || !await _decodes.WaitAsync(tenant, wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait, time, abort))
+            if (wait <= TimeSpan.Zero || !await _decodes.WaitAsync(tenant, wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait, time, abort.Token))
             {
                 return (new EncodeFailure(EncodeFailure.Timeout, "The server could not start decoding the image before the request's deadline.", index), TimeSpan.Zero);
             }
@@ -242,7 +242,28 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
 
         // The slot is released when the decode really ends, not when the caller stops waiting for it; a decode already
         // running is not abandoned when its request fails (native code cannot be stopped), only those not started are.
-        _ = work.ContinueWith(_ => _decodes.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // A failed decode ends its request before its slot is handed on, so the request's next image, waiting for that
+        // very slot, is never started.
+        _ = work.ContinueWith(
+            decoded =>
+            {
+                try
+                {
+                    if (!decoded.IsCompletedSuccessfully || decoded.Result is not null || time.GetElapsedTime(started) > _options.DecodeTimeout)
+                    {
+                        abort.Cancel();
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The request already ended (it stopped waiting for this decode): nothing of it is left to stop.
+                }
+                finally
+                {
+                    _decodes.Release();
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             var failure = await work.WaitAsync(_options.DecodeTimeout, time, CancellationToken.None);
