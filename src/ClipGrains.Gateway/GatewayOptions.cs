@@ -4,7 +4,12 @@ namespace ClipGrains.Gateway;
 public sealed class GatewayOptions
 {
     /// <summary>Images in one request.</summary>
-    public int MaxImagesPerRequest { get; set; } = 32;
+    /// <remarks>
+    /// 2048, as texts: batch clients send images in the same batches as texts. The byte limit of the body and the pixel
+    /// limit of each image still hold; the silo works through a request a window of <c>Batching:ImageRequestWindow</c>
+    /// images at a time, so memory does not grow with this number.
+    /// </remarks>
+    public int MaxImagesPerRequest { get; set; } = 2048;
 
     /// <summary>Texts in one embeddings request.</summary>
     /// <remarks>

@@ -1,5 +1,6 @@
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Inference.Scoring;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Gateway.Inputs;
@@ -34,7 +35,11 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
         IFormCollection form;
         try
         {
-            form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            // Every label, template and image is one form entry: the framework's default (1,024 entries) would refuse
+            // a request this API accepts. The body's byte limit is the route's.
+            var limits = options.Value;
+            var entries = limits.MaxImagesPerRequest + limits.MaxLabelsPerRequest + limits.MaxTemplatesPerRequest + 16;
+            form = await request.ReadFormAsync(new FormOptions { ValueCountLimit = entries, MultipartBodyLengthLimit = limits.MaxImageRequestBytes }, request.HttpContext.RequestAborted);
         }
         catch (InvalidDataException e)
         {

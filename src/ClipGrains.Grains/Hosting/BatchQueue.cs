@@ -170,8 +170,9 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 
     /// <summary>
     /// Queues <paramref name="items"/>, every one of them announced by <see cref="Expect"/>. When the queue fills part-way,
-    /// the announcements of the items left over are given up before <see cref="ServerOverloadedException"/> leaves, so
-    /// callers only forget what they announced and never reached this call with.
+    /// the items left over get tasks faulted with <see cref="ServerOverloadedException"/> and their announcements are
+    /// given up; the items already queued still run. Never throws for a full queue, so the caller always holds every
+    /// queued item's task and can wait for those before it reuses their buffers.
     /// </summary>
     public Task<TResult>[] EnqueueAnnounced(IReadOnlyList<TItem> items, DateTimeOffset deadline, string tenant = "")
     {
@@ -183,11 +184,16 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             {
                 queued[i] = EnqueueAsync(items[i], deadline, announced: true, tenant);
             }
-            catch (ServerOverloadedException)
+            catch (ServerOverloadedException e)
             {
                 // The refused item's own announcement was consumed by EnqueueAsync.
                 Forget(items.Count - i - 1);
-                throw;
+                for (var rest = i; rest < items.Count; rest++)
+                {
+                    queued[rest] = Task.FromException<TResult>(e);
+                }
+
+                break;
             }
         }
 

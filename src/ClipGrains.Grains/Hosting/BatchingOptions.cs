@@ -31,6 +31,13 @@ public sealed class BatchingOptions
     /// </summary>
     public int MaxTextQueueLength { get; set; } = 16384;
 
+    /// <summary>
+    /// Images of one request decoded and queued at a time: a larger request is worked through window by window (the next
+    /// decoded while the previous is inferred), so it holds at most two windows of tensors whatever its size, and a tenant
+    /// alone never holds more of the image queue than its share.
+    /// </summary>
+    public int ImageRequestWindow { get; set; } = 32;
+
     /// <summary>Default deadline of a request that does not set one.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

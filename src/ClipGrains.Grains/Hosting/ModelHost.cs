@@ -85,7 +85,12 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
     /// <summary>Records that loading failed, so waiters fail instead of hanging.</summary>
     public void LoadFailed(Exception error) => _ready.TrySetException(error);
 
-    /// <summary>Decodes, preprocesses and embeds images; failures come back as <see cref="EncodeResult.Failure"/>.</summary>
+    /// <summary>
+    /// Decodes, preprocesses and embeds images; failures come back as <see cref="EncodeResult.Failure"/>. A request is
+    /// worked through in windows of <see cref="BatchingOptions.ImageRequestWindow"/> images: one window is decoded while
+    /// the one before it is inferred, so a request of 2,048 images holds at most two windows of tensors (2 × 32 × 602 KB
+    /// for ViT-B/32) and at most one window of the image queue, never its whole size.
+    /// </summary>
     public async Task<EncodeResult> EncodeImagesAsync(ImageBatch batch, string silo)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -95,39 +100,51 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
             return Failed(silo, EncodeFailure.Overloaded, "The model is still loading; retry shortly.");
         }
 
-        var tensors = new float[batch.Images.Count][];
-
-        // Announced before decoding, so a batch forming now waits for these images rather than running without them.
         var images = _images;
-        images.Expect(batch.Images.Count);
-        var handedOver = false;
+        var window = Math.Max(1, _options.ImageRequestWindow);
+        var vectors = new float[batch.Images.Count][];
 
         // The first image that cannot be decoded ends the request: images still waiting for a slot are not decoded.
         using var abort = new CancellationTokenSource();
         var decodeTicks = 0L;
+        // The window being inferred while the next one is decoded; the method's end waits for it whatever happens.
+        Window? inferring = null;
         try
         {
-            var prepared = await Task.WhenAll(batch.Images.Select(async (bytes, index) =>
+            for (var start = 0; start < batch.Images.Count; start += window)
             {
-                var (failure, elapsed) = await PrepareAsync(model, bytes, index, tensors, batch.Deadline, batch.Tenant, abort);
-                Interlocked.Add(ref decodeTicks, elapsed.Ticks);
-                if (failure is not null)
+                var count = Math.Min(window, batch.Images.Count - start);
+                var tensors = new float[count][];
+
+                // Announced before decoding, so a batch forming now waits for these images rather than running without them.
+                images.Expect(count);
+                var prepared = await PrepareWindowAsync(model, batch, start, tensors, abort, ticks => Interlocked.Add(ref decodeTicks, ticks));
+                if (prepared is not null)
                 {
-                    await abort.CancelAsync();
+                    images.Forget(count);
+                    ReturnTensors(tensors);
+                    var decodeMilliseconds = TimeSpan.FromTicks(decodeTicks).TotalMilliseconds;
+                    telemetry.DecodeDuration.Record(decodeMilliseconds, new KeyValuePair<string, object?>("outcome", "refused"));
+                    return new EncodeResult([], silo, prepared with { DecodeMilliseconds = (long)decodeMilliseconds });
                 }
 
-                return failure;
-            }));
-            var failure = prepared.FirstOrDefault(f => f is not null);
-            var decodeMilliseconds = TimeSpan.FromTicks(decodeTicks).TotalMilliseconds;
-            telemetry.DecodeDuration.Record(decodeMilliseconds, new KeyValuePair<string, object?>("outcome", failure is null ? "ok" : "refused"));
-            if (failure is not null)
-            {
-                return new EncodeResult([], silo, failure with { DecodeMilliseconds = (long)decodeMilliseconds });
+                // This window is queued; the one before it must be done before the next is decoded (the memory bound).
+                var before = inferring;
+                inferring = new Window(start, tensors, images.EnqueueAnnounced(tensors, batch.Deadline, batch.Tenant));
+                if (before is not null)
+                {
+                    await CollectAsync(before, vectors);
+                }
             }
 
-            handedOver = true;
-            var vectors = await Task.WhenAll(images.EnqueueAnnounced(tensors, batch.Deadline, batch.Tenant));
+            var last = inferring;
+            inferring = null;
+            if (last is not null)
+            {
+                await CollectAsync(last, vectors);
+            }
+
+            telemetry.DecodeDuration.Record(TimeSpan.FromTicks(decodeTicks).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", "ok"));
             return new EncodeResult(vectors, silo);
         }
         catch (ServerOverloadedException e)
@@ -140,20 +157,62 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         }
         finally
         {
-            if (!handedOver)
+            // A window still queued when the request failed keeps its tensors until its batches have run: they are read there.
+            if (inferring is not null)
             {
-                images.Forget(batch.Images.Count);
-            }
-
-            foreach (var tensor in tensors)
-            {
-                if (tensor is not null)
-                {
-                    ArrayPool<float>.Shared.Return(tensor);
-                }
+                await ((Task)Task.WhenAll(inferring.Queued)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                ReturnTensors(inferring.Tensors);
             }
         }
     }
+
+    // Decodes one window's images into tensors; the request's first failure (its index in the request), or null.
+    private async Task<EncodeFailure?> PrepareWindowAsync(
+        ClipModel model, ImageBatch batch, int start, float[][] tensors, CancellationTokenSource abort, Action<long> addDecodeTicks)
+    {
+        var prepared = await Task.WhenAll(Enumerable.Range(0, tensors.Length).Select(async slot =>
+        {
+            var (failure, elapsed) = await PrepareAsync(model, batch.Images[start + slot], slot, start + slot, tensors, batch.Deadline, batch.Tenant, abort);
+            addDecodeTicks(elapsed.Ticks);
+            if (failure is not null)
+            {
+                await abort.CancelAsync();
+            }
+
+            return failure;
+        }));
+        return prepared.FirstOrDefault(f => f is not null);
+    }
+
+    // Waits for a window's vectors and hands its tensors back to the pool, also when its inference failed.
+    private async Task CollectAsync(Window window, float[][] vectors)
+    {
+        try
+        {
+            var done = await Task.WhenAll(window.Queued);
+            done.CopyTo(vectors, window.Start);
+        }
+        finally
+        {
+            await ((Task)Task.WhenAll(window.Queued)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ReturnTensors(window.Tensors);
+        }
+    }
+
+    private void ReturnTensors(float[][] tensors)
+    {
+        foreach (var tensor in tensors)
+        {
+            if (tensor is not null)
+            {
+                ArrayPool<float>.Shared.Return(tensor);
+                Statistics.RecordPrepared(-1);
+            }
+        }
+    }
+
+    // One window of a request's images: its tensors and their places in the image queue.
+    private sealed record Window(int Start, float[][] Tensors, Task<float[]>[] Queued);
 
     /// <summary>Embeds prompts through the text queue.</summary>
     public async Task<EncodeResult> EncodeTextsAsync(TextBatch batch, string silo)
@@ -185,8 +244,9 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
 
     // The failure of one image (null when it was prepared or skipped because its request already failed) and the time
     // its decode took.
+    // (slot is the image's place in its window's tensors, index its place in the request.)
     private async Task<(EncodeFailure? Failure, TimeSpan Elapsed)> PrepareAsync(
-        ClipModel model, byte[] bytes, int index, float[][] tensors, DateTimeOffset deadline, string tenant, CancellationTokenSource abort)
+        ClipModel model, byte[] bytes, int slot, int index, float[][] tensors, DateTimeOffset deadline, string tenant, CancellationTokenSource abort)
     {
         // A decode slot is waited for only until the request's deadline: under a flood of large images the
         // caller gets a timeout (503) instead of holding its body in memory past the point anyone waits for it.
@@ -219,8 +279,9 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
                 try
                 {
                     var tensor = ArrayPool<float>.Shared.Rent(model.Preprocessor.TensorLength);
+                    Statistics.RecordPrepared(+1);
+                    tensors[slot] = tensor;
                     model.Preprocessor.Process(image, tensor);
-                    tensors[index] = tensor;
                     return (EncodeFailure?)null;
                 }
                 finally

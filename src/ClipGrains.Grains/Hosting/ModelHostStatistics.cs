@@ -10,6 +10,8 @@ public sealed class ModelHostStatistics
     private int _largestImageBatch;
     private int _largestTextBatch;
     private long _decodesStarted;
+    private int _prepared;
+    private int _preparedPeak;
 
     /// <summary>Image batches run.</summary>
     public long ImageBatches => Interlocked.Read(ref _imageBatches);
@@ -31,6 +33,11 @@ public sealed class ModelHostStatistics
 
     /// <summary>Image decodes started (a request that fails early leaves the rest of its images undecoded).</summary>
     public long DecodesStarted => Interlocked.Read(ref _decodesStarted);
+
+    /// <summary>Most preprocessed image tensors held at once (decoded and not yet inferred): the memory bound of large requests.</summary>
+    public int PreparedImagesPeak => Volatile.Read(ref _preparedPeak);
+
+    internal void RecordPrepared(int change) => Max(ref _preparedPeak, Interlocked.Add(ref _prepared, change));
 
     internal void RecordDecodeStarted() => Interlocked.Increment(ref _decodesStarted);
 

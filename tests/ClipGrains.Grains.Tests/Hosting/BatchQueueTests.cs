@@ -199,7 +199,7 @@ public sealed class BatchQueueTests
     }
 
     [Fact]
-    public async Task Announced_items_refused_by_a_full_queue_give_up_their_announcements()
+    public async Task Announced_items_refused_by_a_full_queue_give_up_their_announcements_and_the_queued_ones_still_run()
     {
         using var gate = new Gate();
         await using var queue = new BatchQueue<int, int>("image", items =>
@@ -211,14 +211,18 @@ public sealed class BatchQueueTests
         await gate.Entered;
 
         queue.Expect(4);
-        var error = Assert.Throws<ServerOverloadedException>(() => queue.EnqueueAnnounced([1, 2, 3, 4], DateTimeOffset.MaxValue));
+        var queued = queue.EnqueueAnnounced([1, 2, 3, 4], DateTimeOffset.MaxValue);
 
-        // 1 was queued, 2 was refused, 3 and 4 never tried: nothing is left announced for the runner to wait for.
+        // 1 was queued, 2 was refused, 3 and 4 never tried: nothing is left announced for the runner to wait for, and
+        // the caller holds 1's task, so it can wait for it before reusing 1's buffer.
+        Assert.Equal([false, true, true, true], queued.Select(q => q.IsFaulted));
+        var error = await Assert.ThrowsAsync<ServerOverloadedException>(() => queued[1]);
         Assert.Equal("The image queue is full; retry shortly.", error.Message);
         Assert.Equal(0, queue.Expected);
         Assert.Equal(2, queue.Load);
         gate.Open();
         Assert.Equal(0, await running);
+        Assert.Equal(1, await queued[0]);
     }
 
     [Fact]

@@ -56,4 +56,49 @@ public sealed class ModelHostTests
         Assert.Equal(1, host.Statistics.DecodesStarted);
         Assert.Equal(0, host.Statistics.Images);
     }
+
+    [Fact]
+    public async Task A_large_request_is_worked_through_in_windows_holding_at_most_two_of_them_and_answers_in_input_order()
+    {
+        using var model = SyntheticClip.Create();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var telemetry = new ClipGrainsTelemetry(services.GetRequiredService<IMeterFactory>());
+
+        // A tenant alone may hold half of a 32-image queue: 200 images at once would be refused, 8 at a time fit.
+        var options = new BatchingOptions { ImageRequestWindow = 8, MaxImageQueueLength = 32, MaxConcurrentDecodes = 4 };
+        await using var host = new ModelHost(Options.Create(options), TimeProvider.System, telemetry);
+        host.Attach(ClipModel.Load(ModelBundle.Open(model.Directory)));
+        var images = Enumerable.Range(0, 200).Select(i => TestImages.Encode(TestImages.Noise(12, 12, seed: i), SKEncodedImageFormat.Png)).ToList();
+
+        var result = await host.EncodeImagesAsync(new ImageBatch(images, DateTimeOffset.MaxValue, "big"), "silo");
+
+        Assert.Null(result.Failure);
+        Assert.Equal(200, result.Vectors.Length);
+        Assert.InRange(host.Statistics.PreparedImagesPeak, 1, 16);
+        foreach (var i in new[] { 0, 7, 8, 99, 199 })
+        {
+            var alone = await host.EncodeImagesAsync(new ImageBatch([images[i]], DateTimeOffset.MaxValue, "big"), "silo");
+            // Batched and single runs may differ in the last bits, not more.
+            var (_, max) = Differences.MeanMax(alone.Vectors[0], result.Vectors[i]);
+            Assert.True(max < 1e-5, $"image {i}: max |Δ| {max}");
+        }
+    }
+
+    [Fact]
+    public async Task A_failure_in_a_later_window_names_the_image_by_its_place_in_the_request()
+    {
+        using var model = SyntheticClip.Create();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var telemetry = new ClipGrainsTelemetry(services.GetRequiredService<IMeterFactory>());
+        await using var host = new ModelHost(Options.Create(new BatchingOptions { ImageRequestWindow = 4 }), TimeProvider.System, telemetry);
+        host.Attach(ClipModel.Load(ModelBundle.Open(model.Directory)));
+        var png = TestImages.Encode(TestImages.Gradient(16, 16), SKEncodedImageFormat.Png);
+        List<byte[]> images = [.. Enumerable.Repeat(png, 10)];
+        images[9] = [.. png.AsSpan(0, 40), .. new byte[200]];
+
+        var result = await host.EncodeImagesAsync(new ImageBatch(images, DateTimeOffset.MaxValue, "t"), "silo");
+
+        Assert.Equal((EncodeFailure.InvalidImage, 9), (result.Failure!.Code, result.Failure.Index));
+        Assert.Empty(result.Vectors);
+    }
 }

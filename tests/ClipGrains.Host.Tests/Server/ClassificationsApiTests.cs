@@ -127,6 +127,26 @@ public sealed class ClassificationsApiTests(GoldenServerFixture fixture)
     }
 
     [SkippableFact]
+    public async Task Multipart_takes_more_image_files_than_the_frameworks_default_form_entry_limit()
+    {
+        using var form = new MultipartFormDataContent();
+        for (var i = 0; i < 1100; i++)
+        {
+            var file = new ByteArrayContent(TestImages.Encode(TestImages.Noise(8, 8, seed: i), SkiaSharp.SKEncodedImageFormat.Png));
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            form.Add(file, "image[]", $"{i}.png");
+        }
+
+        form.Add(new StringContent("cat, dog"), "labels");
+
+        var (status, json) = await ReadAsync(await Http.PostAsync("/v1/classifications", form));
+
+        Assert.Equal(200, status);
+        Assert.Equal(1100, json.GetProperty("data").GetArrayLength());
+        Assert.Equal(1100, json.GetProperty("usage").GetProperty("images").GetInt32());
+    }
+
+    [SkippableFact]
     public async Task Multipart_without_an_image_is_400()
     {
         using var form = new MultipartFormDataContent { { new StringContent("cat,dog"), "labels" } };

@@ -3,6 +3,7 @@ using ClipGrains.Inference.Scoring;
 using ClipGrains.Inference.Tests.Support;
 using OpenAI;
 using OpenAI.Embeddings;
+using SkiaSharp;
 using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
@@ -124,6 +125,32 @@ public sealed class EmbeddingsApiTests(GoldenServerFixture fixture)
         Assert.Equal(Enumerable.Range(0, 2048), result.Value.Select(e => e.Index));
         var (status, error) = await ReadAsync(await Http.PostAsync("/v1/embeddings", Body(new { input = texts.Append("one more") })));
         AssertError(400, "too_many_items", (status, error), "input");
+        Assert.Contains("at most 2048", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Two_thousand_and_forty_eight_images_embed_in_one_request_and_one_more_is_refused_by_name()
+    {
+        var images = Enumerable.Range(0, 2048)
+            .Select(i => "data:image/png;base64," + Convert.ToBase64String(TestImages.Encode(TestImages.Noise(8, 8, seed: i), SKEncodedImageFormat.Png)))
+            .ToList();
+
+        var (status, json) = await ReadAsync(await Http.PostAsync("/v1/embeddings", Body(new { input = images, modality = "image" })));
+
+        Assert.Equal(200, status);
+        var data = json.GetProperty("data");
+        Assert.Equal(Enumerable.Range(0, 2048), data.EnumerateArray().Select(d => d.GetProperty("index").GetInt32()));
+        Assert.Equal(2048, json.GetProperty("usage").GetProperty("images").GetInt32());
+
+        // Each vector is its own image's (the one the cache now holds for those bytes), in input order.
+        foreach (var i in new[] { 0, 31, 32, 1000, 2047 })
+        {
+            var (_, alone) = await ReadAsync(await Http.PostAsync("/v1/embeddings", Body(new { input = images[i], modality = "image" })));
+            Assert.Equal(Floats(alone.GetProperty("data")[0].GetProperty("embedding")), Floats(data[i].GetProperty("embedding")));
+        }
+
+        var (refused, error) = await ReadAsync(await Http.PostAsync("/v1/embeddings", Body(new { input = images.Append(images[0]), modality = "image" })));
+        AssertError(400, "too_many_items", (refused, error), "input");
         Assert.Contains("at most 2048", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
