@@ -4,6 +4,7 @@ using ClipGrains.Gateway.Endpoints;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Hosting;
 using ClipGrains.Gateway.Inputs;
+using ClipGrains.Gateway.OpenApi;
 using ClipGrains.Gateway.Security;
 using ClipGrains.Gateway.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -57,6 +58,7 @@ public static class ClipGrainsGatewayExtensions
         // OpenAI's error shape, instead of an empty 400 written by the framework.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
+        services.AddClipGrainsOpenApi();
         services.AddSingleton<TextEmbedder>();
         services.AddSingleton<ImageEmbedder>();
         services.AddSingleton<ClassificationRequestReader>();
@@ -187,7 +189,8 @@ public static class ClipGrainsGatewayExtensions
         // Who may call what is endpoint metadata: the /v1 group needs a tenant's key, the admin group the operator key,
         // and only endpoints marked anonymous (health, metrics, the console's page) answer without one.
         app.UseAuthorization();
-        var v1 = app.MapGroup("/v1").RequireAuthorization(AuthSchemes.TenantPolicy)
+        app.MapOpenApi(ApiDocument.Path).AllowAnonymous();
+        var v1 = app.MapGroup("/v1").RequireAuthorization(AuthSchemes.TenantPolicy).Fails(401, 429, 500, 503)
             .AddEndpointFilter<TenantRateLimitFilter>()
             .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<TenantConcurrency>().InvokeAsync(context, next));
         ModelsEndpoints.Map(v1);

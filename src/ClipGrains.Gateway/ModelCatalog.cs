@@ -25,5 +25,5 @@ internal static class ModelCatalog
         throw ApiException.NotFound($"The model '{requested}' does not exist; this server serves '{Id}' (alias '{Alias}').", "model_not_found", "model");
     }
 
-    public static object Describe() => new { id = Id, @object = "model", created = Created, owned_by = "openai" };
+    public static Contracts.ModelObject Describe() => new(Id, Created, "openai");
 }

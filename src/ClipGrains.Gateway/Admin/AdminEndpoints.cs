@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Endpoints;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
+using ClipGrains.Gateway.OpenApi;
 
 namespace ClipGrains.Gateway.Admin;
 
@@ -19,20 +21,29 @@ internal static class AdminEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/admin/v1").RequireAuthorization(Security.AuthSchemes.OperatorPolicy);
-        admin.MapPost("/tenants", CreateTenantAsync);
-        admin.MapGet("/tenants", ListTenantsAsync);
-        admin.MapGet("/tenants/{id}", async (string id, IGrainFactory grains) => Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), 30), ApiJson.Options));
+        var admin = routes.MapGroup("/admin/v1").RequireAuthorization(Security.AuthSchemes.OperatorPolicy).WithTags("Admin").Fails(401, 500, 503);
+        admin.MapPost("/tenants", CreateTenantAsync)
+            .WithName("createTenant").WithSummary("Creates a tenant.").Takes<Contracts.Requests.CreateTenantBody>().Answers<TenantObject>(201).Fails(400, 409);
+        admin.MapGet("/tenants", ListTenantsAsync).WithName("listTenants").WithSummary("Every tenant.").Answers<TenantList>();
+        admin.MapGet("/tenants/{id}", async (string id, IGrainFactory grains) => Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), 30), ApiJson.Options))
+            .WithName("retrieveTenant").WithSummary("A tenant's account and its usage of the last 30 days.").Answers<UsageReport>().Fails(404);
         admin.MapGet("/tenants/{id}/usage", async (string id, int? days, IGrainFactory grains) =>
-            Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), days ?? 30), ApiJson.Options));
-        admin.MapPatch("/tenants/{id}", PatchTenantAsync);
-        admin.MapPost("/tenants/{id}/suspend", async (string id, IGrainFactory grains) => Describe(await Tenant(grains, id).SetSuspended(true)));
-        admin.MapPost("/tenants/{id}/resume", async (string id, IGrainFactory grains) => Describe(await Tenant(grains, id).SetSuspended(false)));
-        admin.MapPost("/tenants/{id}/keys", CreateKeyAsync);
-        admin.MapGet("/tenants/{id}/keys", ListKeysAsync);
+            Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), days ?? 30), ApiJson.Options))
+            .WithName("retrieveTenantUsage").WithSummary("A tenant's account and its usage of the last ?days days.").Answers<UsageReport>().Fails(400, 404);
+        admin.MapPatch("/tenants/{id}", PatchTenantAsync)
+            .WithName("updateTenant").WithSummary("Changes a tenant's limits or suspension.").Takes<Contracts.Requests.PatchTenantBody>().Answers<TenantObject>().Fails(400, 404);
+        admin.MapPost("/tenants/{id}/suspend", async (string id, IGrainFactory grains) => Describe(await Tenant(grains, id).SetSuspended(true)))
+            .WithName("suspendTenant").WithSummary("Refuses the tenant's keys until resumed.").Answers<TenantObject>().Fails(404);
+        admin.MapPost("/tenants/{id}/resume", async (string id, IGrainFactory grains) => Describe(await Tenant(grains, id).SetSuspended(false)))
+            .WithName("resumeTenant").WithSummary("Accepts the tenant's keys again.").Answers<TenantObject>().Fails(404);
+        admin.MapPost("/tenants/{id}/keys", CreateKeyAsync)
+            .WithName("createKey").WithSummary("Creates an API key; its secret is in this response only.").Takes<Contracts.Requests.CreateKeyBody>().Answers<CreatedKeyObject>(201).Fails(400, 404);
+        admin.MapGet("/tenants/{id}/keys", ListKeysAsync).WithName("listKeys").WithSummary("A tenant's keys, without secrets.").Answers<KeyList>().Fails(404);
         admin.MapDelete("/tenants/{id}/keys/{keyId}", async (string id, string keyId, IGrainFactory grains) =>
-            await grains.GetGrain<IApiKeyGrain>(keyId).Revoke(id) ? Results.NoContent() : throw ApiException.NotFound($"Tenant '{id}' has no key '{keyId}'.", "key_not_found"));
-        admin.MapPost("/tenants/{id}/credits", TopUpAsync);
+            await grains.GetGrain<IApiKeyGrain>(keyId).Revoke(id) ? Results.NoContent() : throw ApiException.NotFound($"Tenant '{id}' has no key '{keyId}'.", "key_not_found"))
+            .WithName("revokeKey").WithSummary("Revokes a key at once.").Produces(204).Fails(404);
+        admin.MapPost("/tenants/{id}/credits", TopUpAsync)
+            .WithName("topUpCredits").WithSummary("Adds credits; needs an Idempotency-Key header.").Takes<Contracts.Requests.TopUpBody>().Answers<CreditTopUp>().Fails(400, 404, 422);
     }
 
     private static async Task<IResult> CreateTenantAsync(HttpContext context, IGrainFactory grains)
@@ -62,7 +73,7 @@ internal static class AdminEndpoints
     {
         var ids = await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).List();
         var infos = await Task.WhenAll(ids.Select(id => Tenant(grains, id).GetInfo()));
-        return Results.Json(new { @object = "list", data = infos.OfType<TenantInfo>().Select(TenantJson.Of) }, ApiJson.Options);
+        return Results.Json(new TenantList([.. infos.OfType<TenantInfo>().Select(TenantJson.Of)]), ApiJson.Options);
     }
 
     private static async Task<IResult> PatchTenantAsync(HttpContext context, string id, IGrainFactory grains)
@@ -96,7 +107,7 @@ internal static class AdminEndpoints
 
         var created = await Tenant(grains, id).CreateKey(name) ?? throw TenantNotFound(id);
         var info = await grains.GetGrain<IApiKeyGrain>(created.KeyId).GetInfo();
-        return Results.Json(new { id = created.KeyId, key = created.Key, name, prefix = info!.Prefix, created_at = info.CreatedAt.ToUnixTimeSeconds() }, ApiJson.Options, statusCode: 201);
+        return Results.Json(new CreatedKeyObject(created.KeyId, created.Key, name, info!.Prefix, info.CreatedAt.ToUnixTimeSeconds()), ApiJson.Options, statusCode: 201);
     }
 
     private static async Task<IResult> ListKeysAsync(string id, IGrainFactory grains)
@@ -104,15 +115,9 @@ internal static class AdminEndpoints
         var tenant = Tenant(grains, id);
         _ = await tenant.GetInfo() ?? throw TenantNotFound(id);
         var keys = await Task.WhenAll((await tenant.ListKeys()).Select(k => grains.GetGrain<IApiKeyGrain>(k).GetInfo()));
-        return Results.Json(new
-        {
-            @object = "list",
-            data = keys.OfType<ApiKeyInfo>().Select(k => new
-            {
-                id = k.Id, name = k.Name, prefix = k.Prefix, created_at = k.CreatedAt.ToUnixTimeSeconds(),
-                last_used_at = k.LastUsedAt?.ToUnixTimeSeconds(), revoked = k.Revoked,
-            }),
-        }, ApiJson.Options);
+        return Results.Json(
+            new KeyList([.. keys.OfType<ApiKeyInfo>().Select(k => new KeyObject(k.Id, k.Name, k.Prefix, k.CreatedAt.ToUnixTimeSeconds(), k.LastUsedAt?.ToUnixTimeSeconds(), k.Revoked))]),
+            ApiJson.Options);
     }
 
     private static async Task<IResult> TopUpAsync(HttpContext context, string id, IGrainFactory grains)
@@ -148,7 +153,7 @@ internal static class AdminEndpoints
             context.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        return Results.Json(new { @object = "credit_top_up", tenant = id, amount, reason, balance = result.Balance }, ApiJson.Options);
+        return Results.Json(new CreditTopUp(id, amount, reason, result.Balance), ApiJson.Options);
     }
 
     private static TenantLimits? ReadLimits(JsonElement body)

@@ -1,9 +1,11 @@
+using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
 using ClipGrains.Grains.Hosting;
 using ClipGrains.Inference.Scoring;
 using Microsoft.Extensions.Options;
+using ClipGrains.Gateway.OpenApi;
 
 namespace ClipGrains.Gateway.Endpoints;
 
@@ -15,7 +17,9 @@ internal static class ClassificationsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes, GatewayOptions limits)
     {
-        routes.MapPost("/classifications", HandleAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes).DisableAntiforgery().WithMetadata(ChargedEndpoint.Instance);
+        routes.MapPost("/classifications", HandleAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes).DisableAntiforgery().WithMetadata(ChargedEndpoint.Instance)
+            .WithName("createClassification").WithTags("Classifications").WithSummary("Zero-shot classification of images against labels or a stored label set.")
+            .Takes<Contracts.Requests.ClassificationBody>("application/json", "multipart/form-data").Answers<ClassificationList>().Fails(400, 404, 409, 413, 415, 422);
     }
 
     private static async Task<IResult> HandleAsync(
@@ -61,22 +65,12 @@ internal static class ClassificationsEndpoints
             }
 
             var logitScale = host.Model.Options.LogitScale;
-            var data = vectors.Select((vector, index) => new
-            {
-                @object = "classification",
+            var data = vectors.Select((vector, index) => new ClassificationItem(
                 index,
-                labels = ZeroShot.Classify(vector, labels, logitScale, request.TopK ?? int.MaxValue)
-                    .Select(s => new { label = s.Label, score = s.Score, cosine = s.Cosine }),
-            });
+                ZeroShot.Classify(vector, labels, logitScale, request.TopK ?? int.MaxValue).Select(s => new ScoredLabel(s.Label, s.Score, s.Cosine)).ToList())).ToList();
             return new ChargedResult(
                 200,
-                credits => new
-                {
-                    @object = "list",
-                    model = request.Model,
-                    data,
-                    usage = new { images = request.Images.Count, prompt_tokens = promptTokens, total_tokens = promptTokens, credits },
-                },
+                credits => new ClassificationList(request.Model, data, new ClassificationUsage(request.Images.Count, promptTokens, promptTokens, credits)),
                 charge);
         });
     }

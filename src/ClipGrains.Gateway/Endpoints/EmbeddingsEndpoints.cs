@@ -1,9 +1,11 @@
 using System.Runtime.InteropServices;
+using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
 using ClipGrains.Grains.Hosting;
 using Microsoft.Extensions.Options;
+using ClipGrains.Gateway.OpenApi;
 
 namespace ClipGrains.Gateway.Endpoints;
 
@@ -12,7 +14,9 @@ internal static class EmbeddingsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes, GatewayOptions limits)
     {
-        routes.MapPost("/embeddings", HandleAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes).WithMetadata(ChargedEndpoint.Instance);
+        routes.MapPost("/embeddings", HandleAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes).WithMetadata(ChargedEndpoint.Instance)
+            .WithName("createEmbedding").WithTags("Embeddings").WithSummary("Embeds texts and images into CLIP's shared space (OpenAI's embeddings API).")
+            .Takes<Contracts.Requests.EmbeddingsBody>().Answers<EmbeddingList>().Fails(400, 404, 409, 413, 415, 422);
     }
 
     private static async Task<IResult> HandleAsync(
@@ -63,18 +67,18 @@ internal static class EmbeddingsEndpoints
             var textVectors = textInputs.Count == 0 ? [] : await texts.EmbedAsync(RequestTenant.Of(context), textInputs.Select(t => t.Text!).ToList());
             var imageVectors = imageInputs.Count == 0 ? [] : await images.EmbedAsync(RequestTenant.Of(context), imageInputs);
 
-            var data = new List<object>(inputs.Count);
+            var data = new List<EmbeddingItem>(inputs.Count);
             int t = 0, m = 0;
             for (var index = 0; index < inputs.Count; index++)
             {
                 var vector = inputs[index].IsImage ? imageVectors[m++] : textVectors[t++];
-                data.Add(new { @object = "embedding", index, embedding = format == "base64" ? Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())) : (object)vector });
+                data.Add(new EmbeddingItem(index, format == "base64" ? Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())) : vector));
             }
 
             var tokens = textInputs.Sum(i => host.Model.Tokenizer.Encode(i.Text!).Length);
             return new ChargedResult(
                 200,
-                credits => new { @object = "list", data, model, usage = new { prompt_tokens = tokens, total_tokens = tokens, images = imageInputs.Count, credits } },
+                credits => new EmbeddingList(data, model, new EmbeddingUsage(tokens, tokens, imageInputs.Count, credits)),
                 charge);
         });
     }

@@ -1,5 +1,7 @@
 using ClipGrains.Gateway.Hosting;
 using ClipGrains.Grains.Hosting;
+using ClipGrains.Gateway.Contracts;
+using ClipGrains.Gateway.OpenApi;
 
 namespace ClipGrains.Gateway.Endpoints;
 
@@ -8,16 +10,18 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health/live", () => Results.Json(new { status = "live" }, ApiJson.Options)).AsOperationalEndpoint();
+        routes.MapGet("/health/live", () => Results.Json(new Contracts.LiveStatus("live"), ApiJson.Options)).AsOperationalEndpoint()
+            .WithName("live").WithTags("Health").WithSummary("Liveness: the process answers.").Answers<LiveStatus>();
         routes.MapGet("/health/ready", (ModelHost host, IClusterMembershipService membership, ILocalSiloDetails silo, InFlightRequests requests) =>
         {
             var active = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Active;
             var stopping = requests.IsClosed;
             var ready = host.IsReady && active && !stopping;
             return Results.Json(
-                new { status = ready ? "ready" : "not_ready", model_loaded = host.IsReady, silo_active = active, stopping },
+                new Contracts.ReadyStatus(ready ? "ready" : "not_ready", host.IsReady, active, stopping),
                 ApiJson.Options,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        }).AsOperationalEndpoint();
+        }).AsOperationalEndpoint()
+            .WithName("ready").WithTags("Health").WithSummary("Readiness: 200 when this silo can serve, 503 otherwise.").Answers<ReadyStatus>().Answers<ReadyStatus>(503);
     }
 }

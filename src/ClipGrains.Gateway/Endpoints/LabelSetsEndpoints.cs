@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using ClipGrains.Abstractions.LabelSets;
+using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
 using ClipGrains.Grains.LabelSets;
 using ClipGrains.Inference.Scoring;
 using Microsoft.Extensions.Options;
+using ClipGrains.Gateway.OpenApi;
 
 namespace ClipGrains.Gateway.Endpoints;
 
@@ -18,11 +20,18 @@ internal static class LabelSetsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes, GatewayOptions limits)
     {
-        routes.MapPost("/label-sets", CreateAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes).WithMetadata(ChargedEndpoint.Instance);
-        routes.MapGet("/label-sets", ListAsync);
-        routes.MapGet("/label-sets/{name}", GetAsync);
-        routes.MapPut("/label-sets/{name}", ReplaceAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes).WithMetadata(ChargedEndpoint.Instance);
-        routes.MapDelete("/label-sets/{name}", DeleteAsync);
+        routes.MapPost("/label-sets", CreateAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes).WithMetadata(ChargedEndpoint.Instance)
+            .WithName("createLabelSet").WithTags("Label sets").WithSummary("Creates a label set; 201 when ready, 202 while its prompts are embedded (?wait=true waits).")
+            .Takes<Contracts.Requests.LabelSetBody>().Answers<LabelSetObject>(201).Answers<LabelSetObject>(202).Fails(400, 403, 409, 413, 422);
+        routes.MapGet("/label-sets", ListAsync)
+            .WithName("listLabelSets").WithTags("Label sets").WithSummary("Label sets in name order, paged with limit and after.").Answers<LabelSetList>().Fails(400);
+        routes.MapGet("/label-sets/{name}", GetAsync)
+            .WithName("retrieveLabelSet").WithTags("Label sets").WithSummary("One label set with its labels; ETag \"v{version}\".").Answers<LabelSetObject>().Fails(404);
+        routes.MapPut("/label-sets/{name}", ReplaceAsync).WithRequestSizeLimit(limits.MaxJsonRequestBytes).WithMetadata(ChargedEndpoint.Instance)
+            .WithName("replaceLabelSet").WithTags("Label sets").WithSummary("Replaces a label set's labels and templates as a new version (If-Match honoured).")
+            .Takes<Contracts.Requests.LabelSetBody>().Answers<LabelSetObject>().Answers<LabelSetObject>(202).Fails(400, 403, 404, 409, 412, 413, 422);
+        routes.MapDelete("/label-sets/{name}", DeleteAsync)
+            .WithName("deleteLabelSet").WithTags("Label sets").WithSummary("Deletes a label set (If-Match honoured).").Produces(204).Fails(404, 412);
     }
 
     private static async Task<IResult> CreateAsync(
@@ -68,14 +77,9 @@ internal static class LabelSetsEndpoints
         var rest = names.Where(n => after is null || string.CompareOrdinal(n, after) > 0).ToList();
         var page = rest.Take(limit ?? 20).ToList();
         var infos = await Task.WhenAll(page.Select(n => grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(tenant, n)).GetInfo()));
-        return Results.Json(new
-        {
-            @object = "list",
-            data = infos.OfType<LabelSetInfo>().Select(i => Describe(i, includeLabels: false)),
-            first_id = page.FirstOrDefault(),
-            last_id = page.LastOrDefault(),
-            has_more = rest.Count > page.Count,
-        }, ApiJson.Options);
+        return Results.Json(
+            new LabelSetList([.. infos.OfType<LabelSetInfo>().Select(i => Describe(i, includeLabels: false))], page.FirstOrDefault(), page.LastOrDefault(), rest.Count > page.Count),
+            ApiJson.Options);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string name, IGrainFactory grains)
@@ -157,7 +161,7 @@ internal static class LabelSetsEndpoints
     {
         context.Response.Headers.ETag = ETag(info.Version);
         var status = info.Status == LabelSetStatus.Building ? StatusCodes.Status202Accepted : created ? StatusCodes.Status201Created : StatusCodes.Status200OK;
-        return new ChargedResult(status, credits => Describe(info, includeLabels: true, new { prompts = charge.Texts, credits }), charge);
+        return new ChargedResult(status, credits => Describe(info, includeLabels: true, new LabelSetUsage(charge.Texts, credits)), charge);
     }
 
     private static LabelSetDefinition ReadDefinition(JsonElement body, LabelSetBuildOptions limits)
@@ -225,20 +229,17 @@ internal static class LabelSetsEndpoints
     private static ApiException Mismatch(string name, LabelSetInfo current) =>
         new(412, "invalid_request_error", "version_mismatch", $"Label set '{name}' is at version {current.Version} (ETag \"v{current.Version}\"), not the one in If-Match.");
 
-    private static object Describe(LabelSetInfo info, bool includeLabels, object? usage = null) => new
-    {
-        @object = "label_set",
-        name = info.Name,
-        version = info.Version,
-        status = info.Status.ToString().ToLowerInvariant(),
-        label_count = info.Definition.Labels.Count,
-        labels = includeLabels ? info.Definition.Labels : null,
-        templates = info.Definition.Templates,
-        template_preset = info.Definition.TemplatePreset,
-        progress = new { completed = info.PromptsDone, total = info.PromptsTotal },
-        created_at = info.CreatedAt.ToUnixTimeSeconds(),
-        updated_at = info.UpdatedAt.ToUnixTimeSeconds(),
-        error = info.Error,
-        usage,
-    };
+    private static LabelSetObject Describe(LabelSetInfo info, bool includeLabels, LabelSetUsage? usage = null) => new(
+        info.Name,
+        info.Version,
+        info.Status.ToString().ToLowerInvariant(),
+        info.Definition.Labels.Count,
+        includeLabels ? info.Definition.Labels : null,
+        info.Definition.Templates,
+        info.Definition.TemplatePreset,
+        new LabelSetProgress(info.PromptsDone, info.PromptsTotal),
+        info.CreatedAt.ToUnixTimeSeconds(),
+        info.UpdatedAt.ToUnixTimeSeconds(),
+        info.Error,
+        usage);
 }

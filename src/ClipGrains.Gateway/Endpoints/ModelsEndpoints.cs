@@ -1,4 +1,6 @@
+using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
+using ClipGrains.Gateway.OpenApi;
 
 namespace ClipGrains.Gateway.Endpoints;
 
@@ -7,9 +9,11 @@ internal static class ModelsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/models", () => Results.Json(new { @object = "list", data = new[] { ModelCatalog.Describe() } }, ApiJson.Options));
+        routes.MapGet("/models", () => Results.Json(new ModelList([ModelCatalog.Describe()]), ApiJson.Options))
+            .WithName("listModels").WithTags("Models").WithSummary("The models this server serves.").Answers<ModelList>();
         routes.MapGet("/models/{**id}", (string id) => ModelCatalog.Serves(id)
             ? Results.Json(ModelCatalog.Describe(), ApiJson.Options)
-            : throw ApiException.NotFound($"The model '{id}' does not exist.", "model_not_found", "model"));
+            : throw ApiException.NotFound($"The model '{id}' does not exist.", "model_not_found", "model"))
+            .WithName("retrieveModel").WithTags("Models").WithSummary("One model, by id or alias (also URL-encoded).").Answers<ModelObject>().Fails(404);
     }
 }

@@ -1,7 +1,9 @@
 using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Tenancy;
 using Microsoft.Extensions.Options;
+using ClipGrains.Gateway.OpenApi;
 
 namespace ClipGrains.Gateway.Endpoints;
 
@@ -18,34 +20,24 @@ internal static class UsageEndpoints
             }
 
             return Results.Json(await Describe(grains.GetGrain<ITenantGrain>(RequestTenant.Of(context)), days: 30), ApiJson.Options);
-        });
+        }).WithName("retrieveUsage").WithTags("Usage").WithSummary("The calling tenant's balance, rate limits and usage of the last 30 days.").Answers<UsageReport>().Fails(404);
     }
 
-    private static object Limit(RateLimitStatus status) =>
-        new { limit = status.Limit, remaining = status.Remaining, reset_seconds = Math.Round(status.Reset.TotalSeconds, 3) };
+    private static RateLimitObject Limit(RateLimitStatus status) => new(status.Limit, status.Remaining, Math.Round(status.Reset.TotalSeconds, 3));
 
     /// <summary>A tenant's account as JSON (shared with the admin API).</summary>
-    public static async Task<object> Describe(ITenantGrain tenant, int days)
+    public static async Task<UsageReport> Describe(ITenantGrain tenant, int days)
     {
         var info = await tenant.GetInfo() ?? throw ApiException.NotFound("There is no such tenant.", "tenant_not_found");
         var usage = await tenant.GetUsage(days);
         var (requests, images) = await tenant.GetRateLimits();
-        return new
-        {
-            @object = "usage",
-            tenant = TenantJson.Of(info),
-            rate_limits = new { requests = Limit(requests), images = Limit(images) },
-            days = usage.Select(d => new
-            {
-                date = d.Date, requests = d.Requests, images = d.Images, texts = d.Texts, credits = d.Credits, refused = d.Refused, refused_decode_ms = d.RefusedDecodeMilliseconds,
-                idempotency_records = d.IdempotencyRecords, idempotency_bytes = d.IdempotencyBytes,
-            }),
-            totals = new
-            {
-                requests = usage.Sum(d => d.Requests), images = usage.Sum(d => d.Images), texts = usage.Sum(d => d.Texts), credits = usage.Sum(d => d.Credits),
-                refused = usage.Sum(d => d.Refused), refused_decode_ms = usage.Sum(d => d.RefusedDecodeMilliseconds),
-                idempotency_records = usage.Sum(d => d.IdempotencyRecords), idempotency_bytes = usage.Sum(d => d.IdempotencyBytes),
-            },
-        };
+        return new UsageReport(
+            TenantJson.Of(info),
+            new RateLimitsObject(Limit(requests), Limit(images)),
+            [.. usage.Select(d => new UsageDayObject(
+                d.Date, d.Requests, d.Images, d.Texts, d.Credits, d.Refused, d.RefusedDecodeMilliseconds, d.IdempotencyRecords, d.IdempotencyBytes))],
+            new UsageTotals(
+                usage.Sum(d => d.Requests), usage.Sum(d => d.Images), usage.Sum(d => d.Texts), usage.Sum(d => d.Credits), usage.Sum(d => d.Refused),
+                usage.Sum(d => d.RefusedDecodeMilliseconds), usage.Sum(d => d.IdempotencyRecords), usage.Sum(d => d.IdempotencyBytes)));
     }
 }

@@ -26,6 +26,6 @@ internal static class ErrorResponse
         }
 
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new { error = new { message, type, param, code } }, ApiJson.Options, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, new Contracts.ErrorEnvelope(new Contracts.ErrorDetail(message, type, param, code)), ApiJson.Options, context.RequestAborted);
     }
 }

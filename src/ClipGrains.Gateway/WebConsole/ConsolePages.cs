@@ -33,7 +33,7 @@ internal static class ConsolePages
         {
             Secure(context.Response);
             return Results.File(files.GetFileInfo("index.html").PhysicalPath!, "text/html; charset=utf-8");
-        }).AllowAnonymous();
+        }).AllowAnonymous().ExcludeFromDescription();
     }
 
     private static void Secure(HttpResponse response)

@@ -14,7 +14,7 @@ namespace ClipGrains.Host.Tests.Server;
 [Collection(GoldenServerGroup.Name)]
 public sealed class EndpointAuthorizationTests(GoldenServerFixture fixture)
 {
-    private static readonly string[] ExpectedAnonymous = ["GET /", "GET /health/live", "GET /health/ready", "GET /metrics"];
+    private static readonly string[] ExpectedAnonymous = ["GET /", "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi/{documentName}.json"];
 
     private List<(string Method, RouteEndpoint Endpoint)> Routes() =>
         fixture.Server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -30,7 +30,7 @@ public sealed class EndpointAuthorizationTests(GoldenServerFixture fixture)
         }))));
 
     [SkippableFact]
-    public void The_anonymous_endpoints_are_exactly_health_metrics_and_the_console_page()
+    public void The_anonymous_endpoints_are_exactly_health_metrics_the_openapi_document_and_the_console_page()
     {
         var anonymous = Routes().Where(r => r.Endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
             .Select(r => $"{r.Method} {r.Endpoint.RoutePattern.RawText}").Order(StringComparer.Ordinal).ToArray();

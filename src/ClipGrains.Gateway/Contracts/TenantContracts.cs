@@ -1,0 +1,69 @@
+namespace ClipGrains.Gateway.Contracts;
+
+/// <summary>A tenant as the API shows it (admin API and <c>/v1/usage</c>).</summary>
+/// <param name="Id">Its id (<c>tn_…</c>).</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Balance">Credits available.</param>
+/// <param name="Reserved">Credits held by requests and label-set builds in progress.</param>
+/// <param name="Suspended">Whether its keys are refused.</param>
+/// <param name="Limits">Its rate limits.</param>
+/// <param name="CreatedAt">Creation, Unix seconds.</param>
+internal sealed record TenantObject(string Id, string Name, long Balance, long Reserved, bool Suspended, TenantLimitsObject Limits, long CreatedAt)
+{
+    /// <summary>Always <c>tenant</c>.</summary>
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Object { get; } = "tenant";
+}
+
+/// <summary>A tenant's rate limits, in the admin API's bodies too.</summary>
+/// <param name="RequestsPerMinute">Requests per minute.</param>
+/// <param name="ImagesPerMinute">Images per minute.</param>
+internal sealed record TenantLimitsObject(int RequestsPerMinute, int ImagesPerMinute);
+
+/// <summary>A tenant's account: the tenant, its rate limits now and its usage per UTC day.</summary>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="RateLimits">Each limit with what remains now.</param>
+/// <param name="Days">Usage per day, oldest first.</param>
+/// <param name="Totals">Usage summed over those days.</param>
+internal sealed record UsageReport(TenantObject Tenant, RateLimitsObject RateLimits, IReadOnlyList<UsageDayObject> Days, UsageTotals Totals)
+{
+    /// <summary>Always <c>usage</c>.</summary>
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Object { get; } = "usage";
+}
+
+/// <summary>Both rate limits now.</summary>
+/// <param name="Requests">Requests per minute.</param>
+/// <param name="Images">Images per minute.</param>
+internal sealed record RateLimitsObject(RateLimitObject Requests, RateLimitObject Images);
+
+/// <summary>One rate limit now.</summary>
+/// <param name="Limit">Units per minute.</param>
+/// <param name="Remaining">Units that would be admitted now.</param>
+/// <param name="ResetSeconds">Seconds until the allowance is full again.</param>
+internal sealed record RateLimitObject(int Limit, int Remaining, double ResetSeconds);
+
+/// <summary>One UTC day of usage.</summary>
+/// <param name="Date">The day, <c>yyyy-MM-dd</c>.</param>
+/// <param name="Requests">Requests charged (zero-cost ones included).</param>
+/// <param name="Images">Images processed.</param>
+/// <param name="Texts">Prompts encoded.</param>
+/// <param name="Credits">Credits charged.</param>
+/// <param name="Refused">Admitted requests refused by their own input (not charged).</param>
+/// <param name="RefusedDecodeMs">Decoding time those used, milliseconds.</param>
+/// <param name="IdempotencyRecords">Responses stored for Idempotency-Key replays.</param>
+/// <param name="IdempotencyBytes">Bytes of those responses.</param>
+internal sealed record UsageDayObject(
+    string Date, long Requests, long Images, long Texts, long Credits, long Refused, long RefusedDecodeMs, long IdempotencyRecords, long IdempotencyBytes);
+
+/// <summary>Usage summed over the days shown.</summary>
+/// <param name="Requests">Requests charged.</param>
+/// <param name="Images">Images processed.</param>
+/// <param name="Texts">Prompts encoded.</param>
+/// <param name="Credits">Credits charged.</param>
+/// <param name="Refused">Admitted requests refused by their own input.</param>
+/// <param name="RefusedDecodeMs">Decoding time those used, milliseconds.</param>
+/// <param name="IdempotencyRecords">Responses stored for replays.</param>
+/// <param name="IdempotencyBytes">Bytes of those responses.</param>
+internal sealed record UsageTotals(
+    long Requests, long Images, long Texts, long Credits, long Refused, long RefusedDecodeMs, long IdempotencyRecords, long IdempotencyBytes);
