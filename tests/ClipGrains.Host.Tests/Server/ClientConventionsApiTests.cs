@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using ClipGrains.Inference.Tests.Support;
 using static ClipGrains.Host.Tests.Server.HttpJson;
@@ -26,6 +27,33 @@ public sealed class ClientConventionsApiTests(GoldenServerFixture fixture)
         Assert.Equal("trace-42", echoed.Headers.GetValues("x-request-id").Single());
         Assert.Matches("^req_[0-9a-f]{24}$", refused.Headers.GetValues("x-request-id").Single());
         Assert.False(generated.Headers.Contains("x-should-retry"));
+    }
+
+    [SkippableFact]
+    public async Task The_request_id_is_a_tag_of_the_requests_span()
+    {
+        var id = "trace-span-" + Guid.NewGuid().ToString("N");
+        var stopped = new TaskCompletionSource<Activity>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.GetTagItem("clipgrains.request_id") as string == id)
+                {
+                    stopped.TrySetResult(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
+        request.Headers.Add("X-Client-Request-Id", id);
+
+        await Server.Http.SendAsync(request);
+
+        var span = await stopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("Microsoft.AspNetCore.Hosting.HttpRequestIn", span.OperationName);
     }
 
     [SkippableFact]

@@ -31,4 +31,20 @@ public sealed class LogHygieneTests
         Assert.DoesNotContain("zanzibar", log, StringComparison.Ordinal);
         Assert.DoesNotContain(image[30..80], log, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task What_a_request_logs_carries_its_request_id()
+    {
+        await using var server = await RunningServer.StartAsync(GoldenData.TinyClip, null, "--Logging:LogLevel:Default=Debug");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/embeddings") { Content = Body(new { input = "a cat" }) };
+        request.Headers.Add("X-Client-Request-Id", "trace-in-the-logs-1");
+
+        var response = await server.Http.SendAsync(request);
+
+        Assert.Equal("trace-in-the-logs-1", response.Headers.GetValues("x-request-id").Single());
+        // The key handler logs (at Debug) inside the request: its line carries the API's id beside the framework's connection-based one.
+        var lines = server.Logs.Lines.Where(l => l.Contains("ApiKeyAuthenticationHandler", StringComparison.Ordinal) && l.Contains("RequestPath:/v1/embeddings", StringComparison.Ordinal)).ToList();
+        Assert.Single(lines);
+        Assert.Contains("ApiRequestId:trace-in-the-logs-1", lines[0], StringComparison.Ordinal);
+    }
 }
