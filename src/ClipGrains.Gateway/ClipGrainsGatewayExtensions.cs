@@ -102,11 +102,17 @@ public static class ClipGrainsGatewayExtensions
         app.UseStatusCodePages(async context =>
         {
             var response = context.HttpContext.Response;
-            if (response.StatusCode is 404 or 405 && !response.HasStarted && response.ContentLength is null)
+            var request = context.HttpContext.Request;
+            if (response.StatusCode is 404 or 405 or 415 && !response.HasStarted && response.ContentLength is null)
             {
-                var (code, message) = response.StatusCode == 404
-                    ? ("not_found", $"There is no route {context.HttpContext.Request.Path}; see /v1/models, /v1/embeddings, /v1/classifications, /v1/label-sets.")
-                    : ("method_not_allowed", $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.");
+                // 415 here is routing's: the endpoints' declared media types (the OpenAPI document's) did not match.
+                var (code, message) = response.StatusCode switch
+                {
+                    404 => ("not_found", $"There is no route {request.Path}; see /v1/models, /v1/embeddings, /v1/classifications, /v1/label-sets."),
+                    405 => ("method_not_allowed", $"{request.Method} is not allowed on {request.Path}."),
+                    _ => ("unsupported_media_type",
+                        $"Send the request as application/json (got \"{request.ContentType ?? "no content type"}\"); POST /v1/classifications also takes multipart/form-data."),
+                };
                 await ErrorResponse.WriteAsync(context.HttpContext, response.StatusCode, "invalid_request_error", code, message);
             }
         });
