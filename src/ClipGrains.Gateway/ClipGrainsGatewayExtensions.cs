@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Gateway.Admin;
 using ClipGrains.Gateway.Connections;
 using ClipGrains.Gateway.Endpoints;
@@ -20,20 +21,22 @@ public static class ClipGrainsGatewayExtensions
     /// <summary>Registers the gateway's services and options (<c>ClipGrains:Gateway</c>).</summary>
     public static IServiceCollection AddClipGrainsGateway(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<GatewayOptions>(configuration.GetSection("ClipGrains:Gateway"));
-        services.Configure<AuthOptions>(configuration.GetSection("ClipGrains:Auth"));
-        services.Configure<PricingOptions>(configuration.GetSection("ClipGrains:Pricing"));
+        services.AddSettings<GatewayOptions>(configuration, "ClipGrains:Gateway", (o, c) => o.Check(c));
+        services.AddSettings<AuthOptions>(configuration, "ClipGrains:Auth", (o, c) => o.Check(c));
+        services.AddSettings<PricingOptions>(configuration, "ClipGrains:Pricing", (o, c) => o.Check(c));
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection("ClipGrains:Admin")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddSingleton<AdminKeyStore>();
         services.AddSingleton<FailedAuthLimiter>();
-        services.Configure<ConnectionOptions>(configuration.GetSection("ClipGrains:Gateway:Connections"));
+        services.AddSettings<ConnectionOptions>(configuration, "ClipGrains:Gateway:Connections", (o, c) => o.Check(c));
         services.AddSingleton<ConnectionGuard>();
         services.AddSingleton<TenantConcurrency>();
-        var cors = configuration.GetSection("ClipGrains:Cors").Get<CrossOriginOptions>() ?? new CrossOriginOptions();
-        if (cors.AllowedOrigins.Length > 0)
+        services.AddSettings<CrossOriginOptions>(configuration, "ClipGrains:Cors", (o, c) => o.Check(c));
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<CrossOriginOptions>>((o, settings) =>
         {
-            services.AddCors(o => o.AddDefaultPolicy(policy =>
+            var cors = settings.Value;
+            o.AddDefaultPolicy(policy =>
             {
                 policy = cors.AllowedOrigins.Contains("*") ? policy.AllowAnyOrigin() : policy.WithOrigins(cors.AllowedOrigins);
                 policy.AllowAnyMethod().AllowAnyHeader()
@@ -41,8 +44,8 @@ public static class ClipGrainsGatewayExtensions
                         "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
                         "x-ratelimit-limit-images", "x-ratelimit-remaining-images", "x-ratelimit-reset-images")
                     .SetPreflightMaxAge(TimeSpan.FromHours(1));
-            }));
-        }
+            });
+        });
         services.AddSingleton<UnknownKeyIds>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
@@ -62,7 +65,7 @@ public static class ClipGrainsGatewayExtensions
         services.AddSingleton<TextEmbedder>();
         services.AddSingleton<ImageEmbedder>();
         services.AddSingleton<ClassificationRequestReader>();
-        services.Configure<ImageUrlOptions>(configuration.GetSection("ClipGrains:ImageUrls"));
+        services.AddSettings<ImageUrlOptions>(configuration, "ClipGrains:ImageUrls", (o, c) => o.Check(c));
         services.AddSingleton<ImageUrlFetcher>();
         services.AddSingleton<ImageUrlResolver>();
 
@@ -76,7 +79,7 @@ public static class ClipGrainsGatewayExtensions
     public static WebApplication MapClipGrainsApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var limits = app.Configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        var limits = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         var telemetry = app.Services.GetRequiredService<Grains.Telemetry.ClipGrainsTelemetry>();
 
         app.UseResponseConventions();
@@ -187,7 +190,7 @@ public static class ClipGrainsGatewayExtensions
         app.UseRequestSizeLimits(limits.MaxJsonRequestBytes);
 
         // Preflights (which carry no key) are answered here, before authorization; off unless ClipGrains:Cors lists origins.
-        if ((app.Configuration.GetSection("ClipGrains:Cors").Get<CrossOriginOptions>()?.AllowedOrigins.Length ?? 0) > 0)
+        if (app.Services.GetRequiredService<IOptions<CrossOriginOptions>>().Value.AllowedOrigins.Length > 0)
         {
             app.UseCors();
         }
@@ -211,13 +214,15 @@ public static class ClipGrainsGatewayExtensions
     }
 
     /// <summary>
-    /// Applies <c>ClipGrains:Gateway:Connections</c> to Kestrel: keep-alive and header timeouts, and the connection guard on
-    /// every endpoint (those from <c>--urls</c> too).
+    /// Applies <c>ClipGrains:Gateway:Connections</c> and the body limit to Kestrel: keep-alive and header timeouts, the largest
+    /// body any route takes, and the connection guard on every endpoint (those from <c>--urls</c> too).
     /// </summary>
-    public static void ConfigureClipGrainsConnections(this Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, IConfiguration configuration)
+    public static void ConfigureClipGrainsConnections(this Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
-        var connections = configuration.GetSection("ClipGrains:Gateway:Connections").Get<ConnectionOptions>() ?? new ConnectionOptions();
+        var connections = kestrel.ApplicationServices.GetRequiredService<IOptions<ConnectionOptions>>().Value;
+        var limits = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxImageRequestBytes, limits.MaxJsonRequestBytes);
         kestrel.Limits.KeepAliveTimeout = connections.KeepAliveTimeout;
         kestrel.Limits.RequestHeadersTimeout = connections.RequestHeadersTimeout;
         kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => listen.ApplicationServices.GetRequiredService<ConnectionGuard>().Wrap(next)));

@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Configuration;
+
 namespace ClipGrains.Gateway;
 
 /// <summary>Request limits of the public API. Bound from <c>ClipGrains:Gateway</c>; see docs/security.md.</summary>
@@ -59,4 +61,23 @@ public sealed class GatewayOptions
 
     /// <summary>How long <c>?wait=true</c> on a label-set write waits for the matrix.</summary>
     public TimeSpan LabelSetWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>What is wrong with these settings (<c>ClipGrains:Gateway</c>).</summary>
+    public SettingChecks Check(SettingChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks
+            .Positive(nameof(MaxImagesPerRequest), MaxImagesPerRequest)
+            .Positive(nameof(MaxTextsPerRequest), MaxTextsPerRequest)
+            .Positive(nameof(MaxLabelsPerRequest), MaxLabelsPerRequest)
+            .Positive(nameof(MaxTemplatesPerRequest), MaxTemplatesPerRequest)
+            .Positive(nameof(MaxTextLength), MaxTextLength)
+            .Positive(nameof(MaxImageRequestBytes), MaxImageRequestBytes)
+            .Positive(nameof(MaxJsonRequestBytes), MaxJsonRequestBytes)
+            .NotNegative(nameof(ShutdownDelay), ShutdownDelay)
+            .NotNegative(nameof(MaxStoredResponseBytes), MaxStoredResponseBytes)
+            .Positive(nameof(MaxConcurrentRequestsPerTenant), MaxConcurrentRequestsPerTenant)
+            .Positive(nameof(RequestTimeout), RequestTimeout)
+            .Positive(nameof(LabelSetWaitTimeout), LabelSetWaitTimeout);
+    }
 }

@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Grains.Cluster;
 using ClipGrains.Grains.Hosting;
 using ClipGrains.Grains.LabelSets;
@@ -24,11 +25,11 @@ public static class ClipGrainsSiloExtensions
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         var services = silo.Services;
-        services.Configure<ClipModelOptions>(configuration.GetSection("ClipGrains:Model"));
-        services.Configure<BatchingOptions>(configuration.GetSection("ClipGrains:Batching"));
-        services.Configure<FanOutOptions>(configuration.GetSection("ClipGrains:FanOut"));
-        services.Configure<LabelSetBuildOptions>(configuration.GetSection("ClipGrains:LabelSets"));
-        services.Configure<Tenancy.TenancyOptions>(configuration.GetSection("ClipGrains:Tenancy"));
+        services.AddSettings<ClipModelOptions>(configuration, "ClipGrains:Model", CheckModel);
+        services.AddSettings<BatchingOptions>(configuration, "ClipGrains:Batching", (o, c) => o.Check(c));
+        services.AddSettings<FanOutOptions>(configuration, "ClipGrains:FanOut", (o, c) => o.Check(c));
+        services.AddSettings<LabelSetBuildOptions>(configuration, "ClipGrains:LabelSets", (o, c) => o.Check(c));
+        services.AddSettings<Tenancy.TenancyOptions>(configuration, "ClipGrains:Tenancy", (o, c) => o.Check(c));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.ClipGrainsTelemetry>();
@@ -44,6 +45,13 @@ public static class ClipGrainsSiloExtensions
         silo.AddPlacementDirector<SiloTargetedPlacement, SiloTargetedPlacementDirector>();
         return silo;
     }
+
+    // The model's settings live in the inference library, which knows nothing of hosting; checked here.
+    private static SettingChecks CheckModel(ClipModelOptions options, SettingChecks checks) => checks
+        .That(options.Path is null || Directory.Exists(options.Path), nameof(options.Path), $"names a folder that does not exist ({options.Path})")
+        .That(options.LogitScale > 0, nameof(options.LogitScale), $"must be positive (got {options.LogitScale})")
+        .NotNegative(nameof(options.IntraOpThreads), options.IntraOpThreads)
+        .NotNegative(nameof(options.InterOpThreads), options.InterOpThreads);
 
     /// <summary>Stores grain state in a SQLite file (the single-machine default).</summary>
     public static ISiloBuilder AddClipGrainsSqliteStorage(this ISiloBuilder silo, string databasePath)

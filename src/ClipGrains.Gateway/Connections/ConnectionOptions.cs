@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Configuration;
+
 namespace ClipGrains.Gateway.Connections;
 
 /// <summary>
@@ -26,4 +28,16 @@ public sealed class ConnectionOptions
 
     /// <summary>Longest a client may take to send a request's headers.</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What is wrong with these settings (<c>ClipGrains:Gateway:Connections</c>).</summary>
+    public SettingChecks Check(SettingChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks
+            .Positive(nameof(MaxConnections), MaxConnections)
+            .NotNegative(nameof(HealthReserve), HealthReserve)
+            .Positive(nameof(UnauthenticatedTimeout), UnauthenticatedTimeout)
+            .Positive(nameof(KeepAliveTimeout), KeepAliveTimeout)
+            .Positive(nameof(RequestHeadersTimeout), RequestHeadersTimeout);
+    }
 }

@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Configuration;
+
 namespace ClipGrains.Gateway.Inputs;
 
 /// <summary>Fetching images by URL (<c>image_url.url</c> with http/https). Off by default. Bound from <c>ClipGrains:ImageUrls</c>.</summary>
@@ -26,4 +28,15 @@ public sealed class ImageUrlOptions
     /// refused. Never in production; it exists so tests can point the fetcher at a server on 127.0.0.1.
     /// </summary>
     public bool AllowLoopback { get; set; }
+
+    /// <summary>What is wrong with these settings (<c>ClipGrains:ImageUrls</c>).</summary>
+    public SettingChecks Check(SettingChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks
+            .Positive(nameof(MaxBytes), MaxBytes)
+            .Positive(nameof(ConnectTimeout), ConnectTimeout)
+            .Positive(nameof(Timeout), Timeout)
+            .NotNegative(nameof(MaxRedirects), MaxRedirects);
+    }
 }

@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Configuration;
+
 namespace ClipGrains.Gateway.Tenancy;
 
 /// <summary>How <c>/v1</c> and <c>/admin/v1</c> callers are identified. Bound from <c>ClipGrains:Auth</c>.</summary>
@@ -24,4 +26,14 @@ public sealed class AuthOptions
 
     /// <summary>How long a silo remembers that a key id does not exist (no grain call, no storage read for it meanwhile).</summary>
     public TimeSpan UnknownKeyCacheTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>What is wrong with these settings (<c>ClipGrains:Auth</c>).</summary>
+    public SettingChecks Check(SettingChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks
+            .NotNegative(nameof(FailureDelay), FailureDelay)
+            .Positive(nameof(FailedAttemptsPerMinute), FailedAttemptsPerMinute)
+            .NotNegative(nameof(UnknownKeyCacheTime), UnknownKeyCacheTime);
+    }
 }

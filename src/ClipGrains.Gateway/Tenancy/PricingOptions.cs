@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Configuration;
+
 namespace ClipGrains.Gateway.Tenancy;
 
 /// <summary>The price list, in credits. Bound from <c>ClipGrains:Pricing</c>.</summary>
@@ -11,4 +13,11 @@ public sealed class PricingOptions
 
     /// <summary>The price of a request.</summary>
     public long Price(int images, int prompts) => (images * CreditsPerImage) + (prompts * CreditsPerPrompt);
+
+    /// <summary>What is wrong with these settings (<c>ClipGrains:Pricing</c>).</summary>
+    public SettingChecks Check(SettingChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks.NotNegative(nameof(CreditsPerImage), CreditsPerImage).NotNegative(nameof(CreditsPerPrompt), CreditsPerPrompt);
+    }
 }

@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Configuration;
+
 namespace ClipGrains.Grains.Cluster;
 
 /// <summary>When a request with many images is split across silos. Bound from <c>ClipGrains:FanOut</c>.</summary>
@@ -11,4 +13,14 @@ public sealed class FanOutOptions
 
     /// <summary>How long a silo's reported load is reused before asking again.</summary>
     public TimeSpan LoadCacheDuration { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>What is wrong with these settings (<c>ClipGrains:FanOut</c>).</summary>
+    public SettingChecks Check(SettingChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks
+            .NotNegative(nameof(LocalMaxImages), LocalMaxImages)
+            .Positive(nameof(MinChunkSize), MinChunkSize)
+            .NotNegative(nameof(LoadCacheDuration), LoadCacheDuration);
+    }
 }

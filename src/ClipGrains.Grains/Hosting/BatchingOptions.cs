@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Configuration;
+
 namespace ClipGrains.Grains.Hosting;
 
 /// <summary>
@@ -50,4 +52,21 @@ public sealed class BatchingOptions
 
     /// <summary>Images decoded and preprocessed at once per silo (each can hold up to 160 MB while decoding).</summary>
     public int MaxConcurrentDecodes { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>What is wrong with these settings (<c>ClipGrains:Batching</c>).</summary>
+    public SettingChecks Check(SettingChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks
+            .Positive(nameof(MaxImageBatchSize), MaxImageBatchSize)
+            .Positive(nameof(ImageRunners), ImageRunners)
+            .Positive(nameof(MaxTextBatchSize), MaxTextBatchSize)
+            .NotNegative(nameof(MaxQueueDelay), MaxQueueDelay)
+            .Positive(nameof(MaxImageQueueLength), MaxImageQueueLength)
+            .Positive(nameof(MaxTextQueueLength), MaxTextQueueLength)
+            .Positive(nameof(ImageRequestWindow), ImageRequestWindow)
+            .Positive(nameof(RequestTimeout), RequestTimeout)
+            .Positive(nameof(DecodeTimeout), DecodeTimeout)
+            .Positive(nameof(MaxConcurrentDecodes), MaxConcurrentDecodes);
+    }
 }

@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Configuration;
+
 namespace ClipGrains.Grains.LabelSets;
 
 /// <summary>How label-set matrices are computed. Bound from <c>ClipGrains:LabelSets</c>.</summary>
@@ -42,5 +44,22 @@ public sealed class LabelSetBuildOptions
         ArgumentNullException.ThrowIfNull(definition);
         var text = definition.Labels.Sum(l => (long)System.Text.Encoding.UTF8.GetByteCount(l)) + definition.Templates.Sum(t => (long)System.Text.Encoding.UTF8.GetByteCount(t));
         return text + ((long)definition.Labels.Count * dimension * sizeof(float));
+    }
+
+    /// <summary>What is wrong with these settings (<c>ClipGrains:LabelSets</c>).</summary>
+    public SettingChecks Check(SettingChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks
+            .Positive(nameof(PromptsPerCall), PromptsPerCall)
+            .Positive(nameof(MaxAttempts), MaxAttempts)
+            .Positive(nameof(BuildTimeout), BuildTimeout)
+            .Positive(nameof(ReservationHold), ReservationHold)
+            .Positive(nameof(MaxLabels), MaxLabels)
+            .Positive(nameof(MaxTemplates), MaxTemplates)
+            .Positive(nameof(MaxTextLength), MaxTextLength)
+            .Positive(nameof(MaxPromptsPerSet), MaxPromptsPerSet)
+            .Positive(nameof(MaxSetsPerTenant), MaxSetsPerTenant)
+            .Positive(nameof(MaxStoredBytesPerTenant), MaxStoredBytesPerTenant);
     }
 }

@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Configuration;
+
 namespace ClipGrains.Grains.Tenancy;
 
 /// <summary>Ledger timing. Bound from <c>ClipGrains:Tenancy</c>.</summary>
@@ -20,4 +22,15 @@ public sealed class TenancyOptions
 
     /// <summary>How often each silo deletes idempotency records past their retention.</summary>
     public TimeSpan IdempotencySweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>What is wrong with these settings (<c>ClipGrains:Tenancy</c>).</summary>
+    public SettingChecks Check(SettingChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks
+            .Positive(nameof(ReservationTimeout), ReservationTimeout)
+            .Positive(nameof(IdempotencyRetention), IdempotencyRetention)
+            .Positive(nameof(ReadsPerMinute), ReadsPerMinute)
+            .Positive(nameof(IdempotencySweepInterval), IdempotencySweepInterval);
+    }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Host.Server;
 
@@ -29,26 +30,23 @@ internal static class ServerApp
         var cluster = ClusterSetup.Read(configuration);
         ClusterSetup.EnsurePortsFree(cluster);
         PrivateFiles.CreateDirectory(dataDirectory);
-        var limits = configuration.GetSection("ClipGrains:Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         builder.UseOrleans(silo =>
         {
             ClusterSetup.Configure(silo, cluster, configuration, dataDirectory);
 
             // Grain calls must be allowed to last as long as the requests they serve, or a busy silo turns a slow
             // request into a timeout instead of an answer.
-            silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = limits.RequestTimeout + TimeSpan.FromSeconds(15));
+            silo.Services.AddOptions<Orleans.Configuration.SiloMessagingOptions>()
+                .Configure<IOptions<GatewayOptions>>((o, limits) => o.ResponseTimeout = limits.Value.RequestTimeout + TimeSpan.FromSeconds(15));
             silo.AddClipGrains(configuration);
             silo.AddActivityPropagation();
         });
         // A graceful stop waits for admitted requests (each bounded by the request timeout) before the silo leaves.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = limits.RequestTimeout + limits.ShutdownDelay + TimeSpan.FromSeconds(15));
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<GatewayOptions>>((o, limits) => o.ShutdownTimeout = limits.Value.RequestTimeout + limits.Value.ShutdownDelay + TimeSpan.FromSeconds(15));
         TelemetrySetup.Add(builder);
         builder.Services.AddClipGrainsGateway(configuration);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxImageRequestBytes, limits.MaxJsonRequestBytes);
-            kestrel.ConfigureClipGrainsConnections(configuration);
-        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureClipGrainsConnections());
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapClipGrainsApi();
@@ -78,11 +76,26 @@ internal static class ServerApp
             await app.RunAsync();
             return Environment.ExitCode;
         }
-        catch (Exception e) when (e is ConfigurationException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception e) when (IsConfigurationError(e))
         {
-            var message = e is Microsoft.Extensions.Options.OptionsValidationException invalid ? string.Join(" ", invalid.Failures) : e.Message;
-            await error.WriteLineAsync("error: " + message.ReplaceLineEndings(" "));
+            await error.WriteLineAsync("error: " + Describe(e).ReplaceLineEndings(" "));
             return Cli.CliExitCode.Configuration;
         }
     }
+
+    // Several invalid sections at once come as one AggregateException from the start-up validation.
+    private static bool IsConfigurationError(Exception e) =>
+        e is ConfigurationException or OptionsValidationException || IsUnreadableValue(e) || (e is AggregateException all && all.InnerExceptions.All(IsConfigurationError));
+
+    private static string Describe(Exception e) => e switch
+    {
+        OptionsValidationException invalid => string.Join(" ", invalid.Failures),
+        AggregateException all => string.Join(" ", all.InnerExceptions.Select(Describe)),
+        _ => e.Message,
+    };
+
+    // The configuration binder's own error for a value of the wrong type ("abc" for a number or a duration): it already
+    // names the key, the value and the type in one sentence.
+    private static bool IsUnreadableValue(Exception e) =>
+        e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 }

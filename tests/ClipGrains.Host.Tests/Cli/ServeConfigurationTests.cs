@@ -48,4 +48,49 @@ public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : ICla
         Assert.StartsWith("error: ClipGrains:Admin:ApiKey is 1 characters; use at least 20", run.Error.Trim(), StringComparison.Ordinal);
         Assert.Single(run.Error.Trim().Split('\n'));
     }
+
+    [Theory]
+    [InlineData("ClipGrains:Gateway:MaxTextsPerRequest=0", "ClipGrains:Gateway:MaxTextsPerRequest must be a positive number (got 0).")]
+    [InlineData("ClipGrains:Gateway:Connections:MaxConnections=-1", "ClipGrains:Gateway:Connections:MaxConnections must be a positive number (got -1).")]
+    [InlineData("ClipGrains:Batching:MaxQueueDelay=-00:00:01", "ClipGrains:Batching:MaxQueueDelay must not be negative (got -00:00:01).")]
+    [InlineData("ClipGrains:Batching:ImageRequestWindow=0", "ClipGrains:Batching:ImageRequestWindow must be a positive number (got 0).")]
+    [InlineData("ClipGrains:LabelSets:MaxLabels=0", "ClipGrains:LabelSets:MaxLabels must be a positive number (got 0).")]
+    [InlineData("ClipGrains:Tenancy:ReadsPerMinute=0", "ClipGrains:Tenancy:ReadsPerMinute must be a positive number (got 0).")]
+    [InlineData("ClipGrains:Pricing:CreditsPerImage=-5", "ClipGrains:Pricing:CreditsPerImage must not be negative (got -5).")]
+    [InlineData("ClipGrains:Auth:FailedAttemptsPerMinute=0", "ClipGrains:Auth:FailedAttemptsPerMinute must be a positive number (got 0).")]
+    [InlineData("ClipGrains:FanOut:MinChunkSize=0", "ClipGrains:FanOut:MinChunkSize must be a positive number (got 0).")]
+    [InlineData("ClipGrains:ImageUrls:MaxRedirects=-1", "ClipGrains:ImageUrls:MaxRedirects must not be negative (got -1).")]
+    [InlineData("ClipGrains:Cors:AllowedOrigins:0=https://app.example.com/path", "ClipGrains:Cors:AllowedOrigins must list origins such as https://app.example.com (scheme and host, no path) or *; got \"https://app.example.com/path\".")]
+    [InlineData("ClipGrains:Model:Path=/nonexistent/clip", "ClipGrains:Model:Path names a folder that does not exist (/nonexistent/clip).")]
+    [InlineData("ClipGrains:Model:LogitScale=0", "ClipGrains:Model:LogitScale must be positive (got 0).")]
+    [InlineData("ClipGrains:Gateway:RequestTimeout=soon", "Failed to convert configuration value 'soon' at 'ClipGrains:Gateway:RequestTimeout' to type 'System.TimeSpan'.")]
+    public async Task Each_invalid_setting_stops_the_server_with_one_line_naming_its_key(string setting, string expected)
+    {
+        using var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+
+        var run = await ServeAsync(Serve($"--ClipGrains:Cluster:SiloPort={port}", "--ClipGrains:Admin:ApiKey=cga_test-operator-key", $"--{setting}"));
+
+        Assert.Equal(78, run.ExitCode);
+        Assert.Equal("error: " + expected, run.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Several_invalid_sections_are_named_together_on_one_line()
+    {
+        using var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+
+        var run = await ServeAsync(Serve(
+            $"--ClipGrains:Cluster:SiloPort={port}", "--ClipGrains:Admin:ApiKey=cga_test-operator-key", "--ClipGrains:Tenancy:ReadsPerMinute=0", "--ClipGrains:FanOut:MinChunkSize=0"));
+
+        Assert.Equal(78, run.ExitCode);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.Contains("ClipGrains:Tenancy:ReadsPerMinute must be a positive number (got 0).", run.Error, StringComparison.Ordinal);
+        Assert.Contains("ClipGrains:FanOut:MinChunkSize must be a positive number (got 0).", run.Error, StringComparison.Ordinal);
+    }
 }
