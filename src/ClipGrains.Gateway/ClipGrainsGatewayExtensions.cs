@@ -62,6 +62,7 @@ public static class ClipGrainsGatewayExtensions
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddClipGrainsOpenApi();
+        services.AddSingleton<ModelCatalog>();
         services.AddSingleton<TextEmbedder>();
         services.AddSingleton<ImageEmbedder>();
         services.AddSingleton<ClassificationRequestReader>();

@@ -15,6 +15,9 @@ internal static class EncodeFailures
             EncodeFailure.ImageTooLarge => ApiException.BadRequest(failure.Message, where, "image_too_large"),
             EncodeFailure.UnsupportedImageFormat => new ApiException(415, "invalid_request_error", "unsupported_image_format", failure.Message, where),
             EncodeFailure.Timeout => new ApiException(503, "server_error", "timeout", "The server could not serve the request in time; retry.") { RetryAfter = TimeSpan.FromSeconds(1) },
+            EncodeFailure.ModelLoading => new ApiException(503, "server_error", "model_loading", failure.Message) { RetryAfter = TimeSpan.FromSeconds(2) },
+            EncodeFailure.ModelCapacity => new ApiException(503, "server_error", "model_capacity", failure.Message) { RetryAfter = TimeSpan.FromSeconds(5) },
+            EncodeFailure.ModelUnavailable => new ApiException(503, "server_error", "model_unavailable", failure.Message) { RetryAfter = TimeSpan.FromSeconds(30) },
             _ => new ApiException(503, "server_error", "server_overloaded", failure.Message) { RetryAfter = TimeSpan.FromSeconds(1) },
         };
         return failure.DecodeMilliseconds > 0 ? error.WithRefusedWork(failure.DecodeMilliseconds) : error;

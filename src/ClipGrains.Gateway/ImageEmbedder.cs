@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Grains.Cluster;
-using ClipGrains.Grains.Hosting;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -9,20 +8,19 @@ namespace ClipGrains.Gateway;
 
 /// <summary>
 /// Embeds a request's images, serving identical images (same bytes) from a per-silo cache keyed by tenant,
-/// SHA-256 of the bytes and the loaded model, so re-sent images cost neither decoding nor inference. Only the
+/// SHA-256 of the bytes and the model, so re-sent images cost neither decoding nor inference. Only the
 /// misses go to the (fanned-out) encoders. Keyed by tenant so no tenant can learn from timing what another sent.
 /// </summary>
-internal sealed class ImageEmbedder(ImageEncodingService encoder, IMemoryCache cache, ModelHost host, TimeProvider time, IOptions<GatewayOptions> options)
+internal sealed class ImageEmbedder(ImageEncodingService encoder, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
 {
     private long _hits;
 
     /// <summary>Images served from the cache since start.</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
-    public async Task<float[][]> EmbedAsync(string tenant, IReadOnlyList<ApiInput> images)
+    public async Task<float[][]> EmbedAsync(string tenant, string model, IReadOnlyList<ApiInput> images)
     {
-        var model = host.Model.Bundle;
-        var keys = images.Select(i => new ImageKey(tenant, Convert.ToHexString(SHA256.HashData(i.Image!)), model.Directory, model.Variant)).ToArray();
+        var keys = images.Select(i => new ImageKey(tenant, Convert.ToHexString(SHA256.HashData(i.Image!)), model)).ToArray();
         var vectors = new float[images.Count][];
         var missing = new List<int>();
         for (var i = 0; i < images.Count; i++)
@@ -40,7 +38,7 @@ internal sealed class ImageEmbedder(ImageEncodingService encoder, IMemoryCache c
 
         if (missing.Count > 0)
         {
-            var result = await encoder.EncodeAsync(missing.Select(i => images[i].Image!).ToList(), time.GetUtcNow() + options.Value.RequestTimeout, tenant);
+            var result = await encoder.EncodeAsync(missing.Select(i => images[i].Image!).ToList(), time.GetUtcNow() + options.Value.RequestTimeout, tenant, model);
             if (result.Failure is not null)
             {
                 throw EncodeFailures.ToApi(result.Failure, m => images[missing[m]].Param);
@@ -60,5 +58,5 @@ internal sealed class ImageEmbedder(ImageEncodingService encoder, IMemoryCache c
         return vectors;
     }
 
-    private sealed record ImageKey(string Tenant, string Sha256, string Model, string Variant);
+    private sealed record ImageKey(string Tenant, string Sha256, string Model);
 }

@@ -1,29 +1,38 @@
+using ClipGrains.Abstractions.Configuration;
+using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
+using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Gateway;
 
-/// <summary>The model ids the API serves.</summary>
-internal static class ModelCatalog
+/// <summary>The models the API serves: the configured deployments, found by id or alias (also URL-encoded).</summary>
+internal sealed class ModelCatalog(IOptions<ModelsOptions> options)
 {
-    public const string Id = "clip-vit-base-patch32";
-    public const string Alias = "openai/clip-vit-base-patch32";
+    private ModelsOptions Models => options.Value;
 
-    // CLIP's release (2021-01-05), as OpenAI's model objects give a creation time.
-    public const long Created = 1609804800;
+    /// <summary>The default deployment.</summary>
+    public ModelDeploymentOptions Default => Models.Find(Models.DefaultId)!;
 
-    /// <summary>Whether <paramref name="id"/> names the model, also URL-encoded (SDKs send <c>openai%2Fclip-vit-base-patch32</c>).</summary>
-    public static bool Serves(string id) => id is Id or Alias || Uri.UnescapeDataString(id) is Id or Alias;
+    /// <summary>The deployment a request's <c>model</c> names; a missing one means the default; an unknown one is a 404 listing what exists.</summary>
+    public ModelDeploymentOptions Resolve(string? requested) =>
+        requested is null ? Default : Models.Find(requested) ?? throw NotFound(requested);
 
-    /// <summary>Validates a request's <c>model</c>; a missing one means the default.</summary>
-    public static string Resolve(string? requested)
+    /// <summary>Every deployment with <paramref name="copies"/> (by id: loaded and loading across the cluster).</summary>
+    public ModelList List(IReadOnlyDictionary<string, (int Loaded, int Loading)> copies) =>
+        new([.. Models.Deployments.Select(d => Describe(d, copies))]);
+
+    /// <summary>One deployment, by id or alias, with its copies.</summary>
+    public ModelObject Describe(string requested, IReadOnlyDictionary<string, (int Loaded, int Loading)> copies) =>
+        Describe(Models.Find(requested) ?? throw NotFound(requested), copies);
+
+    private static ModelObject Describe(ModelDeploymentOptions deployment, IReadOnlyDictionary<string, (int Loaded, int Loading)> copies)
     {
-        if (requested is null || Serves(requested))
-        {
-            return Id;
-        }
-
-        throw ApiException.NotFound($"The model '{requested}' does not exist; this server serves '{Id}' (alias '{Alias}').", "model_not_found", "model");
+        var (loaded, loading) = copies.TryGetValue(deployment.Id, out var c) ? c : (0, 0);
+        return new ModelObject(deployment.Id, deployment.Created, deployment.OwnedBy, loaded, loading);
     }
 
-    public static Contracts.ModelObject Describe() => new(Id, Created, "openai");
+    private ApiException NotFound(string requested) => ApiException.NotFound(
+        $"The model '{requested}' does not exist; this server serves {string.Join(", ", Models.Deployments.Select(d => d.Aliases.Length == 0 ? $"'{d.Id}'" : $"'{d.Id}' (alias {string.Join(", ", d.Aliases.Select(a => $"'{a}'"))})"))}.",
+        "model_not_found",
+        "model");
 }

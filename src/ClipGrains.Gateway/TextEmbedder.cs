@@ -6,22 +6,25 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Gateway;
 
 /// <summary>
-/// Embeds prompts through this silo's encoder, with a per-silo cache of prompt embeddings so that ad-hoc
+/// Embeds prompts through this silo's encoder, with a per-silo cache of prompt embeddings (keyed by model) so that ad-hoc
 /// labels repeated across requests (the usual case: a client sends the same label list every time) cost the
 /// text tower once. The cache key includes the tenant: one tenant cannot learn from timing which prompts
 /// another tenant used.
 /// </summary>
 internal sealed class TextEmbedder(IGrainFactory grains, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
 {
-    public async Task<float[][]> EmbedAsync(string tenant, IReadOnlyList<string> texts)
+    /// <summary>The texts' embeddings under <paramref name="model"/>, and their token count in all.</summary>
+    public async Task<(float[][] Vectors, int Tokens)> EmbedAsync(string tenant, string model, IReadOnlyList<string> texts)
     {
         var vectors = new float[texts.Count][];
+        var tokens = 0;
         var missing = new List<int>();
         for (var i = 0; i < texts.Count; i++)
         {
-            if (cache.TryGetValue(new PromptKey(tenant, texts[i]), out float[]? cached) && cached is not null)
+            if (cache.TryGetValue(new PromptKey(tenant, model, texts[i]), out Embedded? cached) && cached is not null)
             {
-                vectors[i] = cached;
+                vectors[i] = cached.Vector;
+                tokens += cached.Tokens;
             }
             else
             {
@@ -31,21 +34,22 @@ internal sealed class TextEmbedder(IGrainFactory grains, IMemoryCache cache, Tim
 
         if (missing.Count == 0)
         {
-            return vectors;
+            return (vectors, tokens);
         }
 
         var distinct = missing.Select(i => texts[i]).Distinct(StringComparer.Ordinal).ToList();
-        var result = await grains.GetGrain<IEncoderGrain>(0).EncodeTexts(new TextBatch(distinct, time.GetUtcNow() + options.Value.RequestTimeout, tenant));
+        var result = await grains.GetGrain<IEncoderGrain>(0).EncodeTexts(new TextBatch(distinct, time.GetUtcNow() + options.Value.RequestTimeout, tenant, model));
         if (result.Failure is not null)
         {
             throw EncodeFailures.ToApi(result.Failure);
         }
 
-        var computed = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var computed = new Dictionary<string, Embedded>(StringComparer.Ordinal);
         for (var d = 0; d < distinct.Count; d++)
         {
-            computed[distinct[d]] = result.Vectors[d];
-            cache.Set(new PromptKey(tenant, distinct[d]), result.Vectors[d], new MemoryCacheEntryOptions
+            var embedded = new Embedded(result.Vectors[d], result.Tokens?[d] ?? 0);
+            computed[distinct[d]] = embedded;
+            cache.Set(new PromptKey(tenant, model, distinct[d]), embedded, new MemoryCacheEntryOptions
             {
                 Size = result.Vectors[d].Length,
                 SlidingExpiration = TimeSpan.FromMinutes(30),
@@ -54,17 +58,18 @@ internal sealed class TextEmbedder(IGrainFactory grains, IMemoryCache cache, Tim
 
         foreach (var i in missing)
         {
-            vectors[i] = computed[texts[i]];
+            vectors[i] = computed[texts[i]].Vector;
+            tokens += computed[texts[i]].Tokens;
         }
 
-        return vectors;
+        return (vectors, tokens);
     }
 
-    /// <summary>Label × template prompts, ensembled per label (the CLIP paper's method).</summary>
-    public async Task<LabelEmbeddings> EmbedLabelsAsync(string tenant, IReadOnlyList<string> labels, IReadOnlyList<string> templates)
+    /// <summary>Label × template prompts, ensembled per label (the CLIP paper's method), and the prompts' token count.</summary>
+    public async Task<(LabelEmbeddings Labels, int Tokens)> EmbedLabelsAsync(string tenant, string model, IReadOnlyList<string> labels, IReadOnlyList<string> templates)
     {
         var prompts = labels.SelectMany(l => templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
-        var vectors = await EmbedAsync(tenant, prompts);
+        var (vectors, tokens) = await EmbedAsync(tenant, model, prompts);
         var dimension = vectors[0].Length;
         var matrix = new float[labels.Count * dimension];
         for (var l = 0; l < labels.Count; l++)
@@ -72,8 +77,11 @@ internal sealed class TextEmbedder(IGrainFactory grains, IMemoryCache cache, Tim
             VectorMath.EnsembleMean(new ArraySegment<float[]>(vectors, l * templates.Count, templates.Count)).CopyTo(matrix, l * dimension);
         }
 
-        return new LabelEmbeddings(labels, matrix, dimension);
+        return (new LabelEmbeddings(labels, matrix, dimension), tokens);
     }
 
-    private sealed record PromptKey(string Tenant, string Prompt);
+    private sealed record PromptKey(string Tenant, string Model, string Prompt);
+
+    // A prompt's vector and token count, cached together so a cached prompt still reports its tokens.
+    private sealed record Embedded(float[] Vector, int Tokens);
 }

@@ -9,6 +9,7 @@ using ClipGrains.Inference.Model;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 
 namespace ClipGrains.Grains;
@@ -17,7 +18,7 @@ namespace ClipGrains.Grains;
 public static class ClipGrainsSiloExtensions
 {
     /// <summary>
-    /// Adds the model host (loaded in the background from <c>ClipGrains:Model</c>), batching, fan-out, the label-set
+    /// Adds the models (<c>ClipGrains:Models</c>, or the single <c>ClipGrains:Model</c>), batching, fan-out, the label-set
     /// matrix cache and the silo-targeted placement. Storage is configured separately under <see cref="ClipGrainsStorage.Name"/>.
     /// </summary>
     public static ISiloBuilder AddClipGrains(this ISiloBuilder silo, IConfiguration configuration)
@@ -33,7 +34,10 @@ public static class ClipGrainsSiloExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.ClipGrainsTelemetry>();
-        services.AddSingleton<ModelHost>();
+        services.AddSettings<ModelsOptions>(configuration, "ClipGrains:Models", (o, c) => o.Check(c));
+        services.AddSingleton<IPostConfigureOptions<ModelsOptions>, SingleModelDeployment>();
+        services.TryAddSingleton<ModelLoader>();
+        services.AddSingleton<ModelActivations>();
         services.AddHostedService<ModelLoaderService>();
 
         // Sized in floats: 64 M floats (256 MB) hold the 1000-label ImageNet matrix 125 times over.

@@ -4,7 +4,7 @@ namespace ClipGrains.Abstractions.Encoding;
 /// Why an encode request was not served. Failures travel as data rather than exceptions so that every
 /// silo, whatever its version, hands the gateway something it can turn into the right HTTP status.
 /// </summary>
-/// <param name="Code">Machine-readable code: <c>invalid_image</c>, <c>image_too_large</c>, <c>server_overloaded</c>, <c>timeout</c>.</param>
+/// <param name="Code">Machine-readable code: <c>invalid_image</c>, <c>image_too_large</c>, <c>server_overloaded</c>, <c>timeout</c>, <c>model_loading</c>, ….</param>
 /// <param name="Message">A message safe to show the caller.</param>
 /// <param name="Index">Index of the offending input within the request, when one input caused it.</param>
 /// <param name="DecodeMilliseconds">Decoding time the request used before it failed (usage of refused requests).</param>
@@ -29,4 +29,16 @@ public sealed record EncodeFailure(
 
     /// <summary>An input image exceeds the size limits.</summary>
     public const string ImageTooLarge = "image_too_large";
+
+    /// <summary>The model was still loading when the request's wait for it ended; retry shortly.</summary>
+    public const string ModelLoading = "model_loading";
+
+    /// <summary>The silo has no room for the model: every loaded model is in use or too recently loaded to evict.</summary>
+    public const string ModelCapacity = "model_capacity";
+
+    /// <summary>The model could not be loaded (its files are missing or broken): an operator has to act.</summary>
+    public const string ModelUnavailable = "model_unavailable";
+
+    /// <summary>The silo does not know the model (its configuration lists other deployments).</summary>
+    public const string ModelUnknown = "model_unknown";
 }

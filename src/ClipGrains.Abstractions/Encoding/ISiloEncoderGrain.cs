@@ -17,4 +17,8 @@ public interface ISiloEncoderGrain : IGrainWithStringKey
     /// <summary>Items waiting in the silo's image queue plus those being inferred: its current load.</summary>
     [AlwaysInterleave, Alias("GetLoad")]
     Task<int> GetLoad();
+
+    /// <summary>Which models the silo holds or is loading now.</summary>
+    [AlwaysInterleave, Alias("GetModels")]
+    Task<ModelCopyState[]> GetModels();
 }

@@ -6,9 +6,15 @@ namespace ClipGrains.Gateway.Contracts;
 /// <param name="Id">The model id to send as <c>model</c>.</param>
 /// <param name="Created">Release time, Unix seconds.</param>
 /// <param name="OwnedBy">Who published the weights.</param>
-/// <remarks>In OpenAI's order: id, object, created, owned_by.</remarks>
+/// <param name="CopiesLoaded">Silos holding it loaded now (0: it loads on the next request).</param>
+/// <param name="CopiesLoading">Silos loading it now.</param>
+/// <remarks>In OpenAI's order: id, object, created, owned_by; then ClipGrains' own fields.</remarks>
 internal sealed record ModelObject(
-    string Id, [property: JsonPropertyOrder(2)] long Created, [property: JsonPropertyOrder(3)] string OwnedBy)
+    string Id,
+    [property: JsonPropertyOrder(2)] long Created,
+    [property: JsonPropertyOrder(3)] string OwnedBy,
+    [property: JsonPropertyOrder(4)] int CopiesLoaded,
+    [property: JsonPropertyOrder(5)] int CopiesLoading)
 {
     /// <summary>Always <c>model</c>.</summary>
     [JsonPropertyOrder(1)]

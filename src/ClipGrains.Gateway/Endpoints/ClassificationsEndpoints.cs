@@ -2,7 +2,6 @@ using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
-using ClipGrains.Grains.Hosting;
 using ClipGrains.Inference.Scoring;
 using Microsoft.Extensions.Options;
 using ClipGrains.Gateway.OpenApi;
@@ -24,10 +23,11 @@ internal static class ClassificationsEndpoints
 
     private static async Task<IResult> HandleAsync(
         HttpContext context, ClassificationRequestReader reader, TextEmbedder texts, ImageEmbedder images,
-        Grains.LabelSets.LabelMatrixCache labelSets, ModelHost host, Metering metering, IOptions<PricingOptions> pricing)
+        Grains.LabelSets.LabelMatrixCache labelSets, ModelCatalog models, Metering metering, IOptions<PricingOptions> pricing)
     {
         var request = await reader.ReadAsync(context.Request);
-        var charge = new Charge(request.Images.Count, request.Prompts, pricing.Value.Price(request.Images.Count, request.Prompts));
+        var model = models.Resolve(request.Model);
+        var charge = new Charge(request.Images.Count, request.Prompts, pricing.Value.Price(model, request.Images.Count, request.Prompts));
         return await metering.RunAsync(context, request.Canonical, charge, async () =>
         {
             LabelEmbeddings labels;
@@ -48,23 +48,20 @@ internal static class ClassificationsEndpoints
                     },
                     _ => embeddings,
                 };
-                vectors = await images.EmbedAsync(RequestTenant.Of(context), request.Images);
+                vectors = await images.EmbedAsync(RequestTenant.Of(context), model.Id, request.Images);
             }
             else
             {
-                var prompts = request.Labels!.SelectMany(l => request.Templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
-                promptTokens = prompts.Sum(p => host.Model.Tokenizer.Encode(p).Length);
-
                 // Prompts and images go through different towers and queues: encoding them at once makes the
                 // request's latency the longer of the two instead of their sum.
-                var labelWork = texts.EmbedLabelsAsync(RequestTenant.Of(context), request.Labels!, request.Templates);
-                var imageWork = images.EmbedAsync(RequestTenant.Of(context), request.Images);
+                var labelWork = texts.EmbedLabelsAsync(RequestTenant.Of(context), model.Id, request.Labels!, request.Templates);
+                var imageWork = images.EmbedAsync(RequestTenant.Of(context), model.Id, request.Images);
                 await Task.WhenAll(labelWork, imageWork).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                labels = await labelWork;
+                (labels, promptTokens) = await labelWork;
                 vectors = await imageWork;
             }
 
-            var logitScale = host.Model.Options.LogitScale;
+            var logitScale = model.LogitScale;
             var data = vectors.Select((vector, index) => new ClassificationItem(
                 index,
                 ZeroShot.Classify(vector, labels, logitScale, request.TopK ?? int.MaxValue).Select(s => new ScoredLabel(s.Label, s.Score, s.Cosine)).ToList())).ToList();

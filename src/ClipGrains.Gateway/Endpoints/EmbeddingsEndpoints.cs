@@ -3,7 +3,6 @@ using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
-using ClipGrains.Grains.Hosting;
 using Microsoft.Extensions.Options;
 using ClipGrains.Gateway.OpenApi;
 
@@ -20,18 +19,12 @@ internal static class EmbeddingsEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, TextEmbedder texts, ImageEmbedder images, ModelHost host, Metering metering, ImageUrlResolver urls,
+        HttpContext context, TextEmbedder texts, ImageEmbedder images, ModelCatalog models, Metering metering, ImageUrlResolver urls,
         IOptions<PricingOptions> pricing, IOptions<GatewayOptions> options)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(options.Value.MaxTextsPerRequest, options.Value.MaxImagesPerRequest));
-        var model = ModelCatalog.Resolve(JsonBody.OptionalString(body, "model"));
-        // The model's own size is a harmless no-op (clients send it); anything else would need Matryoshka embeddings.
-        if (JsonBody.OptionalInt(body, "dimensions") is int dimensions && dimensions != host.Model.Dimension)
-        {
-            throw ApiException.BadRequest(
-                $"'dimensions' must be {host.Model.Dimension} (this model's embedding size) or omitted: CLIP embeddings are not Matryoshka embeddings and cannot be shortened.",
-                "dimensions", "unsupported_parameter");
-        }
+        var model = models.Resolve(JsonBody.OptionalString(body, "model"));
+        var dimensions = JsonBody.OptionalInt(body, "dimensions");
 
         var format = JsonBody.OptionalString(body, "encoding_format") ?? "float";
         if (format is not ("float" or "base64"))
@@ -61,11 +54,21 @@ internal static class EmbeddingsEndpoints
             throw ApiException.BadRequest($"A text may have at most {limits.MaxTextLength} characters.", text.Param, "text_too_long");
         }
 
-        var charge = new Charge(imageInputs.Count, textInputs.Count, pricing.Value.Price(imageInputs.Count, textInputs.Count));
+        var charge = new Charge(imageInputs.Count, textInputs.Count, pricing.Value.Price(model, imageInputs.Count, textInputs.Count));
         return await metering.RunAsync(context, () => body.GetRawText(), charge, async () =>
         {
-            var textVectors = textInputs.Count == 0 ? [] : await texts.EmbedAsync(RequestTenant.Of(context), textInputs.Select(t => t.Text!).ToList());
-            var imageVectors = imageInputs.Count == 0 ? [] : await images.EmbedAsync(RequestTenant.Of(context), imageInputs);
+            var (textVectors, tokens) = textInputs.Count == 0 ? ([], 0) : await texts.EmbedAsync(RequestTenant.Of(context), model.Id, textInputs.Select(t => t.Text!).ToList());
+            var imageVectors = imageInputs.Count == 0 ? [] : await images.EmbedAsync(RequestTenant.Of(context), model.Id, imageInputs);
+
+            // The model's own size is a harmless no-op (clients send it); anything else would need Matryoshka embeddings.
+            // Known once the model has run: a refused request is not charged.
+            var size = (textVectors.Length > 0 ? textVectors[0] : imageVectors[0]).Length;
+            if (dimensions is int wanted && wanted != size)
+            {
+                throw ApiException.BadRequest(
+                    $"'dimensions' must be {size} ({model.Id}'s embedding size) or omitted: CLIP embeddings are not Matryoshka embeddings and cannot be shortened.",
+                    "dimensions", "unsupported_parameter");
+            }
 
             var data = new List<EmbeddingItem>(inputs.Count);
             int t = 0, m = 0;
@@ -75,10 +78,9 @@ internal static class EmbeddingsEndpoints
                 data.Add(new EmbeddingItem(index, format == "base64" ? Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())) : vector));
             }
 
-            var tokens = textInputs.Sum(i => host.Model.Tokenizer.Encode(i.Text!).Length);
             return new ChargedResult(
                 200,
-                credits => new EmbeddingList(data, model, new EmbeddingUsage(tokens, tokens, imageInputs.Count, credits)),
+                credits => new EmbeddingList(data, model.Id, new EmbeddingUsage(tokens, tokens, imageInputs.Count, credits)),
                 charge);
         });
     }

@@ -12,13 +12,15 @@ internal static class HealthEndpoints
     {
         routes.MapGet("/health/live", () => Results.Json(new Contracts.LiveStatus("live"), ApiJson.Options)).AsOperationalEndpoint()
             .WithName("live").WithTags("Health").WithSummary("Liveness: the process answers.").Answers<LiveStatus>();
-        routes.MapGet("/health/ready", (ModelHost host, IClusterMembershipService membership, ILocalSiloDetails silo, InFlightRequests requests) =>
+        // Ready means able to serve: models load on demand, so a silo holding none (scaled to zero) is ready too.
+        routes.MapGet("/health/ready", (ModelActivations models, IClusterMembershipService membership, ILocalSiloDetails silo, InFlightRequests requests) =>
         {
             var active = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Active;
             var stopping = requests.IsClosed;
-            var ready = host.IsReady && active && !stopping;
+            var ready = active && !stopping;
+            var states = models.States();
             return Results.Json(
-                new Contracts.ReadyStatus(ready ? "ready" : "not_ready", host.IsReady, active, stopping),
+                new Contracts.ReadyStatus(ready ? "ready" : "not_ready", active, stopping, states.Count(s => s.Loaded), states.Count(s => s.Loading)),
                 ApiJson.Options,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }).AsOperationalEndpoint()

@@ -35,13 +35,14 @@ internal static class LabelSetsEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext context, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing, IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
+        HttpContext context, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing, ModelCatalog models, IOptions<LabelSetBuildOptions> build,
+        IOptions<GatewayOptions> gateway)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(build.Value.MaxLabels, build.Value.MaxTemplates));
         var name = JsonBody.OptionalString(body, "name") ?? throw ApiException.BadRequest("'name' is required.", "name", "missing_required_parameter");
         ValidateName(name);
         var definition = ReadDefinition(body, build.Value);
-        var charge = BuildCharge(definition, pricing.Value);
+        var charge = BuildCharge(definition, pricing.Value, models.Default);
         return await metering.RunAsync(context, () => body.GetRawText(), charge, build.Value.ReservationHold, async ticket =>
         {
             var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
@@ -90,7 +91,7 @@ internal static class LabelSetsEndpoints
     }
 
     private static async Task<IResult> ReplaceAsync(
-        HttpContext context, string name, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing,
+        HttpContext context, string name, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing, ModelCatalog models,
         IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(build.Value.MaxLabels, build.Value.MaxTemplates));
@@ -101,7 +102,7 @@ internal static class LabelSetsEndpoints
 
         var definition = ReadDefinition(body, build.Value);
         var ifMatch = IfMatch(context);
-        var charge = BuildCharge(definition, pricing.Value);
+        var charge = BuildCharge(definition, pricing.Value, models.Default);
         return await metering.RunAsync(context, () => $"{ifMatch}\n{body.GetRawText()}", charge, build.Value.ReservationHold, async ticket =>
         {
             var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
@@ -129,10 +130,11 @@ internal static class LabelSetsEndpoints
     private static BuildCharge? Owned(HttpContext context, ReservationTicket ticket, Charge charge) =>
         ticket.Id is { } id ? new BuildCharge(RequestTenant.Of(context), id, charge.Credits, charge.Texts) : null;
 
-    private static Charge BuildCharge(LabelSetDefinition definition, PricingOptions pricing)
+    // Label sets are built with the default model.
+    private static Charge BuildCharge(LabelSetDefinition definition, PricingOptions pricing, Abstractions.Configuration.ModelDeploymentOptions model)
     {
         var prompts = definition.Labels.Count * definition.Templates.Count;
-        return new Charge(0, prompts, pricing.Price(0, prompts));
+        return new Charge(0, prompts, pricing.Price(model, 0, prompts));
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string name, IGrainFactory grains)

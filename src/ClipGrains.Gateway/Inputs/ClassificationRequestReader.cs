@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Gateway.Inputs;
 
 /// <summary>Reads and validates a classification request from JSON or multipart form data.</summary>
-internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> options, ImageUrlResolver urls)
+internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> options, ImageUrlResolver urls, ModelCatalog models)
 {
     public async Task<ClassificationRequest> ReadAsync(HttpRequest request)
     {
@@ -16,7 +16,7 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
         }
 
         var body = await JsonBody.ReadObjectAsync(request, Math.Max(options.Value.MaxImagesPerRequest, Math.Max(options.Value.MaxLabelsPerRequest, options.Value.MaxTemplatesPerRequest)));
-        var model = ModelCatalog.Resolve(JsonBody.OptionalString(body, "model"));
+        var model = models.Resolve(JsonBody.OptionalString(body, "model")).Id;
         var images = InputParser.Parse(body.TryGetProperty("input", out var input) ? input : default, stringsAreImages: true, options.Value.MaxImagesPerRequest);
         if (images.FirstOrDefault(i => !i.IsImage) is { } text)
         {
@@ -80,7 +80,7 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
         }
 
         return Validate(
-            ModelCatalog.Resolve(form.TryGetValue("model", out var m) ? m.ToString() : null), images, labels,
+            models.Resolve(form.TryGetValue("model", out var m) ? m.ToString() : null).Id, images, labels,
             form.TryGetValue("label_set", out var s) ? s.ToString() : null,
             form.TryGetValue("hypothesis_template", out var h) ? h.ToString() : null, templates, topK);
     }

@@ -11,8 +11,12 @@ public sealed class PricingOptions
     /// <summary>Per text prompt encoded (embedding inputs, ad-hoc label prompts, label-set builds).</summary>
     public long CreditsPerPrompt { get; set; } = 1;
 
-    /// <summary>The price of a request.</summary>
-    public long Price(int images, int prompts) => (images * CreditsPerImage) + (prompts * CreditsPerPrompt);
+    /// <summary>The price of a request on <paramref name="model"/>: its own prices where it sets them, these otherwise.</summary>
+    public long Price(ModelDeploymentOptions model, int images, int prompts)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return (images * (model.Pricing.CreditsPerImage ?? CreditsPerImage)) + (prompts * (model.Pricing.CreditsPerPrompt ?? CreditsPerPrompt));
+    }
 
     /// <summary>What is wrong with these settings (<c>ClipGrains:Pricing</c>).</summary>
     public SettingChecks Check(SettingChecks checks)

@@ -9,7 +9,7 @@ namespace ClipGrains.Grains.Cluster;
 /// of each silo's <see cref="ISiloEncoderGrain"/> and cached briefly; the local load is read directly.
 /// </summary>
 public sealed class ClusterView(
-    ILocalSiloDetails local, IClusterMembershipService membership, IGrainFactory grains, ModelHost host, IOptions<FanOutOptions> options, TimeProvider time)
+    ILocalSiloDetails local, IClusterMembershipService membership, IGrainFactory grains, ModelActivations models, IOptions<FanOutOptions> options, TimeProvider time)
 {
     private readonly Dictionary<string, (int Load, DateTimeOffset At)> _loads = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -34,11 +34,37 @@ public sealed class ClusterView(
             .ToList();
     }
 
+    /// <summary>
+    /// Copies of each model loaded and loading across the active silos now (a silo that does not answer within a
+    /// second is left out). Asked of every silo on each call: a listing, not a request path.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (int Loaded, int Loading)>> ModelCopiesAsync()
+    {
+        var answers = await Task.WhenAll(ActiveSilos().Select(async silo =>
+        {
+            if (silo == LocalSilo)
+            {
+                return models.States().Select(s => new ModelCopyState(s.Id, s.Loaded, s.Loading)).ToArray();
+            }
+
+            try
+            {
+                return await grains.GetGrain<ISiloEncoderGrain>(silo).GetModels().WaitAsync(TimeSpan.FromSeconds(1), time);
+            }
+            catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
+            {
+                return [];
+            }
+        }));
+        return answers.SelectMany(a => a).GroupBy(s => s.Model, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (g.Count(s => s.Loaded), g.Count(s => s.Loading)), StringComparer.Ordinal);
+    }
+
     private async Task<int?> LoadOfAsync(string silo)
     {
         if (silo == LocalSilo)
         {
-            return host.ImageLoad;
+            return models.ImageLoad;
         }
 
         var now = time.GetUtcNow();

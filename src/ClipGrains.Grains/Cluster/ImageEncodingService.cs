@@ -10,8 +10,8 @@ namespace ClipGrains.Grains.Cluster;
 /// </summary>
 public sealed class ImageEncodingService(IGrainFactory grains, ClusterView cluster, IOptions<FanOutOptions> options)
 {
-    /// <summary>Embeds <paramref name="tenant"/>'s <paramref name="images"/>; the result lists every silo that ran a chunk.</summary>
-    public async Task<FannedOutResult> EncodeAsync(IReadOnlyList<byte[]> images, DateTimeOffset deadline, string tenant)
+    /// <summary>Embeds <paramref name="tenant"/>'s <paramref name="images"/> with <paramref name="model"/> (empty: the default); the result lists every silo that ran a chunk.</summary>
+    public async Task<FannedOutResult> EncodeAsync(IReadOnlyList<byte[]> images, DateTimeOffset deadline, string tenant, string model = "")
     {
         ArgumentNullException.ThrowIfNull(images);
         var local = grains.GetGrain<IEncoderGrain>(0);
@@ -20,7 +20,7 @@ public sealed class ImageEncodingService(IGrainFactory grains, ClusterView clust
         var chunks = Math.Min(silos.Count, images.Count / Math.Max(1, fanOut.MinChunkSize));
         if (chunks <= 1)
         {
-            var result = await local.EncodeImages(new ImageBatch(images, deadline, tenant));
+            var result = await local.EncodeImages(new ImageBatch(images, deadline, tenant, model));
             return new FannedOutResult(result.Vectors, [result.Silo], result.Failure);
         }
 
@@ -28,7 +28,7 @@ public sealed class ImageEncodingService(IGrainFactory grains, ClusterView clust
         var tasks = Enumerable.Range(0, chunks).Select(async c =>
         {
             var start = c * size;
-            var batch = new ImageBatch(images.Skip(start).Take(size).ToList(), deadline, tenant);
+            var batch = new ImageBatch(images.Skip(start).Take(size).ToList(), deadline, tenant, model);
             var silo = silos[c];
             EncodeResult result;
             try

@@ -6,15 +6,17 @@ using Orleans.Concurrency;
 namespace ClipGrains.Grains.Encoding;
 
 /// <summary>
-/// This silo's model host as seen from other silos: keyed by the silo address and placed on exactly that
+/// This silo's models as seen from other silos: keyed by the silo address and placed on exactly that
 /// silo by <see cref="SiloTargetedPlacementDirector"/>. Reentrant, because all it does is hand work to the
 /// batching queue; ordering is the queue's business.
 /// </summary>
 [SiloTargetedPlacement]
 [Reentrant]
-internal sealed class SiloEncoderGrain(ModelHost host, ILocalSiloDetails silo) : Grain, ISiloEncoderGrain
+internal sealed class SiloEncoderGrain(ModelActivations models, ILocalSiloDetails silo) : Grain, ISiloEncoderGrain
 {
-    public Task<EncodeResult> EncodeImages(ImageBatch batch) => host.EncodeImagesAsync(batch, silo.SiloAddress.ToParsableString());
+    public Task<EncodeResult> EncodeImages(ImageBatch batch) => models.EncodeImagesAsync(batch, silo.SiloAddress.ToParsableString());
 
-    public Task<int> GetLoad() => Task.FromResult(host.ImageLoad);
+    public Task<int> GetLoad() => Task.FromResult(models.ImageLoad);
+
+    public Task<ModelCopyState[]> GetModels() => Task.FromResult(models.States().Select(s => new ModelCopyState(s.Id, s.Loaded, s.Loading)).ToArray());
 }

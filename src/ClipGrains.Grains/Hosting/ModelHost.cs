@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Grains.Hosting;
 
 /// <summary>
-/// The one model of a silo: both ONNX sessions, loaded once per process, behind an image queue and a text
+/// One loaded model of a silo (see <see cref="ModelActivations"/>): both ONNX sessions behind an image queue and a text
 /// queue that merge concurrent requests into batches. Decoding and preprocessing run on the callers'
 /// threads (bounded), so they overlap the inference of earlier batches; inference itself runs on each
 /// queue's runner, never on an Orleans scheduler turn.
@@ -77,7 +77,6 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
             "text", model.EncodeTokens, _options.MaxTextBatchSize, _options.MaxQueueDelay, _options.MaxTextQueueLength, time, fairShare: true);
         _texts.BatchRan += Statistics.RecordTextBatch;
         _texts.BatchTimed += (size, duration, waits) => Record("text", size, duration, waits);
-        telemetry.ObserveQueueDepth(() => ImageLoad);
         Volatile.Write(ref _model, model);
         _ready.TrySetResult();
     }
@@ -230,7 +229,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         try
         {
             var vectors = await Task.WhenAll(_texts.EnqueueAnnounced(tokens, batch.Deadline, batch.Tenant));
-            return new EncodeResult(vectors, silo);
+            return new EncodeResult(vectors, silo, Tokens: [.. tokens.Select(t => t.Length)]);
         }
         catch (ServerOverloadedException e)
         {

@@ -18,7 +18,7 @@ namespace ClipGrains.Grains.LabelSets;
 internal sealed partial class LabelSetGrain(
     [PersistentState("labelset", ClipGrainsStorage.Name)] IPersistentState<LabelSetState> state,
     IOptions<LabelSetBuildOptions> options,
-    Hosting.ModelHost host,
+    Hosting.ModelActivations models,
     TimeProvider time,
     ILogger<LabelSetGrain> logger) : Grain, ILabelSetGrain, ILabelSetBuildSink
 {
@@ -237,7 +237,8 @@ internal sealed partial class LabelSetGrain(
     private async Task<LabelSetWriteResult?> ReserveQuotaAsync(LabelSetDefinition definition)
     {
         var o = options.Value;
-        var dimension = host.IsReady ? host.Model.Dimension : 512;
+        // The matrix's size depends on the model's embedding size, known once it is loaded; CLIP ViT-B's 512 until then.
+        var dimension = models.LoadedDimension() ?? 512;
         var refusal = await Index().Reserve(Name, LabelSetBuildOptions.StoredBytes(definition, dimension), o.MaxSetsPerTenant, o.MaxStoredBytesPerTenant);
         return refusal is null ? null : new LabelSetWriteResult(LabelSetWriteOutcome.QuotaExceeded, null, refusal);
     }

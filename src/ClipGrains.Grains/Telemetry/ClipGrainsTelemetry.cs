@@ -33,7 +33,31 @@ public sealed class ClipGrainsTelemetry : IDisposable
         RateLimitRejections = _meter.CreateCounter<long>("clipgrains.ratelimit.rejections", "{request}", "Requests refused by a tenant's rate limit");
         DecodeDuration = _meter.CreateHistogram<double>("clipgrains.decode.duration", "ms", "Decode and preprocessing time per image, by outcome (ok, refused)");
         RequestsRefused = _meter.CreateCounter<long>("clipgrains.requests.refused", "{request}", "Admitted requests refused by their own input (an undecodable image), by route");
+        ModelLoads = _meter.CreateCounter<long>("clipgrains.model.loads", "{load}", "Model loads on this silo, by model and outcome (ok, failed, no_room)");
+        ModelUnloads = _meter.CreateCounter<long>("clipgrains.model.unloads", "{unload}", "Models unloaded on this silo, by model and reason (idle, evicted, stopping)");
+        ModelLoadDuration = _meter.CreateHistogram<double>("clipgrains.model.load.duration", "ms", "Time of each phase of a model load (resolve, load, warmup), by model");
+        ModelLoadWait = _meter.CreateHistogram<double>("clipgrains.model.load.wait", "ms", "Time a request waited for its model to load, by model");
+        ModelAgeAtUnload = _meter.CreateHistogram<double>("clipgrains.model.age_at_unload", "s", "How long a model was loaded when it was unloaded, by model and reason");
     }
+
+    /// <summary>Model loads, tagged <c>model</c> and <c>outcome</c>.</summary>
+    public Counter<long> ModelLoads { get; }
+
+    /// <summary>Model unloads, tagged <c>model</c> and <c>reason</c>.</summary>
+    public Counter<long> ModelUnloads { get; }
+
+    /// <summary>Milliseconds per load phase, tagged <c>model</c> and <c>phase</c>.</summary>
+    public Histogram<double> ModelLoadDuration { get; }
+
+    /// <summary>Milliseconds a request waited for a load, tagged <c>model</c>.</summary>
+    public Histogram<double> ModelLoadWait { get; }
+
+    /// <summary>Seconds a model was loaded before it was unloaded, tagged <c>model</c> and <c>reason</c>.</summary>
+    public Histogram<double> ModelAgeAtUnload { get; }
+
+    /// <summary>Registers the gauge of models loaded on this silo (one series per model: 1 loaded, 0 not).</summary>
+    public void ObserveModelsLoaded(Func<IEnumerable<Measurement<int>>> copies) =>
+        _meter.CreateObservableGauge("clipgrains.model.copies", copies, "{copy}", "Whether each model is loaded on this silo");
 
     /// <summary>Milliseconds of decoding and preprocessing per image, tagged <c>outcome</c>: ok, or refused (its request failed).</summary>
     public Histogram<double> DecodeDuration { get; }

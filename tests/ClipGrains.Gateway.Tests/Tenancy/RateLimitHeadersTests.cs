@@ -15,8 +15,12 @@ public sealed class RateLimitHeadersTests
         Assert.Equal(expected, RateLimitHeaders.Duration(TimeSpan.FromMilliseconds(milliseconds)));
 
     [Fact]
-    public void Pricing_multiplies_images_and_prompts()
+    public void Pricing_multiplies_images_and_prompts_at_the_models_own_prices_where_it_sets_them()
     {
-        Assert.Equal(10 * 3 + 7, new PricingOptions().Price(images: 3, prompts: 7));
+        var plain = new Abstractions.Configuration.ModelDeploymentOptions { Id = "a" };
+        var priced = new Abstractions.Configuration.ModelDeploymentOptions { Id = "b", Pricing = new() { CreditsPerImage = 4 } };
+
+        Assert.Equal(10 * 3 + 7, new PricingOptions().Price(plain, images: 3, prompts: 7));
+        Assert.Equal(4 * 3 + 7, new PricingOptions().Price(priced, images: 3, prompts: 7));
     }
 }

@@ -88,10 +88,11 @@ public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
         var (_, document) = await ReadAsync(await Server.Http.GetAsync("/openapi/v1.json"));
         var checker = new ResponseChecker(document);
 
-        Assert.False(checker.Valid("get", "/v1/models/{id}", 200, JsonNode.Parse("""{"object":"model","id":"x","created":1,"owned_by":"o","extra":1}""")));
-        Assert.False(checker.Valid("get", "/v1/models/{id}", 200, JsonNode.Parse("""{"object":"model","id":"x","created":1}""")));
-        Assert.False(checker.Valid("get", "/v1/models/{id}", 200, JsonNode.Parse("""{"object":"model","id":"x","created":"1","owned_by":"o"}""")));
-        Assert.True(checker.Valid("get", "/v1/models/{id}", 200, JsonNode.Parse("""{"object":"model","id":"x","created":1,"owned_by":"o"}""")));
+        const string Copies = ""","copies_loaded":1,"copies_loading":0""";
+        Assert.False(checker.Valid("get", "/v1/models/{id}", 200, JsonNode.Parse("""{"object":"model","id":"x","created":1,"owned_by":"o","extra":1""" + Copies + "}")));
+        Assert.False(checker.Valid("get", "/v1/models/{id}", 200, JsonNode.Parse("""{"object":"model","id":"x","created":1""" + Copies + "}")));
+        Assert.False(checker.Valid("get", "/v1/models/{id}", 200, JsonNode.Parse("""{"object":"model","id":"x","created":"1","copies_loaded":1,"copies_loading":0,"owned_by":"o"}""")));
+        Assert.True(checker.Valid("get", "/v1/models/{id}", 200, JsonNode.Parse("""{"object":"model","id":"x","created":1,"copies_loaded":1,"copies_loading":0,"owned_by":"o"}""")));
     }
 
     private static MultipartFormDataContent Form(string dataUri)

@@ -44,7 +44,10 @@ public sealed class RunningServer : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    public ModelHost ModelHost => _app.Services.GetRequiredService<ModelHost>();
+    /// <summary>The default model's host on this silo (loaded at start: the single-model configuration keeps it).</summary>
+    public ModelHost ModelHost => Models.Host();
+
+    public ModelActivations Models => _app.Services.GetRequiredService<ModelActivations>();
 
     public IServiceProvider Services => _app.Services;
 
@@ -72,7 +75,7 @@ public sealed class RunningServer : IAsyncDisposable
         var app = ServerApp.Build(args, builder => builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         await app.StartAsync();
         var server = new RunningServer(app, dataDirectory, logs);
-        await server.ModelHost.Ready;
+        await server.Models.LoadAsync();
         await server.UseNewTenantAsync(credits: 10_000_000);
         return server;
     }

@@ -13,7 +13,9 @@ public sealed class ServerBasicsTests(GoldenServerFixture fixture)
         var (status, json) = await ReadAsync(await Http.GetAsync("/v1/models"));
 
         Assert.Equal(200, status);
-        Assert.Equal("""{"object":"list","data":[{"id":"clip-vit-base-patch32","object":"model","created":1609804800,"owned_by":"openai"}]}""", json.GetRawText());
+        Assert.Equal(
+            """{"object":"list","data":[{"id":"clip-vit-base-patch32","object":"model","created":1609804800,"owned_by":"openai","copies_loaded":1,"copies_loading":0}]}""",
+            json.GetRawText());
         Assert.Equal(200, (int)(await Http.GetAsync("/v1/models/openai/clip-vit-base-patch32")).StatusCode);
         AssertError(404, "model_not_found", await ReadAsync(await Http.GetAsync("/v1/models/whisper-1")));
     }
@@ -24,7 +26,7 @@ public sealed class ServerBasicsTests(GoldenServerFixture fixture)
         Assert.Equal(200, (int)(await Http.GetAsync("/health/live")).StatusCode);
         var (status, json) = await ReadAsync(await Http.GetAsync("/health/ready"));
         Assert.Equal(200, status);
-        Assert.Equal("""{"status":"ready","model_loaded":true,"silo_active":true,"stopping":false}""", json.GetRawText());
+        Assert.Equal("""{"status":"ready","silo_active":true,"stopping":false,"models_loaded":1,"models_loading":0}""", json.GetRawText());
     }
 
     [SkippableFact]

@@ -1,0 +1,405 @@
+using System.Diagnostics.Metrics;
+using ClipGrains.Abstractions.Configuration;
+using ClipGrains.Abstractions.Encoding;
+using ClipGrains.Inference.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Grains.Hosting;
+
+/// <summary>
+/// The models of one silo as activations: a deployment is loaded when the first request needs it (requests arriving
+/// meanwhile wait on that same load, up to their deadlines), stays while used, and is unloaded after its idle timeout
+/// unless <see cref="ModelDeploymentOptions.MinCopies"/> keeps it. Loaded models are weighed by the bytes of their
+/// graphs against <see cref="ModelsOptions.MemoryBudget"/>: a load that does not fit evicts the least recently used
+/// idle models loaded longer than <see cref="ModelsOptions.MinResidency"/>, or is refused with <c>model_capacity</c>.
+/// At most <see cref="ModelsOptions.MaxParallelLoads"/> loads run at once; warm models keep serving meanwhile.
+/// </summary>
+public sealed partial class ModelActivations : IAsyncDisposable
+{
+    private readonly ModelsOptions _models;
+    private readonly IOptions<BatchingOptions> _batching;
+    private readonly ModelLoader _loader;
+    private readonly TimeProvider _time;
+    private readonly Telemetry.ClipGrainsTelemetry _telemetry;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Activation> _activations = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _loads;
+    private readonly ITimer _idleCheck;
+
+    /// <summary>Creates the registry; nothing is loaded until asked.</summary>
+    public ModelActivations(
+        IOptions<ModelsOptions> models, IOptions<BatchingOptions> batching, ModelLoader loader, TimeProvider time,
+        Telemetry.ClipGrainsTelemetry telemetry, ILogger<ModelActivations> logger)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(telemetry);
+        _models = models.Value;
+        _batching = batching;
+        _loader = loader;
+        _time = time;
+        _telemetry = telemetry;
+        _logger = logger;
+        foreach (var deployment in _models.Deployments)
+        {
+            _activations[deployment.Id] = new Activation(deployment);
+        }
+
+        _loads = new SemaphoreSlim(_models.MaxParallelLoads);
+        MemoryBudget = _models.MemoryBudget > 0 ? _models.MemoryBudget : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+        _idleCheck = time.CreateTimer(_ => _ = UnloadIdleAsync(), null, _models.IdleCheckInterval, _models.IdleCheckInterval);
+        telemetry.ObserveQueueDepth(() => ImageLoad);
+        telemetry.ObserveModelsLoaded(() => States().Select(s => new Measurement<int>(s.Loaded ? 1 : 0, new KeyValuePair<string, object?>("model", s.Id))));
+    }
+
+    /// <summary>The deployment a request without a model runs on.</summary>
+    public string DefaultId => _models.DefaultId;
+
+    /// <summary>Bytes of model files this silo may hold loaded.</summary>
+    public long MemoryBudget { get; }
+
+    /// <summary>Images queued or being inferred, over every loaded model.</summary>
+    public int ImageLoad
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _activations.Values.Sum(a => a.Host?.ImageLoad ?? 0);
+            }
+        }
+    }
+
+    /// <summary>Every deployment's state on this silo, in configuration order.</summary>
+    public IReadOnlyList<ModelState> States()
+    {
+        lock (_gate)
+        {
+            return [.. _models.Deployments.Select(d => _activations[d.Id]).Select(a => new ModelState(
+                a.Deployment.Id, a.Host is not null, a.Host is null && a.Load is not null, a.Host is null ? 0 : a.Bytes, a.InUse, a.LastUsed))];
+        }
+    }
+
+    /// <summary>The loaded host of <paramref name="id"/> (the default when null); throws when it is not loaded.</summary>
+    public ModelHost Host(string? id = null)
+    {
+        lock (_gate)
+        {
+            return Find(id ?? DefaultId)?.Host ?? throw new InvalidOperationException($"The model '{id ?? DefaultId}' is not loaded on this silo.");
+        }
+    }
+
+    /// <summary>The embedding size of <paramref name="id"/> (the default when null) when it is loaded here, else null.</summary>
+    public int? LoadedDimension(string? id = null)
+    {
+        lock (_gate)
+        {
+            return Find(id ?? DefaultId)?.Host?.Model.Dimension;
+        }
+    }
+
+    /// <summary>Loads <paramref name="id"/> (the default when null) unless it is loaded, and waits for it.</summary>
+    public async Task<ModelHost> LoadAsync(string? id = null)
+    {
+        Task<ModelHost> load;
+        lock (_gate)
+        {
+            var activation = Find(id ?? DefaultId) ?? throw new ArgumentException($"No deployment '{id}'.", nameof(id));
+            load = activation.Load ??= StartLoad(activation);
+        }
+
+        return await load;
+    }
+
+    /// <summary>Embeds images with the batch's model, loading it first when needed.</summary>
+    public async Task<EncodeResult> EncodeImagesAsync(ImageBatch batch, string silo)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ModelUse use;
+        try
+        {
+            use = await AcquireAsync(batch.Model, batch.Deadline);
+        }
+        catch (ModelUnavailableException e)
+        {
+            return new EncodeResult([], silo, new EncodeFailure(e.Code, e.Message));
+        }
+
+        using (use)
+        {
+            return await use.Host.EncodeImagesAsync(batch, silo);
+        }
+    }
+
+    /// <summary>Embeds prompts with the batch's model, loading it first when needed.</summary>
+    public async Task<EncodeResult> EncodeTextsAsync(TextBatch batch, string silo)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ModelUse use;
+        try
+        {
+            use = await AcquireAsync(batch.Model, batch.Deadline);
+        }
+        catch (ModelUnavailableException e)
+        {
+            return new EncodeResult([], silo, new EncodeFailure(e.Code, e.Message));
+        }
+
+        using (use)
+        {
+            return await use.Host.EncodeTextsAsync(batch, silo);
+        }
+    }
+
+    /// <summary>
+    /// The host of <paramref name="model"/> (empty for the default) for one request, loading it when needed; the use
+    /// keeps it from being unloaded until disposed. Throws <see cref="ModelUnavailableException"/>.
+    /// </summary>
+    public async Task<ModelUse> AcquireAsync(string model, DateTimeOffset deadline)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var name = model.Length == 0 ? DefaultId : model;
+        Activation activation;
+        Task<ModelHost> load;
+        lock (_gate)
+        {
+            activation = Find(name) ?? throw new ModelUnavailableException(
+                EncodeFailure.ModelUnknown, $"This server does not serve the model '{name}'; it serves {string.Join(", ", _models.Deployments.Select(d => d.Id))}.");
+            activation.InUse++;
+            activation.LastUsed = _time.GetUtcNow();
+            load = activation.Load ??= StartLoad(activation);
+        }
+
+        if (load.IsCompletedSuccessfully)
+        {
+            return new ModelUse(this, activation, load.Result);
+        }
+
+        var started = _time.GetTimestamp();
+        try
+        {
+            var host = await Wait(load, deadline);
+            _telemetry.ModelLoadWait.Record(_time.GetElapsedTime(started).TotalMilliseconds, Tag(activation));
+            return new ModelUse(this, activation, host);
+        }
+        catch (TimeoutException)
+        {
+            Release(activation);
+            throw new ModelUnavailableException(EncodeFailure.ModelLoading, $"The model '{activation.Deployment.Id}' is still loading; retry in a few seconds.");
+        }
+        catch (ModelUnavailableException)
+        {
+            Release(activation);
+            throw;
+        }
+        catch (Exception e) when (e is ModelLoadException or IOException or HttpRequestException or ArgumentException or InvalidOperationException)
+        {
+            Release(activation);
+            throw new ModelUnavailableException(
+                EncodeFailure.ModelUnavailable, $"The model '{activation.Deployment.Id}' could not be loaded on this server; retry later (the operator is told).", e);
+        }
+    }
+
+    /// <summary>Unloads every model idle past its timeout (and not kept by <c>MinCopies</c>); the timer calls it.</summary>
+    public async Task UnloadIdleAsync()
+    {
+        var now = _time.GetUtcNow();
+        List<(Activation, ModelHost, DateTimeOffset)> idle;
+        lock (_gate)
+        {
+            idle = [.. _activations.Values
+                .Where(a => a.Host is not null && a.InUse == 0 && a.Deployment.MinCopies == 0 && now - a.LastUsed >= a.Deployment.IdleTimeout)
+                .Select(a => (a, Detach(a), a.LoadedAt))];
+        }
+
+        foreach (var (activation, host, loadedAt) in idle)
+        {
+            await UnloadAsync(activation, host, loadedAt, "idle");
+        }
+    }
+
+    /// <summary>Unloads everything (the silo is stopping).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _idleCheck.DisposeAsync();
+        List<(Activation, ModelHost, DateTimeOffset)> loaded;
+        lock (_gate)
+        {
+            loaded = [.. _activations.Values.Where(a => a.Host is not null).Select(a => (a, Detach(a), a.LoadedAt))];
+        }
+
+        foreach (var (activation, host, loadedAt) in loaded)
+        {
+            await UnloadAsync(activation, host, loadedAt, "stopping");
+        }
+
+        _loads.Dispose();
+    }
+
+    internal void Release(Activation activation)
+    {
+        lock (_gate)
+        {
+            activation.InUse--;
+            activation.LastUsed = _time.GetUtcNow();
+        }
+    }
+
+    // Called under _gate.
+    private Activation? Find(string name) =>
+        _activations.TryGetValue(name, out var exact) ? exact : _models.Find(name) is { } deployment ? _activations[deployment.Id] : null;
+
+    // Called under _gate: the caller stores the task as the activation's one load (single flight).
+    private Task<ModelHost> StartLoad(Activation activation) => Task.Run(() => LoadCoreAsync(activation));
+
+    private async Task<ModelHost> LoadCoreAsync(Activation activation)
+    {
+        var id = activation.Deployment.Id;
+        await _loads.WaitAsync();
+        try
+        {
+            var phase = _time.GetTimestamp();
+            var folder = await _loader.ResolveAsync(activation.Deployment, CancellationToken.None);
+            var bytes = _loader.SizeOf(activation.Deployment, folder);
+            _telemetry.ModelLoadDuration.Record(_time.GetElapsedTime(phase).TotalMilliseconds, Tag(activation), new("phase", "resolve"));
+
+            foreach (var (victim, host, loadedAt) in MakeRoom(activation, bytes))
+            {
+                await UnloadAsync(victim, host, loadedAt, "evicted");
+            }
+
+            phase = _time.GetTimestamp();
+            var model = _loader.Load(activation.Deployment, folder);
+            _telemetry.ModelLoadDuration.Record(_time.GetElapsedTime(phase).TotalMilliseconds, Tag(activation), new("phase", "load"));
+            var loaded = new ModelHost(_batching, _time, _telemetry);
+            loaded.Attach(model);
+            lock (_gate)
+            {
+                activation.Host = loaded;
+                activation.Bytes = bytes;
+                activation.Reserved = 0;
+                activation.LoadedAt = _time.GetUtcNow();
+            }
+
+            _telemetry.ModelLoads.Add(1, Tag(activation), new("outcome", "ok"));
+            LogLoaded(_logger, id, folder, bytes / (1024 * 1024), model.Dimension);
+            return loaded;
+        }
+        catch (Exception e)
+        {
+            lock (_gate)
+            {
+                // A later request tries again; nothing of this load is counted against the budget.
+                activation.Load = null;
+                activation.Reserved = 0;
+            }
+
+            var capacity = e is ModelUnavailableException { Code: EncodeFailure.ModelCapacity };
+            _telemetry.ModelLoads.Add(1, Tag(activation), new("outcome", capacity ? "no_room" : "failed"));
+            if (!capacity)
+            {
+                LogLoadFailed(_logger, id, e.Message);
+            }
+
+            throw;
+        }
+        finally
+        {
+            _loads.Release();
+        }
+    }
+
+    // Picks what to evict so that `bytes` more fit, detaching the victims from new requests, and reserves the room.
+    private List<(Activation, ModelHost, DateTimeOffset)> MakeRoom(Activation loading, long bytes)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var used = _activations.Values.Where(a => a != loading).Sum(a => (a.Host is null ? 0 : a.Bytes) + a.Reserved);
+            var victims = new List<Activation>();
+            foreach (var candidate in _activations.Values
+                .Where(a => a != loading && a.Host is not null && a.InUse == 0 && a.Deployment.MinCopies == 0 && now - a.LoadedAt >= _models.MinResidency)
+                .OrderBy(a => a.LastUsed))
+            {
+                if (used + bytes <= MemoryBudget)
+                {
+                    break;
+                }
+
+                victims.Add(candidate);
+                used -= candidate.Bytes;
+            }
+
+            if (used + bytes > MemoryBudget)
+            {
+                throw new ModelUnavailableException(
+                    EncodeFailure.ModelCapacity,
+                    $"This server has no room for the model '{loading.Deployment.Id}' now: the models loaded are in use or were loaded less than {_models.MinResidency.TotalSeconds:0} s ago; retry shortly.");
+            }
+
+            loading.Reserved = bytes;
+            return [.. victims.Select(v => (v, Detach(v), v.LoadedAt))];
+        }
+    }
+
+    // Called under _gate: new requests start a new load from now on.
+    private static ModelHost Detach(Activation activation)
+    {
+        var host = activation.Host!;
+        activation.Host = null;
+        activation.Load = null;
+        return host;
+    }
+
+    private async Task UnloadAsync(Activation activation, ModelHost host, DateTimeOffset loadedAt, string reason)
+    {
+        // Queued work finishes first; then the sessions' native memory is released.
+        await host.DisposeAsync();
+        _telemetry.ModelUnloads.Add(1, Tag(activation), new("reason", reason));
+        _telemetry.ModelAgeAtUnload.Record((_time.GetUtcNow() - loadedAt).TotalSeconds, Tag(activation), new("reason", reason));
+        LogUnloaded(_logger, activation.Deployment.Id, reason);
+    }
+
+    private static KeyValuePair<string, object?> Tag(Activation activation) => new("model", activation.Deployment.Id);
+
+    private async Task<ModelHost> Wait(Task<ModelHost> load, DateTimeOffset deadline)
+    {
+        var wait = deadline - _time.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            throw new TimeoutException();
+        }
+
+        return await load.WaitAsync(wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait, _time);
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Model {Model} loaded from {Folder} ({Megabytes} MB of graphs, {Dimension}-d embeddings)")]
+    private static partial void LogLoaded(ILogger logger, string model, string folder, long megabytes, int dimension);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Model {Model} could not be loaded: {Reason}")]
+    private static partial void LogLoadFailed(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Model {Model} unloaded ({Reason})")]
+    private static partial void LogUnloaded(ILogger logger, string model, string reason);
+
+    /// <summary>One deployment's activation on this silo; every field is guarded by the registry's lock.</summary>
+    internal sealed class Activation(ModelDeploymentOptions deployment)
+    {
+        public ModelDeploymentOptions Deployment { get; } = deployment;
+
+        public Task<ModelHost>? Load { get; set; }
+
+        public ModelHost? Host { get; set; }
+
+        public long Bytes { get; set; }
+
+        public long Reserved { get; set; }
+
+        public int InUse { get; set; }
+
+        public DateTimeOffset LastUsed { get; set; }
+
+        public DateTimeOffset LoadedAt { get; set; }
+    }
+}
