@@ -64,6 +64,10 @@ public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : ICla
     [InlineData("ClipGrains:Model:Path=/nonexistent/clip", "ClipGrains:Model:Path names a folder that does not exist (/nonexistent/clip).")]
     [InlineData("ClipGrains:Model:LogitScale=0", "ClipGrains:Model:LogitScale must be positive (got 0).")]
     [InlineData("ClipGrains:Gateway:RequestTimeout=soon", "Failed to convert configuration value 'soon' at 'ClipGrains:Gateway:RequestTimeout' to type 'System.TimeSpan'.")]
+    [InlineData("ClipGrains:Models:Deployments:0:Id=a|ClipGrains:Models:Deployments:0:Path=/nonexistent/a", "ClipGrains:Models:Deployments:0:Path names a folder that does not exist (/nonexistent/a).")]
+    [InlineData("ClipGrains:Models:Deployments:0:Id=a", "ClipGrains:Models:Deployments:0:Path or Source is required (a local model folder or a hub repository id).")]
+    [InlineData("ClipGrains:Models:Deployments:0:Source=org/a", "ClipGrains:Models:Deployments:0:Id is required (the name clients send as model).")]
+    [InlineData("ClipGrains:Models:Default=nope", "ClipGrains:Models:Default names \"nope\", which is not a listed deployment (clip-vit-base-patch32).")]
     public async Task Each_invalid_setting_stops_the_server_with_one_line_naming_its_key(string setting, string expected)
     {
         using var free = new TcpListener(IPAddress.Loopback, 0);
@@ -71,7 +75,7 @@ public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : ICla
         var port = ((IPEndPoint)free.LocalEndpoint).Port;
         free.Stop();
 
-        var run = await ServeAsync(Serve($"--ClipGrains:Cluster:SiloPort={port}", "--ClipGrains:Admin:ApiKey=cga_test-operator-key", $"--{setting}"));
+        var run = await ServeAsync(Serve([$"--ClipGrains:Cluster:SiloPort={port}", "--ClipGrains:Admin:ApiKey=cga_test-operator-key", .. setting.Split('|').Select(s => $"--{s}")]));
 
         Assert.Equal(78, run.ExitCode);
         Assert.Equal("error: " + expected, run.Error.Trim());
@@ -92,5 +96,22 @@ public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : ICla
         Assert.Single(run.Error.Trim().Split('\n'));
         Assert.Contains("ClipGrains:Tenancy:ReadsPerMinute must be a positive number (got 0).", run.Error, StringComparison.Ordinal);
         Assert.Contains("ClipGrains:FanOut:MinChunkSize must be a positive number (got 0).", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_deployments_with_one_name_are_refused_by_key()
+    {
+        using var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+
+        var run = await ServeAsync(Serve(
+            $"--ClipGrains:Cluster:SiloPort={port}", "--ClipGrains:Admin:ApiKey=cga_test-operator-key",
+            "--ClipGrains:Models:Deployments:0:Id=a", $"--ClipGrains:Models:Deployments:0:Path={fixture.Files.Directory}",
+            "--ClipGrains:Models:Deployments:1:Id=b", "--ClipGrains:Models:Deployments:1:Aliases:0=a", $"--ClipGrains:Models:Deployments:1:Path={fixture.Files.Directory}"));
+
+        Assert.Equal(78, run.ExitCode);
+        Assert.Equal("error: ClipGrains:Models:Deployments:1:Id repeats the model name \"a\"; each id and alias must name one deployment.", run.Error.Trim());
     }
 }

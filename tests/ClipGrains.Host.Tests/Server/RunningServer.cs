@@ -75,7 +75,9 @@ public sealed class RunningServer : IAsyncDisposable
         var app = ServerApp.Build(args, builder => builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         await app.StartAsync();
         var server = new RunningServer(app, dataDirectory, logs);
-        await server.Models.LoadAsync();
+        // The models configuration keeps loaded (the single-model configuration keeps its one model) are there before tests run.
+        var models = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClipGrains.Abstractions.Configuration.ModelsOptions>>().Value;
+        await Task.WhenAll(models.Deployments.Where(d => d.MinCopies > 0).Select(d => server.Models.LoadAsync(d.Id)));
         await server.UseNewTenantAsync(credits: 10_000_000);
         return server;
     }
