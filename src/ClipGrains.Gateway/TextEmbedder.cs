@@ -1,4 +1,5 @@
 using ClipGrains.Abstractions.Encoding;
+using ClipGrains.Grains.Cluster;
 using ClipGrains.Inference.Scoring;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace ClipGrains.Gateway;
 /// text tower once. The cache key includes the tenant: one tenant cannot learn from timing which prompts
 /// another tenant used.
 /// </summary>
-internal sealed class TextEmbedder(IGrainFactory grains, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
+internal sealed class TextEmbedder(ModelRouter router, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
 {
     /// <summary>The texts' embeddings under <paramref name="model"/>, and their token count in all.</summary>
     public async Task<(float[][] Vectors, int Tokens)> EmbedAsync(string tenant, string model, IReadOnlyList<string> texts)
@@ -38,7 +39,7 @@ internal sealed class TextEmbedder(IGrainFactory grains, IMemoryCache cache, Tim
         }
 
         var distinct = missing.Select(i => texts[i]).Distinct(StringComparer.Ordinal).ToList();
-        var result = await grains.GetGrain<IEncoderGrain>(0).EncodeTexts(new TextBatch(distinct, time.GetUtcNow() + options.Value.RequestTimeout, tenant, model));
+        var result = await router.EncodeTextsAsync(new TextBatch(distinct, time.GetUtcNow() + options.Value.RequestTimeout, tenant, model));
         if (result.Failure is not null)
         {
             throw EncodeFailures.ToApi(result.Failure);

@@ -45,6 +45,7 @@ public static class ClipGrainsSiloExtensions
         services.AddMemoryCache(o => o.SizeLimit = cacheFloats);
         services.AddSingleton<LabelMatrixCache>();
         services.AddSingleton<ClusterView>();
+        services.AddSingleton<ModelRouter>();
         services.AddSingleton<ImageEncodingService>();
         silo.AddPlacementDirector<SiloTargetedPlacement, SiloTargetedPlacementDirector>();
         return silo;

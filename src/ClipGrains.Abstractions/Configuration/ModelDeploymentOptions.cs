@@ -39,6 +39,12 @@ public sealed class ModelDeploymentOptions
     /// </summary>
     public int MinCopies { get; set; }
 
+    /// <summary>
+    /// Copies the cluster may hold: another copy is loaded on a silo without one while every holder's queue stays deep;
+    /// 0 allows one per silo.
+    /// </summary>
+    public int MaxCopies { get; set; }
+
     /// <summary>How long a silo keeps the model loaded after its last request (when <see cref="MinCopies"/> is 0).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

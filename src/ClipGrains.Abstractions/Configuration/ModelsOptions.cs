@@ -68,6 +68,7 @@ public sealed class ModelsOptions
                 .NotNegative($"{key}:{nameof(d.IntraOpThreads)}", d.IntraOpThreads)
                 .NotNegative($"{key}:{nameof(d.InterOpThreads)}", d.InterOpThreads)
                 .NotNegative($"{key}:{nameof(d.MinCopies)}", d.MinCopies)
+                .NotNegative($"{key}:{nameof(d.MaxCopies)}", d.MaxCopies)
                 .Positive($"{key}:{nameof(d.IdleTimeout)}", d.IdleTimeout)
                 .NotNegative($"{key}:Pricing:CreditsPerImage", d.Pricing.CreditsPerImage ?? 0)
                 .NotNegative($"{key}:Pricing:CreditsPerPrompt", d.Pricing.CreditsPerPrompt ?? 0);

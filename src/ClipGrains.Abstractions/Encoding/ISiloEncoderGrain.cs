@@ -3,9 +3,9 @@ using Orleans.Concurrency;
 namespace ClipGrains.Abstractions.Encoding;
 
 /// <summary>
-/// A silo's model host addressed from elsewhere in the cluster: the grain key is the silo's address
+/// A silo's models addressed from elsewhere in the cluster: the grain key is the silo's address
 /// (<c>SiloAddress.ToParsableString()</c>) and a placement director activates it on exactly that silo.
-/// Used to send chunks of a large request to other silos.
+/// Used to send work to a silo holding the model, and chunks of a large request to several.
 /// </summary>
 [Alias("clipgrains.ISiloEncoderGrain")]
 public interface ISiloEncoderGrain : IGrainWithStringKey
@@ -14,11 +14,11 @@ public interface ISiloEncoderGrain : IGrainWithStringKey
     [Alias("EncodeImages")]
     Task<EncodeResult> EncodeImages(ImageBatch batch);
 
-    /// <summary>Items waiting in the silo's image queue plus those being inferred: its current load.</summary>
-    [AlwaysInterleave, Alias("GetLoad")]
-    Task<int> GetLoad();
+    /// <summary>Same as <see cref="IEncoderGrain.EncodeTexts"/>, on the silo named by the key.</summary>
+    [Alias("EncodeTexts")]
+    Task<EncodeResult> EncodeTexts(TextBatch batch);
 
-    /// <summary>Which models the silo holds or is loading now.</summary>
-    [AlwaysInterleave, Alias("GetModels")]
-    Task<ModelCopyState[]> GetModels();
+    /// <summary>The silo's image load and which models it holds or is loading: what routing decides on.</summary>
+    [AlwaysInterleave, Alias("GetSnapshot")]
+    Task<SiloSnapshot> GetSnapshot();
 }

@@ -5,13 +5,15 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Grains.Cluster;
 
 /// <summary>
-/// This silo's view of who can run inference: the active silos, least loaded first. Remote loads are asked
-/// of each silo's <see cref="ISiloEncoderGrain"/> and cached briefly; the local load is read directly.
+/// This silo's view of who can run inference: the active silos with their image load and the models they hold or are
+/// loading. Remote silos are asked through their <see cref="ISiloEncoderGrain"/> and the answers cached for
+/// <see cref="FanOutOptions.LoadCacheDuration"/>; this silo is read directly. The cluster's model directory is this
+/// view: no silo keeps a list that could go stale when another one dies, because dead silos leave the membership.
 /// </summary>
 public sealed class ClusterView(
     ILocalSiloDetails local, IClusterMembershipService membership, IGrainFactory grains, ModelActivations models, IOptions<FanOutOptions> options, TimeProvider time)
 {
-    private readonly Dictionary<string, (int Load, DateTimeOffset At)> _loads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SiloSnapshot Snapshot, DateTimeOffset At)> _snapshots = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>This silo's address, as grain keys and results name it.</summary>
@@ -21,74 +23,61 @@ public sealed class ClusterView(
     public IReadOnlyList<string> ActiveSilos() =>
         membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
 
-    /// <summary>Active silos ordered by current image load, least first; ties favour this silo.</summary>
-    public async Task<IReadOnlyList<string>> SilosByLoadAsync()
+    /// <summary>Every active silo that answers, with its snapshot (cached briefly for remote silos).</summary>
+    public async Task<IReadOnlyList<(string Silo, SiloSnapshot Snapshot)>> SnapshotsAsync()
     {
         var silos = ActiveSilos();
-        var loads = await Task.WhenAll(silos.Select(LoadOfAsync));
-        return silos.Select((silo, i) => (silo, load: loads[i]))
-            .Where(x => x.load is not null)
-            .OrderBy(x => x.load)
-            .ThenBy(x => x.silo == LocalSilo ? 0 : 1)
-            .Select(x => x.silo)
-            .ToList();
+        var snapshots = await Task.WhenAll(silos.Select(SnapshotOfAsync));
+        return [.. silos.Select((silo, i) => (silo, snapshots[i])).Where(x => x.Item2 is not null).Select(x => (x.silo, x.Item2!))];
     }
 
-    /// <summary>
-    /// Copies of each model loaded and loading across the active silos now (a silo that does not answer within a
-    /// second is left out). Asked of every silo on each call: a listing, not a request path.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, (int Loaded, int Loading)>> ModelCopiesAsync()
-    {
-        var answers = await Task.WhenAll(ActiveSilos().Select(async silo =>
-        {
-            if (silo == LocalSilo)
-            {
-                return models.States().Select(s => new ModelCopyState(s.Id, s.Loaded, s.Loading)).ToArray();
-            }
+    /// <summary>Active silos ordered by current image load, least first; ties favour this silo.</summary>
+    public async Task<IReadOnlyList<string>> SilosByLoadAsync() =>
+        [.. (await SnapshotsAsync()).OrderBy(x => x.Snapshot.Load).ThenBy(x => x.Silo == LocalSilo ? 0 : 1).Select(x => x.Silo)];
 
-            try
-            {
-                return await grains.GetGrain<ISiloEncoderGrain>(silo).GetModels().WaitAsync(TimeSpan.FromSeconds(1), time);
-            }
-            catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
-            {
-                return [];
-            }
-        }));
-        return answers.SelectMany(a => a).GroupBy(s => s.Model, StringComparer.Ordinal)
+    /// <summary>Copies of each model loaded and loading across the active silos now.</summary>
+    public async Task<IReadOnlyDictionary<string, (int Loaded, int Loading)>> ModelCopiesAsync() =>
+        (await SnapshotsAsync()).SelectMany(x => x.Snapshot.Models).GroupBy(s => s.Model, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (g.Count(s => s.Loaded), g.Count(s => s.Loading)), StringComparer.Ordinal);
+
+    /// <summary>Forgets what a silo reported (it failed a call), so the next decision asks again.</summary>
+    public void Forget(string silo)
+    {
+        lock (_lock)
+        {
+            _snapshots.Remove(silo);
+        }
     }
 
-    private async Task<int?> LoadOfAsync(string silo)
+    private async Task<SiloSnapshot?> SnapshotOfAsync(string silo)
     {
         if (silo == LocalSilo)
         {
-            return models.ImageLoad;
+            return models.Snapshot();
         }
 
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            if (_loads.TryGetValue(silo, out var cached) && now - cached.At < options.Value.LoadCacheDuration)
+            if (_snapshots.TryGetValue(silo, out var cached) && now - cached.At < options.Value.LoadCacheDuration)
             {
-                return cached.Load;
+                return cached.Snapshot;
             }
         }
 
         try
         {
-            var load = await grains.GetGrain<ISiloEncoderGrain>(silo).GetLoad().WaitAsync(TimeSpan.FromSeconds(1), time);
+            var snapshot = await grains.GetGrain<ISiloEncoderGrain>(silo).GetSnapshot().WaitAsync(TimeSpan.FromSeconds(1), time);
             lock (_lock)
             {
-                _loads[silo] = (load, now);
+                _snapshots[silo] = (snapshot, now);
             }
 
-            return load;
+            return snapshot;
         }
         catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
         {
-            return null; // Unreachable right now: leave it out of this request.
+            return null; // Unreachable right now: leave it out of this decision.
         }
     }
 }

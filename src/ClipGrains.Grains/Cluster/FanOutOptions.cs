@@ -14,6 +14,12 @@ public sealed class FanOutOptions
     /// <summary>How long a silo's reported load is reused before asking again.</summary>
     public TimeSpan LoadCacheDuration { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Images queued on every silo holding a model from which another silo loads a copy (up to the model's MaxCopies):
+    /// two full image batches waiting.
+    /// </summary>
+    public int ScaleOutQueueDepth { get; set; } = 16;
+
     /// <summary>What is wrong with these settings (<c>ClipGrains:FanOut</c>).</summary>
     public SettingChecks Check(SettingChecks checks)
     {
@@ -21,6 +27,7 @@ public sealed class FanOutOptions
         return checks
             .NotNegative(nameof(LocalMaxImages), LocalMaxImages)
             .Positive(nameof(MinChunkSize), MinChunkSize)
+            .Positive(nameof(ScaleOutQueueDepth), ScaleOutQueueDepth)
             .NotNegative(nameof(LoadCacheDuration), LoadCacheDuration);
     }
 }

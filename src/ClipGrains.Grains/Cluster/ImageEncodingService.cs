@@ -4,23 +4,22 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Grains.Cluster;
 
 /// <summary>
-/// Embeds the images of one request. Small requests go to this silo's encoder (no hop); larger ones are cut
-/// into contiguous chunks run on the least-loaded silos at once, the local one through its stateless worker
-/// and the others through their silo-targeted grains. A chunk whose silo fails is redone locally.
+/// Embeds the images of one request on the silos holding their model. Small requests go to the one silo
+/// <see cref="ModelRouter"/> picks (this one when it holds the model: no hop); larger ones are cut into contiguous
+/// chunks run at once on the silos holding the model, least loaded first. A chunk whose silo fails is redone here.
 /// </summary>
-public sealed class ImageEncodingService(IGrainFactory grains, ClusterView cluster, IOptions<FanOutOptions> options)
+public sealed class ImageEncodingService(ModelRouter router, IOptions<FanOutOptions> options)
 {
     /// <summary>Embeds <paramref name="tenant"/>'s <paramref name="images"/> with <paramref name="model"/> (empty: the default); the result lists every silo that ran a chunk.</summary>
     public async Task<FannedOutResult> EncodeAsync(IReadOnlyList<byte[]> images, DateTimeOffset deadline, string tenant, string model = "")
     {
         ArgumentNullException.ThrowIfNull(images);
-        var local = grains.GetGrain<IEncoderGrain>(0);
         var fanOut = options.Value;
-        var silos = images.Count > fanOut.LocalMaxImages ? await cluster.SilosByLoadAsync() : [];
+        var silos = images.Count > fanOut.LocalMaxImages ? await router.SpreadAsync(model) : [await router.PickAsync(model)];
         var chunks = Math.Min(silos.Count, images.Count / Math.Max(1, fanOut.MinChunkSize));
         if (chunks <= 1)
         {
-            var result = await local.EncodeImages(new ImageBatch(images, deadline, tenant, model));
+            var result = await router.EncodeImagesAsync(silos[0], new ImageBatch(images, deadline, tenant, model));
             return new FannedOutResult(result.Vectors, [result.Silo], result.Failure);
         }
 
@@ -29,18 +28,7 @@ public sealed class ImageEncodingService(IGrainFactory grains, ClusterView clust
         {
             var start = c * size;
             var batch = new ImageBatch(images.Skip(start).Take(size).ToList(), deadline, tenant, model);
-            var silo = silos[c];
-            EncodeResult result;
-            try
-            {
-                result = silo == cluster.LocalSilo ? await local.EncodeImages(batch) : await grains.GetGrain<ISiloEncoderGrain>(silo).EncodeImages(batch);
-            }
-            catch (Exception e) when (e is SiloUnavailableException or OrleansException or TimeoutException)
-            {
-                result = await local.EncodeImages(batch);
-            }
-
-            return (start, result);
+            return (start, result: await router.EncodeImagesAsync(silos[c], batch));
         });
         var results = await Task.WhenAll(tasks);
         var failed = results.FirstOrDefault(r => r.result.Failure is not null);

@@ -16,7 +16,7 @@ internal sealed class SiloEncoderGrain(ModelActivations models, ILocalSiloDetail
 {
     public Task<EncodeResult> EncodeImages(ImageBatch batch) => models.EncodeImagesAsync(batch, silo.SiloAddress.ToParsableString());
 
-    public Task<int> GetLoad() => Task.FromResult(models.ImageLoad);
+    public Task<EncodeResult> EncodeTexts(TextBatch batch) => models.EncodeTextsAsync(batch, silo.SiloAddress.ToParsableString());
 
-    public Task<ModelCopyState[]> GetModels() => Task.FromResult(models.States().Select(s => new ModelCopyState(s.Id, s.Loaded, s.Loading)).ToArray());
+    public Task<SiloSnapshot> GetSnapshot() => Task.FromResult(models.Snapshot());
 }

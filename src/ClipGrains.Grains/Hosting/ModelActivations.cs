@@ -81,6 +81,9 @@ public sealed partial class ModelActivations : IAsyncDisposable
         }
     }
 
+    /// <summary>This silo's load and models, as routing on every silo sees them.</summary>
+    public SiloSnapshot Snapshot() => new(ImageLoad, [.. States().Select(s => new ModelCopyState(s.Id, s.Loaded, s.Loading))]);
+
     /// <summary>The loaded host of <paramref name="id"/> (the default when null); throws when it is not loaded.</summary>
     public ModelHost Host(string? id = null)
     {

@@ -19,6 +19,7 @@ internal sealed partial class LabelSetGrain(
     [PersistentState("labelset", ClipGrainsStorage.Name)] IPersistentState<LabelSetState> state,
     IOptions<LabelSetBuildOptions> options,
     Hosting.ModelActivations models,
+    Cluster.ModelRouter router,
     TimeProvider time,
     ILogger<LabelSetGrain> logger) : Grain, ILabelSetGrain, ILabelSetBuildSink
 {
@@ -275,7 +276,6 @@ internal sealed partial class LabelSetGrain(
         {
             // Whole labels per call, each ensembled as soon as its prompts return: a build holds the matrix and one
             // call's vectors, never every prompt's vector (80,000 × 512 floats for ImageNet's 80 templates).
-            var encoder = GrainFactory.GetGrain<IEncoderGrain>(0);
             var templates = definition.Templates.Count;
             var labelsPerCall = Math.Max(1, options.Value.PromptsPerCall / templates);
             var deadline = time.GetUtcNow() + options.Value.BuildTimeout;
@@ -290,7 +290,7 @@ internal sealed partial class LabelSetGrain(
 
                 var labels = definition.Labels.Skip(first).Take(labelsPerCall).ToList();
                 var prompts = labels.SelectMany(l => definition.Templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
-                if (await EncodeWhenThereIsRoomAsync(encoder, prompts, deadline) is not { } vectors)
+                if (await EncodeWhenThereIsRoomAsync(prompts, deadline) is not { } vectors)
                 {
                     // The queue had no room for this many: a call larger than the tenant's share of the queue would
                     // never fit, so smaller calls are tried (down to one label) before waiting longer.
@@ -323,12 +323,12 @@ internal sealed partial class LabelSetGrain(
     // A full text queue is other work's turn, not a failure: after a pause (growing up to 2 s) the caller tries again,
     // with a smaller call, until the build's deadline passes. Timeouts are retried a few times; anything else fails
     // the build. Null means: no room this time.
-    private async Task<float[][]?> EncodeWhenThereIsRoomAsync(IEncoderGrain encoder, List<string> prompts, DateTimeOffset deadline)
+    private async Task<float[][]?> EncodeWhenThereIsRoomAsync(List<string> prompts, DateTimeOffset deadline)
     {
         var tenant = LabelSetKey.Parse(this.GetPrimaryKeyString()).Tenant;
         for (var timeouts = 0; ; )
         {
-            var result = await encoder.EncodeTexts(new TextBatch(prompts, time.GetUtcNow() + TimeSpan.FromMinutes(5), tenant));
+            var result = await router.EncodeTextsAsync(new TextBatch(prompts, time.GetUtcNow() + TimeSpan.FromMinutes(5), tenant));
             if (result.Failure is null)
             {
                 _waitsForRoom = 0;

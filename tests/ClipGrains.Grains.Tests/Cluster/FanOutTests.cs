@@ -101,15 +101,16 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Each_silo_reports_its_load_through_its_silo_targeted_grain()
+    public async Task Each_silo_reports_its_load_and_models_through_its_silo_targeted_grain()
     {
         var view = fixture.Silo(0).GetRequiredService<ClusterView>();
         var silos = view.ActiveSilos();
 
-        var loads = await Task.WhenAll(silos.Select(s => fixture.Cluster.Client.GetGrain<ISiloEncoderGrain>(s).GetLoad()));
+        var snapshots = await Task.WhenAll(silos.Select(s => fixture.Cluster.Client.GetGrain<ISiloEncoderGrain>(s).GetSnapshot()));
 
         Assert.Equal(2, silos.Count);
-        Assert.All(loads, l => Assert.Equal(0, l));
+        Assert.All(snapshots, s => Assert.Equal(0, s.Load));
+        Assert.All(snapshots, s => Assert.Equal([new ModelCopyState("clip-vit-base-patch32", true, false)], s.Models));
     }
 
     [Fact]
@@ -117,6 +118,6 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
     {
         var grain = fixture.Cluster.Client.GetGrain<ISiloEncoderGrain>("S127.0.0.1:1:1");
 
-        await Assert.ThrowsAnyAsync<OrleansException>(() => grain.GetLoad());
+        await Assert.ThrowsAnyAsync<OrleansException>(() => grain.GetSnapshot());
     }
 }
