@@ -12,10 +12,11 @@ namespace ClipGrains.Gateway.Contracts;
 /// <param name="CreatedAt">Creation of the set, Unix seconds.</param>
 /// <param name="UpdatedAt">Last change, Unix seconds.</param>
 /// <param name="Error">Why the build failed; null otherwise.</param>
+/// <param name="Model">The model whose space the set's vectors are in: classifications with the set run on it.</param>
 /// <param name="Usage">What the write was charged; null except on writes.</param>
 internal sealed record LabelSetObject(
     string Name, int Version, string Status, int LabelCount, IReadOnlyList<string>? Labels, IReadOnlyList<string> Templates,
-    string? TemplatePreset, LabelSetProgress Progress, long CreatedAt, long UpdatedAt, string? Error, LabelSetUsage? Usage)
+    string? TemplatePreset, LabelSetProgress Progress, long CreatedAt, long UpdatedAt, string? Error, string Model, LabelSetUsage? Usage)
 {
     /// <summary>Always <c>label_set</c>.</summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]

@@ -26,28 +26,45 @@ internal static class ClassificationsEndpoints
         Grains.LabelSets.LabelMatrixCache labelSets, ModelCatalog models, Metering metering, IOptions<PricingOptions> pricing)
     {
         var request = await reader.ReadAsync(context.Request);
+
+        // A label set's vectors live in its model's space: the request runs on that model, and naming another is an error.
+        LabelEmbeddings? setLabels = null;
         var model = models.Resolve(request.Model);
+        if (request.LabelSet is { } name)
+        {
+            var (info, embeddings) = await labelSets.GetAsync(RequestTenant.Of(context), name);
+            setLabels = info switch
+            {
+                null => throw ApiException.NotFound($"There is no label set named '{name}'.", "label_set_not_found", "label_set"),
+                { Status: Abstractions.LabelSets.LabelSetStatus.Failed } => throw new ApiException(409, "invalid_request_error", "label_set_failed",
+                    $"Label set '{name}' failed to build ({info.Error}); replace it to retry.", "label_set"),
+                _ when embeddings is null => throw new ApiException(409, "invalid_request_error", "label_set_not_ready",
+                    $"Label set '{name}' v{info.Version} is still being computed ({info.PromptsDone}/{info.PromptsTotal} prompts); retry when its status is ready.", "label_set")
+                {
+                    RetryAfter = TimeSpan.FromSeconds(2),
+                },
+                _ => embeddings,
+            };
+            var setModel = LabelSetsEndpoints.ModelOf(info);
+            if (request.Model is { } asked && asked != setModel)
+            {
+                throw ApiException.BadRequest(
+                    $"Label set '{name}' holds '{setModel}' vectors but the request asks for '{asked}'; omit 'model', ask for '{setModel}', or replace the set with \"model\": \"{asked}\" to rebuild it.",
+                    "model", "label_set_model_mismatch");
+            }
+
+            model = models.Resolve(setModel);
+        }
+
         var charge = new Charge(request.Images.Count, request.Prompts, pricing.Value.Price(model, request.Images.Count, request.Prompts));
         return await metering.RunAsync(context, request.Canonical, charge, async () =>
         {
             LabelEmbeddings labels;
             float[][] vectors;
             var promptTokens = 0;
-            if (request.LabelSet is { } name)
+            if (setLabels is not null)
             {
-                var (info, embeddings) = await labelSets.GetAsync(RequestTenant.Of(context), name);
-                labels = info switch
-                {
-                    null => throw ApiException.NotFound($"There is no label set named '{name}'.", "label_set_not_found", "label_set"),
-                    { Status: Abstractions.LabelSets.LabelSetStatus.Failed } => throw new ApiException(409, "invalid_request_error", "label_set_failed",
-                        $"Label set '{name}' failed to build ({info.Error}); replace it to retry.", "label_set"),
-                    _ when embeddings is null => throw new ApiException(409, "invalid_request_error", "label_set_not_ready",
-                        $"Label set '{name}' v{info.Version} is still being computed ({info.PromptsDone}/{info.PromptsTotal} prompts); retry when its status is ready.", "label_set")
-                    {
-                        RetryAfter = TimeSpan.FromSeconds(2),
-                    },
-                    _ => embeddings,
-                };
+                labels = setLabels;
                 vectors = await images.EmbedAsync(RequestTenant.Of(context), model.Id, request.Images);
             }
             else
@@ -67,7 +84,7 @@ internal static class ClassificationsEndpoints
                 ZeroShot.Classify(vector, labels, logitScale, request.TopK ?? int.MaxValue).Select(s => new ScoredLabel(s.Label, s.Score, s.Cosine)).ToList())).ToList();
             return new ChargedResult(
                 200,
-                credits => new ClassificationList(request.Model, data, new ClassificationUsage(request.Images.Count, promptTokens, promptTokens, credits)),
+                credits => new ClassificationList(model.Id, data, new ClassificationUsage(request.Images.Count, promptTokens, promptTokens, credits)),
                 charge);
         });
     }

@@ -41,8 +41,9 @@ internal static class LabelSetsEndpoints
         var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(build.Value.MaxLabels, build.Value.MaxTemplates));
         var name = JsonBody.OptionalString(body, "name") ?? throw ApiException.BadRequest("'name' is required.", "name", "missing_required_parameter");
         ValidateName(name);
-        var definition = ReadDefinition(body, build.Value);
-        var charge = BuildCharge(definition, pricing.Value, models.Default);
+        var model = models.Resolve(JsonBody.OptionalString(body, "model"));
+        var definition = ReadDefinition(body, build.Value) with { Model = model.Id };
+        var charge = BuildCharge(definition, pricing.Value, model);
         return await metering.RunAsync(context, () => body.GetRawText(), charge, build.Value.ReservationHold, async ticket =>
         {
             var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
@@ -100,12 +101,15 @@ internal static class LabelSetsEndpoints
             throw ApiException.BadRequest($"The body names '{bodyName}' but the URL names '{name}'; a label set cannot be renamed.", "name");
         }
 
-        var definition = ReadDefinition(body, build.Value);
+        // Naming a model moves the set to it (a rebuild); naming none keeps the set's, which prices the new version.
+        var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
+        var named = JsonBody.OptionalString(body, "model") is { } requested ? models.Resolve(requested) : null;
+        var model = named ?? (await grain.GetInfo() is { } current ? models.Resolve(ModelOf(current)) : models.Default);
+        var definition = ReadDefinition(body, build.Value) with { Model = named?.Id ?? string.Empty };
         var ifMatch = IfMatch(context);
-        var charge = BuildCharge(definition, pricing.Value, models.Default);
+        var charge = BuildCharge(definition, pricing.Value, model);
         return await metering.RunAsync(context, () => $"{ifMatch}\n{body.GetRawText()}", charge, build.Value.ReservationHold, async ticket =>
         {
-            var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(RequestTenant.Of(context), name));
             var result = await grain.Replace(definition, ifMatch, Owned(context, ticket, charge));
             if (result.Outcome == LabelSetWriteOutcome.Replaced)
             {
@@ -130,7 +134,6 @@ internal static class LabelSetsEndpoints
     private static BuildCharge? Owned(HttpContext context, ReservationTicket ticket, Charge charge) =>
         ticket.Id is { } id ? new BuildCharge(RequestTenant.Of(context), id, charge.Credits, charge.Texts) : null;
 
-    // Label sets are built with the default model.
     private static Charge BuildCharge(LabelSetDefinition definition, PricingOptions pricing, Abstractions.Configuration.ModelDeploymentOptions model)
     {
         var prompts = definition.Labels.Count * definition.Templates.Count;
@@ -243,5 +246,10 @@ internal static class LabelSetsEndpoints
         info.CreatedAt.ToUnixTimeSeconds(),
         info.UpdatedAt.ToUnixTimeSeconds(),
         info.Error,
+        ModelOf(info),
         usage);
+
+    /// <summary>The model a set's vectors belong to (sets stored before models were configurable belong to the single model).</summary>
+    public static string ModelOf(LabelSetInfo info) =>
+        info.Definition.Model.Length == 0 ? Abstractions.Configuration.ModelsOptions.LegacyId : info.Definition.Model;
 }

@@ -5,7 +5,7 @@ namespace ClipGrains.Gateway.Inputs;
 
 /// <summary>A validated classification request: images plus either ad-hoc labels (with templates) or a label-set name.</summary>
 internal sealed record ClassificationRequest(
-    string Model, IReadOnlyList<ApiInput> Images, IReadOnlyList<string>? Labels, IReadOnlyList<string> Templates, string? LabelSet, int? TopK)
+    string? Model, IReadOnlyList<ApiInput> Images, IReadOnlyList<string>? Labels, IReadOnlyList<string> Templates, string? LabelSet, int? TopK)
 {
     /// <summary>Prompts an ad-hoc request encodes (labels × templates); 0 with a label set.</summary>
     public int Prompts => (Labels?.Count ?? 0) * Templates.Count;
@@ -20,5 +20,5 @@ internal sealed record ClassificationRequest(
         Model, LabelSet, Labels, Templates, TopK, Images.Select(i => Convert.ToHexString(SHA256.HashData(i.Image!))).ToList()));
 
     private sealed record CanonicalForm(
-        string Model, string? LabelSet, IReadOnlyList<string>? Labels, IReadOnlyList<string> Templates, int? TopK, List<string> Images);
+        string? Model, string? LabelSet, IReadOnlyList<string>? Labels, IReadOnlyList<string> Templates, int? TopK, List<string> Images);
 }

@@ -16,7 +16,7 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
         }
 
         var body = await JsonBody.ReadObjectAsync(request, Math.Max(options.Value.MaxImagesPerRequest, Math.Max(options.Value.MaxLabelsPerRequest, options.Value.MaxTemplatesPerRequest)));
-        var model = models.Resolve(JsonBody.OptionalString(body, "model")).Id;
+        var model = JsonBody.OptionalString(body, "model") is { } named ? models.Resolve(named).Id : null;
         var images = InputParser.Parse(body.TryGetProperty("input", out var input) ? input : default, stringsAreImages: true, options.Value.MaxImagesPerRequest);
         if (images.FirstOrDefault(i => !i.IsImage) is { } text)
         {
@@ -80,7 +80,7 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
         }
 
         return Validate(
-            models.Resolve(form.TryGetValue("model", out var m) ? m.ToString() : null).Id, images, labels,
+            form.TryGetValue("model", out var m) ? models.Resolve(m.ToString()).Id : null, images, labels,
             form.TryGetValue("label_set", out var s) ? s.ToString() : null,
             form.TryGetValue("hypothesis_template", out var h) ? h.ToString() : null, templates, topK);
     }
@@ -124,7 +124,7 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
     }
 
     private ClassificationRequest Validate(
-        string model, List<ApiInput> images, List<string>? labels, string? labelSet, string? hypothesis, List<string>? templates, int? topK)
+        string? model, List<ApiInput> images, List<string>? labels, string? labelSet, string? hypothesis, List<string>? templates, int? topK)
     {
         var limits = options.Value;
         if (topK is <= 0)

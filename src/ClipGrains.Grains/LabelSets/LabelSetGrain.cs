@@ -79,6 +79,12 @@ internal sealed partial class LabelSetGrain(
             return new LabelSetWriteResult(LabelSetWriteOutcome.NotFound, null);
         }
 
+        // A replace that names no model keeps the set's; naming another one moves the set, which rebuilds it.
+        if (definition.Model.Length == 0)
+        {
+            definition = definition with { Model = state.State.Definition!.Model };
+        }
+
         if (expectedVersion is int expected && expected != state.State.Version)
         {
             return new LabelSetWriteResult(LabelSetWriteOutcome.VersionMismatch, Info());
@@ -239,7 +245,7 @@ internal sealed partial class LabelSetGrain(
     {
         var o = options.Value;
         // The matrix's size depends on the model's embedding size, known once it is loaded; CLIP ViT-B's 512 until then.
-        var dimension = models.LoadedDimension() ?? 512;
+        var dimension = models.LoadedDimension(definition.Model.Length == 0 ? null : definition.Model) ?? 512;
         var refusal = await Index().Reserve(Name, LabelSetBuildOptions.StoredBytes(definition, dimension), o.MaxSetsPerTenant, o.MaxStoredBytesPerTenant);
         return refusal is null ? null : new LabelSetWriteResult(LabelSetWriteOutcome.QuotaExceeded, null, refusal);
     }
@@ -290,7 +296,7 @@ internal sealed partial class LabelSetGrain(
 
                 var labels = definition.Labels.Skip(first).Take(labelsPerCall).ToList();
                 var prompts = labels.SelectMany(l => definition.Templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
-                if (await EncodeWhenThereIsRoomAsync(prompts, deadline) is not { } vectors)
+                if (await EncodeWhenThereIsRoomAsync(prompts, definition.Model, deadline) is not { } vectors)
                 {
                     // The queue had no room for this many: a call larger than the tenant's share of the queue would
                     // never fit, so smaller calls are tried (down to one label) before waiting longer.
@@ -323,12 +329,12 @@ internal sealed partial class LabelSetGrain(
     // A full text queue is other work's turn, not a failure: after a pause (growing up to 2 s) the caller tries again,
     // with a smaller call, until the build's deadline passes. Timeouts are retried a few times; anything else fails
     // the build. Null means: no room this time.
-    private async Task<float[][]?> EncodeWhenThereIsRoomAsync(List<string> prompts, DateTimeOffset deadline)
+    private async Task<float[][]?> EncodeWhenThereIsRoomAsync(List<string> prompts, string model, DateTimeOffset deadline)
     {
         var tenant = LabelSetKey.Parse(this.GetPrimaryKeyString()).Tenant;
         for (var timeouts = 0; ; )
         {
-            var result = await router.EncodeTextsAsync(new TextBatch(prompts, time.GetUtcNow() + TimeSpan.FromMinutes(5), tenant));
+            var result = await router.EncodeTextsAsync(new TextBatch(prompts, time.GetUtcNow() + TimeSpan.FromMinutes(5), tenant, model));
             if (result.Failure is null)
             {
                 _waitsForRoom = 0;

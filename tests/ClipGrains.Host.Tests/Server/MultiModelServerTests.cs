@@ -166,4 +166,28 @@ public sealed class MultiModelServerTests(ThreeModels models) : IClassFixture<Th
             "The model 'clip-vit-large-patch14' does not exist; this server serves 'tiny' (alias 'golden/tiny-clip'), 'tiny-int8', 'synthetic'.",
             json.GetProperty("error").GetProperty("message").GetString());
     }
+
+    [SkippableFact]
+    public async Task A_label_set_belongs_to_a_model_and_moves_to_another_only_by_a_replace_that_names_it()
+    {
+        var image = DataUri(GoldenData.Image("horse.png"));
+        async Task<(int Status, System.Text.Json.JsonElement Json)> ClassifyAsync(string? model) =>
+            await ReadAsync(await Server.Http.PostAsync("/v1/classifications", Body(new { model, input = new[] { image }, label_set = "animals" })));
+
+        var (created, set) = await ReadAsync(await Server.Http.PostAsync("/v1/label-sets?wait=true", Body(new { name = "animals", model = "synthetic", labels = new[] { "horse", "cat" } })));
+        var (plain, onItsModel) = await ClassifyAsync(null);
+        var mismatch = await ClassifyAsync("tiny");
+        var (moved, movedSet) = await ReadAsync(await Server.Http.PutAsync("/v1/label-sets/animals?wait=true", Body(new { model = "tiny", labels = new[] { "horse", "cat" } })));
+        var (_, afterMove) = await ClassifyAsync(null);
+        var (_, kept) = await ReadAsync(await Server.Http.PutAsync("/v1/label-sets/animals?wait=true", Body(new { labels = new[] { "horse", "cat", "dog" } })));
+
+        Assert.Equal((201, "synthetic"), (created, set.GetProperty("model").GetString()));
+        Assert.Equal((200, "synthetic"), (plain, onItsModel.GetProperty("model").GetString()));
+        AssertError(400, "label_set_model_mismatch", mismatch, "model");
+        Assert.Contains("'synthetic'", mismatch.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("'tiny'", mismatch.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal((200, 2, "tiny"), (moved, movedSet.GetProperty("version").GetInt32(), movedSet.GetProperty("model").GetString()));
+        Assert.Equal("tiny", afterMove.GetProperty("model").GetString());
+        Assert.Equal((3, "tiny"), (kept.GetProperty("version").GetInt32(), kept.GetProperty("model").GetString()));
+    }
 }

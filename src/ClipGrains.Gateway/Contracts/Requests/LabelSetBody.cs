@@ -8,4 +8,6 @@ namespace ClipGrains.Gateway.Contracts.Requests;
 /// <param name="Labels">The class names.</param>
 /// <param name="Templates">Templates with <c>{}</c>; or give <paramref name="TemplatePreset"/>.</param>
 /// <param name="TemplatePreset">A named template set: <c>single</c>, <c>openai-7</c>, <c>openai-80</c>.</param>
-internal sealed record LabelSetBody(IReadOnlyList<string> Labels, string? Name = null, IReadOnlyList<string>? Templates = null, string? TemplatePreset = null);
+/// <param name="Model">The model to embed the prompts with: the default on create; on replace, the set's own unless given (another one moves the set and rebuilds it).</param>
+internal sealed record LabelSetBody(
+    IReadOnlyList<string> Labels, string? Name = null, IReadOnlyList<string>? Templates = null, string? TemplatePreset = null, string? Model = null);
