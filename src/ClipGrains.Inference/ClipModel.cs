@@ -42,6 +42,23 @@ public sealed class ClipModel : IDisposable
     /// <summary>Embedding width.</summary>
     public int Dimension => Bundle.Config.ProjectionDim;
 
+    /// <summary>How the vision session was created (time, optimised-graph cache).</summary>
+    public SessionLoad VisionLoad => _vision.Load;
+
+    /// <summary>How the text session was created (time, optimised-graph cache).</summary>
+    public SessionLoad TextLoad => _text.Load;
+
+    /// <summary>
+    /// Runs one image and one prompt through the sessions: ONNX Runtime allocates its buffers and kernels on a session's
+    /// first run, so a model warmed before it is announced serves its first request at its normal speed.
+    /// </summary>
+    public void WarmUp()
+    {
+        var pixels = new float[Preprocessor.TensorLength];
+        _ = EncodePixels(pixels, 1);
+        _ = EncodeTokens([Tokenizer.Encode("a photo")]);
+    }
+
     /// <summary>Whether text batches are trimmed to their longest prompt (the graph has a dynamic sequence axis).</summary>
     public bool TrimsTextPadding => _text.SupportsTrimming;
 

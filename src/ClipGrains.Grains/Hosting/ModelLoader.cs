@@ -45,5 +45,6 @@ public class ModelLoader(IOptions<ClipModelOptions> shared)
         IntraOpThreads = deployment.IntraOpThreads,
         InterOpThreads = deployment.InterOpThreads,
         AllowSpinning = shared.Value.AllowSpinning,
+        OptimizedGraphCache = shared.Value.OptimizedGraphCache,
     };
 }

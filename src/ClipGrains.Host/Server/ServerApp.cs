@@ -27,6 +27,9 @@ internal static class ServerApp
         var configuration = builder.Configuration;
         var dataDirectory = DataDirectory(configuration);
         configuration["ClipGrains:DataDirectory"] = dataDirectory;
+
+        // Optimised graphs are per machine: beside the server's own data unless configured elsewhere.
+        configuration["ClipGrains:Model:OptimizedGraphCache"] ??= Path.Combine(dataDirectory, "optimized-graphs");
         var cluster = ClusterSetup.Read(configuration);
         ClusterSetup.EnsurePortsFree(cluster);
         PrivateFiles.CreateDirectory(dataDirectory);

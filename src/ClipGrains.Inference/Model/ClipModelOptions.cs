@@ -40,6 +40,13 @@ public sealed class ClipModelOptions
     public int InterOpThreads { get; set; } = 1;
 
     /// <summary>
+    /// Where ONNX Runtime's optimised graphs are kept after a model's first load, so later loads skip graph optimisation
+    /// (keyed by the source file's path, size and time, and the ONNX Runtime version); null turns the cache off. The
+    /// optimised graphs are specific to this machine's CPU, so the folder is not shared between machines.
+    /// </summary>
+    public string? OptimizedGraphCache { get; set; }
+
+    /// <summary>
     /// Whether idle ONNX Runtime threads spin. Off by default: spinning burns the cores that decoding,
     /// HTTP and Orleans need between batches.
     /// </summary>

@@ -18,6 +18,9 @@ internal sealed class TextEncoder : IDisposable
     public const string OutputName = "text_embeds";
 
     private readonly InferenceSession _session;
+
+    /// <summary>How the session was created.</summary>
+    public SessionLoad Load { get; }
     private readonly TensorElementType _idsType;
     private readonly bool _hasMask;
     private readonly int _fixedLength;
@@ -25,7 +28,8 @@ internal sealed class TextEncoder : IDisposable
     public TextEncoder(ModelBundle bundle, ClipModelOptions options)
     {
         var path = bundle.TextModelPath;
-        _session = OnnxSessionFactory.Create(path, options);
+        _session = OnnxSessionFactory.Create(path, options, out var load);
+        Load = load;
         try
         {
             var ids = GraphContract.Input(_session, path, IdsName, 2, TensorElementType.Int64, TensorElementType.Int32);

@@ -14,6 +14,9 @@ internal sealed class VisionEncoder : IDisposable
     public const string OutputName = "image_embeds";
 
     private readonly InferenceSession _session;
+
+    /// <summary>How the session was created.</summary>
+    public SessionLoad Load { get; }
     private readonly TensorElementType _inputType;
     private readonly int _height;
     private readonly int _width;
@@ -21,7 +24,8 @@ internal sealed class VisionEncoder : IDisposable
     public VisionEncoder(ModelBundle bundle, ClipModelOptions options)
     {
         var path = bundle.VisionModelPath;
-        _session = OnnxSessionFactory.Create(path, options);
+        _session = OnnxSessionFactory.Create(path, options, out var load);
+        Load = load;
         try
         {
             var input = GraphContract.Input(_session, path, InputName, 4, TensorElementType.Float, TensorElementType.Float16);
