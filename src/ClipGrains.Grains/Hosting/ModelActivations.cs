@@ -272,7 +272,9 @@ public sealed partial class ModelActivations : IAsyncDisposable
                 await UnloadAsync(victim, host, loadedAt, "evicted");
             }
 
-            var model = _loader.Load(activation.Deployment, folder);
+            // Seconds of blocking work: on a thread of its own, so the thread pool keeps serving the warm models' requests.
+            var model = await Task.Factory.StartNew(
+                () => _loader.Load(activation.Deployment, folder), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             foreach (var (name, session) in new[] { ("vision_session", model.VisionLoad), ("text_session", model.TextLoad) })
             {
                 _telemetry.ModelLoadDuration.Record(session.Duration.TotalMilliseconds, Tag(activation), new("phase", name), new("cached", session.FromCache));
@@ -280,7 +282,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
 
             // Announced only once warm: ONNX Runtime's first run of a session allocates, and that is not the first request's to pay.
             phase = _time.GetTimestamp();
-            model.WarmUp();
+            await Task.Factory.StartNew(model.WarmUp, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             var warmUp = _time.GetElapsedTime(phase);
             _telemetry.ModelLoadDuration.Record(warmUp.TotalMilliseconds, Tag(activation), new("phase", "warmup"));
             var loaded = new ModelHost(_batching, _time, _telemetry);
@@ -367,8 +369,9 @@ public sealed partial class ModelActivations : IAsyncDisposable
 
     private async Task UnloadAsync(Activation activation, ModelHost host, DateTimeOffset loadedAt, string reason)
     {
-        // Queued work finishes first; then the sessions' native memory is released.
+        // Queued work finishes first; then the sessions' native memory is released and handed back to the system.
         await host.DisposeAsync();
+        Inference.Onnx.NativeHeap.Trim();
         _telemetry.ModelUnloads.Add(1, Tag(activation), new("reason", reason));
         _telemetry.ModelAgeAtUnload.Record((_time.GetUtcNow() - loadedAt).TotalSeconds, Tag(activation), new("reason", reason));
         LogUnloaded(_logger, activation.Deployment.Id, reason);

@@ -5,7 +5,7 @@ using ClipGrains.Host.Bench;
 namespace ClipGrains.Host.Cli;
 
 /// <summary>
-/// <c>clipgrains stress fairness|big-bodies</c>: the security issue's measurements against a running server on this
+/// <c>clipgrains stress fairness|big-bodies|cold-start</c>: measurements against a running server on this
 /// machine (bounded in time and count; loopback or the user's own server): a victim tenant's latency alone and during
 /// another tenant's flood, and the server's memory under huge JSON bodies. Results are JSON on stdout.
 /// </summary>
@@ -17,6 +17,7 @@ internal static class StressCommand
     {
         Fairness(context),
         BigBodies(context),
+        ColdStart(context),
     };
 
     private static Command Fairness(CliContext context)
@@ -73,6 +74,34 @@ internal static class StressCommand
             {
                 result.Bodies, result.BodyBytes, rss_before_mb = Mb(result.RssBeforeBytes), rss_peak_mb = Mb(result.RssPeakBytes), rss_after_mb = Mb(result.RssAfterBytes),
                 statuses = result.Statuses.ToDictionary(s => s.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), s => s.Value), seconds = Math.Round(result.Seconds, 2),
+            }, ReportJson));
+        });
+        return command;
+    }
+
+    private static Command ColdStart(CliContext context)
+    {
+        var url = new Option<string>("--url") { Description = "Server base URL", Required = true };
+        var apiKey = new Option<string>("--api-key") { Description = "Bearer key of a tenant with credits", Required = true };
+        var pid = new Option<int>("--pid") { Description = "The server's process id, for its resident memory", Required = true };
+        var cold = new Option<string>("--cold") { Description = "A model the server unloads when idle (MinCopies 0, a short IdleTimeout)", Required = true };
+        var warm = new Option<string>("--warm") { Description = "A model the server keeps loaded", Required = true };
+        var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10, Description = "Duration of the warm model's baseline" };
+        var command = new Command("cold-start", "A cold model's first request, memory around its load and unload, and a warm model's latency meanwhile")
+        {
+            url, apiKey, pid, cold, warm, seconds,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var gateway = Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var parsed) ? parsed : throw new CliUsageException("--url must be an absolute URL.");
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            var r = await ColdStartRun.MeasureAsync(
+                http, gateway, parse.GetValue(apiKey)!, parse.GetValue(pid), parse.GetValue(cold)!, parse.GetValue(warm)!, TimeSpan.FromSeconds(parse.GetValue(seconds)), cancellationToken);
+            await context.Out.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                first_cold_request_ms = Math.Round(r.FirstColdRequestMs, 1), second_cold_request_ms = Math.Round(r.SecondColdRequestMs, 1),
+                rss_before_mb = Mb(r.RssBeforeBytes), rss_after_load_mb = Mb(r.RssAfterLoadBytes), rss_after_unload_mb = Mb(r.RssAfterUnloadBytes),
+                unload_seconds = Math.Round(r.UnloadSeconds, 1), warm_alone_ms = r.WarmAlone, warm_during_load_ms = r.WarmDuringLoad, warm_requests_during_load = r.WarmRequestsDuringLoad,
             }, ReportJson));
         });
         return command;
