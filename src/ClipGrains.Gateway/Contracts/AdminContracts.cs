@@ -46,3 +46,24 @@ internal sealed record CreditTopUp(string Tenant, long Amount, string Reason, lo
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
     public string Object { get; } = "credit_top_up";
 }
+
+/// <summary>Where the models are: every active silo with its image load and the models it holds or is loading.</summary>
+/// <param name="Data">One entry per silo that answered.</param>
+internal sealed record SiloModelsList(IReadOnlyList<SiloModels> Data)
+{
+    /// <summary>Always <c>list</c>.</summary>
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Object { get; } = "list";
+}
+
+/// <summary>One silo's models.</summary>
+/// <param name="Silo">The silo's address.</param>
+/// <param name="Load">Images queued or being inferred there.</param>
+/// <param name="Models">Each configured model: loaded, loading, or neither.</param>
+internal sealed record SiloModels(string Silo, int Load, IReadOnlyList<SiloModel> Models);
+
+/// <summary>One model on one silo.</summary>
+/// <param name="Model">The deployment.</param>
+/// <param name="Loaded">Loaded and serving there.</param>
+/// <param name="Loading">Being loaded there.</param>
+internal sealed record SiloModel(string Model, bool Loaded, bool Loading);

@@ -213,6 +213,7 @@ public sealed partial class InfraFilesTests
         using var telemetry = new ClipGrainsTelemetry(services.GetRequiredService<IMeterFactory>());
         telemetry.ObserveQueueDepth(() => 0);
         telemetry.ObserveRequestsInFlight(() => 0);
+        telemetry.ObserveModelsLoaded(() => []);
         var names = new HashSet<string>(StringComparer.Ordinal) { "orleans_grains" };
         using var listener = new MeterListener
         {

@@ -25,7 +25,7 @@ public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
         Assert.Equal(200, status);
         Assert.StartsWith("3.1", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Equal(
-            ["/admin/v1/tenants", "/admin/v1/tenants/{id}", "/admin/v1/tenants/{id}/credits", "/admin/v1/tenants/{id}/keys", "/admin/v1/tenants/{id}/keys/{keyId}",
+            ["/admin/v1/models", "/admin/v1/tenants", "/admin/v1/tenants/{id}", "/admin/v1/tenants/{id}/credits", "/admin/v1/tenants/{id}/keys", "/admin/v1/tenants/{id}/keys/{keyId}",
              "/admin/v1/tenants/{id}/resume", "/admin/v1/tenants/{id}/suspend", "/admin/v1/tenants/{id}/usage", "/health/live", "/health/ready",
              "/v1/classifications", "/v1/embeddings", "/v1/label-sets", "/v1/label-sets/{name}", "/v1/models", "/v1/models/{id}", "/v1/usage"],
             document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
@@ -66,6 +66,8 @@ public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
         var id = tenant.GetProperty("id").GetString()!;
         await checker.CheckAsync("post", "/admin/v1/tenants", 401, anonymous.PostAsync("/admin/v1/tenants", Body(new { name = "x" })));
         await checker.CheckAsync("get", "/admin/v1/tenants", 200, Server.Admin.GetAsync("/admin/v1/tenants"));
+        var (_, silos) = await checker.CheckAsync("get", "/admin/v1/models", 200, Server.Admin.GetAsync("/admin/v1/models"));
+        Assert.Equal([("clip-vit-base-patch32", true)], silos.GetProperty("data")[0].GetProperty("models").EnumerateArray().Select(m => (m.GetProperty("model").GetString(), m.GetProperty("loaded").GetBoolean())));
         await checker.CheckAsync("get", "/admin/v1/tenants/{id}", 200, Server.Admin.GetAsync($"/admin/v1/tenants/{id}"));
         await checker.CheckAsync("get", "/admin/v1/tenants/{id}", 404, Server.Admin.GetAsync("/admin/v1/tenants/tn_nobody"));
         await checker.CheckAsync("get", "/admin/v1/tenants/{id}/usage", 200, Server.Admin.GetAsync($"/admin/v1/tenants/{id}/usage?days=3"));

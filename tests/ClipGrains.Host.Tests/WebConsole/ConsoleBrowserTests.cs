@@ -70,7 +70,8 @@ public sealed partial class ConsoleBrowserTests(GoldenServerFixture fixture) : I
         Assert.Equal(expected.Length, filled.Length);
         Assert.All(expected.Zip(filled), pair => Assert.Equal(pair.First.Score, pair.Second, 0.002));
         var curl = await page.Locator("#curl").TextContentAsync();
-        Assert.Contains("-F 'image=@chelsea.png' -F 'labels=cat,dog,rocket'", curl, StringComparison.Ordinal);
+        Assert.Contains("-F 'image=@chelsea.png' -F 'labels=cat,dog,rocket' -F model=clip-vit-base-patch32", curl, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#model-select option")).ToHaveTextAsync(["clip-vit-base-patch32 (loaded)"]);
         Assert.Contains("$CLIPGRAINS_KEY", curl, StringComparison.Ordinal);
         Assert.DoesNotContain(key, curl, StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder(), "playground.png"), FullPage = true });
@@ -155,6 +156,7 @@ public sealed partial class ConsoleBrowserTests(GoldenServerFixture fixture) : I
 
         await page.GetByLabel("Operator key", Exact).FillAsync(RunningServer.AdminKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Use operator key" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#models-table tbody tr td").Nth(2)).ToHaveTextAsync("clip-vit-base-patch32");
         var name = "browser-" + Guid.NewGuid().ToString("N")[..8];
         await page.GetByLabel("Tenant name", Exact).FillAsync(name);
         await page.GetByLabel("Initial credits", Exact).FillAsync("250");

@@ -130,6 +130,13 @@ function route() {
 // ---- playground -------------------------------------------------------------------------------------------
 
 async function loadPlayground() {
+  // A model nobody holds loads on its first request: the picker says which are warm.
+  const models = await api("/v1/models");
+  const current = $("model-select").value;
+  $("model-select").replaceChildren(...models.data.map((m) => el("option", {
+    value: m.id, text: m.copies_loaded > 0 ? `${m.id} (loaded)` : m.copies_loading > 0 ? `${m.id} (loading)` : `${m.id} (loads on first use)`,
+  })));
+  if (current) $("model-select").value = current;
   const sets = await api("/v1/label-sets?limit=100");
   const select = $("label-set-select");
   select.replaceChildren(...sets.data.filter((s) => s.status === "ready").map((s) => el("option", { value: s.name, text: `${s.name} (v${s.version}, ${s.label_count} labels)` })));
@@ -174,7 +181,9 @@ async function classify(event) {
       const labels = $("labels").value.split(",").map((l) => l.trim()).filter(Boolean);
       if (labels.length === 0) throw new Error("Type at least one label.");
       form.append("labels", labels.join(","));
-      curlTarget = `-F 'labels=${labels.join(",").replaceAll("'", "'\\''")}'`;
+      const model = $("model-select").value;
+      if (model) form.append("model", model);
+      curlTarget = `-F 'labels=${labels.join(",").replaceAll("'", "'\\''")}'` + (model ? ` -F model=${model}` : "");
     } else {
       const name = $("label-set-select").value;
       if (!name) throw new Error("There is no ready label set yet; create one under Label sets.");
@@ -372,6 +381,12 @@ async function loadAdmin() {
     el("td", { text: String(t.balance) }),
     el("td", { text: `${t.limits.requests_per_minute} / ${t.limits.images_per_minute}` }),
     el("td", {}, el("button", { type: "button", text: "Manage", "aria-label": `Manage ${t.name}`, onclick: () => guarded(() => openTenant(t.id)) })))));
+  const silos = await api("/admin/v1/models", { admin: true });
+  $("models-table").tBodies[0].replaceChildren(...silos.data.map((s) => el("tr", {},
+    el("td", {}, el("code", { text: s.silo })),
+    el("td", { text: String(s.load) }),
+    el("td", { text: s.models.filter((m) => m.loaded).map((m) => m.model).join(", ") || "none" }),
+    el("td", { text: s.models.filter((m) => m.loading).map((m) => m.model).join(", ") || "none" }))));
 }
 
 async function adminSignIn(event) {
