@@ -69,14 +69,10 @@ internal sealed class TextEmbedder(ModelRouter router, IMemoryCache cache, TimeP
     /// <summary>Label × template prompts, ensembled per label (the CLIP paper's method), and the prompts' token count.</summary>
     public async Task<(LabelEmbeddings Labels, int Tokens)> EmbedLabelsAsync(string tenant, string model, IReadOnlyList<string> labels, IReadOnlyList<string> templates)
     {
-        var prompts = labels.SelectMany(l => templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
-        var (vectors, tokens) = await EmbedAsync(tenant, model, prompts);
+        var (vectors, tokens) = await EmbedAsync(tenant, model, LabelEnsemble.Prompts(labels, templates));
         var dimension = vectors[0].Length;
         var matrix = new float[labels.Count * dimension];
-        for (var l = 0; l < labels.Count; l++)
-        {
-            VectorMath.EnsembleMean(new ArraySegment<float[]>(vectors, l * templates.Count, templates.Count)).CopyTo(matrix, l * dimension);
-        }
+        LabelEnsemble.Into(vectors, templates.Count, matrix, 0, dimension);
 
         return (new LabelEmbeddings(labels, matrix, dimension), tokens);
     }

@@ -174,7 +174,7 @@ public sealed class ClipModel : IDisposable
             PromptTemplate.Validate(template);
         }
 
-        var prompts = labels.SelectMany(label => templates.Select(t => PromptTemplate.Apply(t, label))).ToList();
+        var prompts = LabelEnsemble.Prompts(labels, templates);
         var embeddings = new float[prompts.Count][];
         for (var start = 0; start < prompts.Count; start += batchSize)
         {
@@ -185,11 +185,7 @@ public sealed class ClipModel : IDisposable
         }
 
         var matrix = new float[labels.Count * Dimension];
-        for (var l = 0; l < labels.Count; l++)
-        {
-            var ensemble = VectorMath.EnsembleMean(new ArraySegment<float[]>(embeddings, l * templates.Count, templates.Count));
-            ensemble.CopyTo(matrix, l * Dimension);
-        }
+        LabelEnsemble.Into(embeddings, templates.Count, matrix, 0, Dimension);
 
         return new LabelEmbeddings(labels.ToList(), matrix, Dimension);
     }

@@ -295,7 +295,7 @@ internal sealed partial class LabelSetGrain(
                 }
 
                 var labels = definition.Labels.Skip(first).Take(labelsPerCall).ToList();
-                var prompts = labels.SelectMany(l => definition.Templates.Select(t => PromptTemplate.Apply(t, l))).ToList();
+                var prompts = LabelEnsemble.Prompts(labels, definition.Templates);
                 if (await EncodeWhenThereIsRoomAsync(prompts, definition.Model, deadline) is not { } vectors)
                 {
                     // The queue had no room for this many: a call larger than the tenant's share of the queue would
@@ -306,10 +306,7 @@ internal sealed partial class LabelSetGrain(
 
                 dimension = vectors[0].Length;
                 matrix ??= new float[definition.Labels.Count * dimension];
-                for (var l = 0; l < labels.Count; l++)
-                {
-                    VectorMath.EnsembleMean(new ArraySegment<float[]>(vectors, l * templates, templates)).CopyTo(matrix, (first + l) * dimension);
-                }
+                LabelEnsemble.Into(vectors, templates, matrix, first, dimension);
 
                 _promptsDone += prompts.Count;
                 first += labels.Count;

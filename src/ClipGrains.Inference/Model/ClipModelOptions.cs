@@ -41,7 +41,7 @@ public sealed class ClipModelOptions
 
     /// <summary>
     /// Where ONNX Runtime's optimised graphs are kept after a model's first load, so later loads skip graph optimisation
-    /// (keyed by the source file's path, size and time, and the ONNX Runtime version); null turns the cache off. The
+    /// (keyed by the source file's path, size and time, and the ONNX Runtime version); null or empty turns the cache off. The
     /// optimised graphs are specific to this machine's CPU, so the folder is not shared between machines.
     /// </summary>
     public string? OptimizedGraphCache { get; set; }

@@ -19,7 +19,7 @@ internal static class OnnxSessionFactory
     public static InferenceSession Create(string path, ClipModelOptions options, out SessionLoad report)
     {
         var started = Stopwatch.GetTimestamp();
-        var cached = options.OptimizedGraphCache is { } folder ? CachedPath(folder, path) : null;
+        var cached = options.OptimizedGraphCache is { Length: > 0 } folder ? CachedPath(folder, path) : null;
         var fromCache = cached is not null && File.Exists(cached);
         using var sessionOptions = new SessionOptions
         {
