@@ -24,6 +24,9 @@ public sealed class ModelPlacementTests : IAsyncLifetime
             ["ClipGrains:Models:Deployments:0:Id"] = "lazy",
             ["ClipGrains:Models:Deployments:0:Path"] = _model.Directory,
             ["ClipGrains:Models:Deployments:0:IntraOpThreads"] = "1",
+
+            // A queue of one image already counts as deep, so concurrent requests spill onto a second copy.
+            ["ClipGrains:FanOut:ScaleOutQueueDepth"] = "1",
         }).Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
@@ -76,5 +79,42 @@ public sealed class ModelPlacementTests : IAsyncLifetime
         Assert.Null(after.Failure);
         Assert.Equal([survivor.ServiceProvider.GetRequiredService<ClusterView>().LocalSilo], after.Silos);
         Assert.True(survivor.ServiceProvider.GetRequiredService<ModelActivations>().States().Single().Loaded);
+    }
+
+    [Fact]
+    public async Task A_model_whose_only_holder_stays_busy_gets_a_second_copy_on_the_other_silo()
+    {
+        await EncodeAtAsync(0);
+        var host = Silo(0).GetRequiredService<ModelActivations>().Host("lazy");
+        using var gate = new ManualResetEventSlim();
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Hold(int size)
+        {
+            blocked.TrySetResult();
+            gate.Wait(TimeSpan.FromSeconds(30));
+        }
+
+        // Silo 0's runner is held after its next batch: work keeps queuing there, so its queue is deep for routing.
+        host.ImageBatchRan += Hold;
+        Task<FannedOutResult> first, second, third;
+        FannedOutResult spilled;
+        try
+        {
+            first = EncodeAtAsync(0);
+            await blocked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            second = EncodeAtAsync(0);
+            third = EncodeAtAsync(0);
+            spilled = await await Task.WhenAny(second, third).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            host.ImageBatchRan -= Hold;
+            gate.Set();
+        }
+
+        await Task.WhenAll(first, second, third);
+        Assert.Null(spilled.Failure);
+        Assert.Equal([Silo(1).GetRequiredService<ClusterView>().LocalSilo], spilled.Silos);
+        Assert.True(Holds(1));
     }
 }
