@@ -116,33 +116,26 @@ public sealed partial class ModelActivations : IAsyncDisposable
     }
 
     /// <summary>Embeds images with the batch's model, loading it first when needed.</summary>
-    public async Task<EncodeResult> EncodeImagesAsync(ImageBatch batch, string silo)
+    public Task<EncodeResult> EncodeImagesAsync(ImageBatch batch, string silo)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ModelUse use;
-        try
-        {
-            use = await AcquireAsync(batch.Model, batch.Deadline);
-        }
-        catch (ModelUnavailableException e)
-        {
-            return new EncodeResult([], silo, new EncodeFailure(e.Code, e.Message));
-        }
-
-        using (use)
-        {
-            return await use.Host.EncodeImagesAsync(batch, silo);
-        }
+        return WithModelAsync(batch.Model, batch.Deadline, silo, host => host.EncodeImagesAsync(batch, silo));
     }
 
     /// <summary>Embeds prompts with the batch's model, loading it first when needed.</summary>
-    public async Task<EncodeResult> EncodeTextsAsync(TextBatch batch, string silo)
+    public Task<EncodeResult> EncodeTextsAsync(TextBatch batch, string silo)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        return WithModelAsync(batch.Model, batch.Deadline, silo, host => host.EncodeTextsAsync(batch, silo));
+    }
+
+    // Runs `work` on the model's host while holding a use of it; a model that cannot be had is the result's failure.
+    private async Task<EncodeResult> WithModelAsync(string model, DateTimeOffset deadline, string silo, Func<ModelHost, Task<EncodeResult>> work)
+    {
         ModelUse use;
         try
         {
-            use = await AcquireAsync(batch.Model, batch.Deadline);
+            use = await AcquireAsync(model, deadline);
         }
         catch (ModelUnavailableException e)
         {
@@ -151,7 +144,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
 
         using (use)
         {
-            return await use.Host.EncodeTextsAsync(batch, silo);
+            return await work(use.Host);
         }
     }
 

@@ -14,6 +14,13 @@ public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : ICla
         return new CliRun(code, string.Empty, error.ToString());
     }
 
+    private static int FreePort()
+    {
+        using var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        return ((IPEndPoint)free.LocalEndpoint).Port;
+    }
+
     private string[] Serve(params string[] settings) =>
     [
         "--urls=http://127.0.0.1:0", $"--ClipGrains:Model:Path={fixture.Files.Directory}",
@@ -37,10 +44,7 @@ public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : ICla
     [Fact]
     public async Task A_weak_operator_key_is_refused_by_setting_name()
     {
-        using var free = new TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var port = ((IPEndPoint)free.LocalEndpoint).Port;
-        free.Stop();
+        var port = FreePort();
 
         var run = await ServeAsync(Serve($"--ClipGrains:Cluster:SiloPort={port}", "--ClipGrains:Admin:ApiKey=a"));
 
@@ -70,10 +74,7 @@ public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : ICla
     [InlineData("ClipGrains:Models:Default=nope", "ClipGrains:Models:Default names \"nope\", which is not a listed deployment (clip-vit-base-patch32).")]
     public async Task Each_invalid_setting_stops_the_server_with_one_line_naming_its_key(string setting, string expected)
     {
-        using var free = new TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var port = ((IPEndPoint)free.LocalEndpoint).Port;
-        free.Stop();
+        var port = FreePort();
 
         var run = await ServeAsync(Serve([$"--ClipGrains:Cluster:SiloPort={port}", "--ClipGrains:Admin:ApiKey=cga_test-operator-key", .. setting.Split('|').Select(s => $"--{s}")]));
 
@@ -84,10 +85,7 @@ public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : ICla
     [Fact]
     public async Task Several_invalid_sections_are_named_together_on_one_line()
     {
-        using var free = new TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var port = ((IPEndPoint)free.LocalEndpoint).Port;
-        free.Stop();
+        var port = FreePort();
 
         var run = await ServeAsync(Serve(
             $"--ClipGrains:Cluster:SiloPort={port}", "--ClipGrains:Admin:ApiKey=cga_test-operator-key", "--ClipGrains:Tenancy:ReadsPerMinute=0", "--ClipGrains:FanOut:MinChunkSize=0"));
@@ -101,10 +99,7 @@ public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : ICla
     [Fact]
     public async Task Two_deployments_with_one_name_are_refused_by_key()
     {
-        using var free = new TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var port = ((IPEndPoint)free.LocalEndpoint).Port;
-        free.Stop();
+        var port = FreePort();
 
         var run = await ServeAsync(Serve(
             $"--ClipGrains:Cluster:SiloPort={port}", "--ClipGrains:Admin:ApiKey=cga_test-operator-key",
