@@ -37,6 +37,7 @@ public static class ClipGrainsSiloExtensions
         services.AddSettings<ModelsOptions>(configuration, "ClipGrains:Models", (o, c) => o.Check(c));
         services.AddSingleton<IPostConfigureOptions<ModelsOptions>, SingleModelDeployment>();
         services.TryAddSingleton<ModelLoader>();
+        services.AddSingleton<DecodeAdmission>();
         services.AddSingleton<ModelActivations>();
         services.AddHostedService<ModelLoaderService>();
 

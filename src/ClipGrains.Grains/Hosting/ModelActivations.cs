@@ -20,6 +20,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
     private readonly ModelsOptions _models;
     private readonly IOptions<BatchingOptions> _batching;
     private readonly ModelLoader _loader;
+    private readonly DecodeAdmission _decodes;
     private readonly TimeProvider _time;
     private readonly Telemetry.ClipGrainsTelemetry _telemetry;
     private readonly ILogger _logger;
@@ -30,7 +31,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
 
     /// <summary>Creates the registry; nothing is loaded until asked.</summary>
     public ModelActivations(
-        IOptions<ModelsOptions> models, IOptions<BatchingOptions> batching, ModelLoader loader, TimeProvider time,
+        IOptions<ModelsOptions> models, IOptions<BatchingOptions> batching, ModelLoader loader, DecodeAdmission decodes, TimeProvider time,
         Telemetry.ClipGrainsTelemetry telemetry, ILogger<ModelActivations> logger)
     {
         ArgumentNullException.ThrowIfNull(models);
@@ -38,6 +39,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
         _models = models.Value;
         _batching = batching;
         _loader = loader;
+        _decodes = decodes;
         _time = time;
         _telemetry = telemetry;
         _logger = logger;
@@ -278,7 +280,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
             await Task.Factory.StartNew(model.WarmUp, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             var warmUp = _time.GetElapsedTime(phase);
             _telemetry.ModelLoadDuration.Record(warmUp.TotalMilliseconds, Tag(activation), new("phase", "warmup"));
-            var loaded = new ModelHost(_batching, _time, _telemetry);
+            var loaded = new ModelHost(_batching, _time, _telemetry, _decodes);
             loaded.Attach(model);
             lock (_gate)
             {

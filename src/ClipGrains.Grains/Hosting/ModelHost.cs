@@ -13,15 +13,15 @@ namespace ClipGrains.Grains.Hosting;
 /// threads (bounded), so they overlap the inference of earlier batches; inference itself runs on each
 /// queue's runner, never on an Orleans scheduler turn.
 /// </summary>
-public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider time, Telemetry.ClipGrainsTelemetry telemetry) : IAsyncDisposable
+/// <param name="options">Batching and decoding limits.</param>
+/// <param name="time">The clock of deadlines and decode budgets.</param>
+/// <param name="telemetry">Where batches and decodes are recorded.</param>
+/// <param name="admission">The silo's decode admission, shared by every loaded model; a host of its own when null (tests, tools).</param>
+public sealed class ModelHost(
+    IOptions<BatchingOptions> options, TimeProvider time, Telemetry.ClipGrainsTelemetry telemetry, DecodeAdmission? admission = null) : IAsyncDisposable
 {
     private readonly BatchingOptions _options = options.Value;
-    // Decode slots go to waiting tenants in turn: a flood of large images from one tenant delays another's by one decode.
-    private readonly FairSlots _decodes = new(Math.Max(1, options.Value.MaxConcurrentDecodes));
-
-    // Decoded images are large (up to 160 MB at 40 MP while decoding) and short-lived: a private pool holding one buffer per decode
-    // slot bounds what a flood of large images can take, instead of leaving one garbage array per image.
-    private readonly ArrayPool<byte> _pixels = ArrayPool<byte>.Create(256 * 1024 * 1024, Math.Max(1, options.Value.MaxConcurrentDecodes));
+    private readonly DecodeAdmission _admission = admission ?? new DecodeAdmission(options);
     private ClipModel? _model;
     private BatchQueue<float[], float[]>? _images;
     private BatchQueue<TokenizedText, float[]>? _texts;
@@ -35,6 +35,9 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
 
     /// <summary>The attached model; throws before <see cref="Attach"/>.</summary>
     public ClipModel Model => _model ?? throw new InvalidOperationException("The model is not loaded yet.");
+
+    /// <summary>The decode admission this host takes slots and pixel buffers from (the silo's, when loaded by <see cref="ModelActivations"/>).</summary>
+    internal DecodeAdmission Admission => _admission;
 
     /// <summary>Counters since start.</summary>
     public ModelHostStatistics Statistics { get; } = new();
@@ -252,7 +255,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         var wait = deadline - time.GetUtcNow();
         try
         {
-            if (wait <= TimeSpan.Zero || !await _decodes.WaitAsync(tenant, wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait, time, abort.Token))
+            if (wait <= TimeSpan.Zero || !await _admission.Slots.WaitAsync(tenant, wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait, time, abort.Token))
             {
                 return (new EncodeFailure(EncodeFailure.Timeout, "The server could not start decoding the image before the request's deadline.", index), TimeSpan.Zero);
             }
@@ -264,7 +267,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
 
         if (abort.IsCancellationRequested)
         {
-            _decodes.Release();
+            _admission.Slots.Release();
             return (null, TimeSpan.Zero);
         }
 
@@ -274,7 +277,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
         {
             try
             {
-                var image = ImageDecoder.Decode(bytes, pool: _pixels);
+                var image = ImageDecoder.Decode(bytes, pool: _admission.Pixels);
                 try
                 {
                     var tensor = ArrayPool<float>.Shared.Rent(model.Preprocessor.TensorLength);
@@ -285,7 +288,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
                 }
                 finally
                 {
-                    _pixels.Return(image.Pixels);
+                    _admission.Pixels.Return(image.Pixels);
                 }
             }
             catch (ImageDecodeException e)
@@ -320,7 +323,7 @@ public sealed class ModelHost(IOptions<BatchingOptions> options, TimeProvider ti
                 }
                 finally
                 {
-                    _decodes.Release();
+                    _admission.Slots.Release();
                 }
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -187,6 +187,18 @@ public sealed class ModelActivationsTests : IDisposable
         Assert.Equal(EncodeFailure.ModelUnknown, unknown.Code);
     }
 
+    [Fact]
+    public async Task Every_loaded_model_decodes_through_the_silos_one_decode_admission()
+    {
+        await using var models = Activations(new CountingLoader(), Deployment("a"), Deployment("b"));
+        using var a = await models.AcquireAsync("a", Forever);
+        using var b = await models.AcquireAsync("b", Forever);
+
+        // One set of slots and one pixel pool per silo: the memory bound of decoding does not grow with the models loaded.
+        Assert.NotSame(a.Host, b.Host);
+        Assert.Same(a.Host.Admission, b.Host.Admission);
+    }
+
     private ModelDeploymentOptions Deployment(string id, TimeSpan? idle = null, int minCopies = 0) =>
         new() { Id = id, Path = _model.Directory, IntraOpThreads = 1, IdleTimeout = idle ?? TimeSpan.FromMinutes(10), MinCopies = minCopies };
 
@@ -204,7 +216,8 @@ public sealed class ModelActivationsTests : IDisposable
             MaxParallelLoads = 2,
         };
         var telemetry = new ClipGrainsTelemetry(_services.GetRequiredService<IMeterFactory>());
-        return new ModelActivations(Options.Create(options), Options.Create(new BatchingOptions()), loader, _clock, telemetry, NullLogger<ModelActivations>.Instance);
+        var batching = Options.Create(new BatchingOptions());
+        return new ModelActivations(Options.Create(options), batching, loader, new DecodeAdmission(batching), _clock, telemetry, NullLogger<ModelActivations>.Instance);
     }
 
     /// <summary>The real loader, counting loads; <see cref="Gate"/> holds loads back while reset.</summary>
