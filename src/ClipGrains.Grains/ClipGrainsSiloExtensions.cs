@@ -1,6 +1,6 @@
 using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Grains.Cluster;
-using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.Serving;
 using ClipGrains.Grains.LabelSets;
 using ClipGrains.Grains.Placement;
 using ClipGrains.Grains.Postgres;

@@ -1,5 +1,5 @@
 using ClipGrains.Gateway.Hosting;
-using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.Serving;
 using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.OpenApi;
 

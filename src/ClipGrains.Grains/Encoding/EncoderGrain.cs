@@ -1,5 +1,5 @@
 using ClipGrains.Abstractions.Encoding;
-using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.Serving;
 using Orleans.Concurrency;
 
 namespace ClipGrains.Grains.Encoding;

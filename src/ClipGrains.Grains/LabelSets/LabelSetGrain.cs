@@ -18,7 +18,7 @@ namespace ClipGrains.Grains.LabelSets;
 internal sealed partial class LabelSetGrain(
     [PersistentState("labelset", ClipGrainsStorage.Name)] IPersistentState<LabelSetState> state,
     IOptions<LabelSetBuildOptions> options,
-    Hosting.ModelActivations models,
+    Serving.ModelActivations models,
     Cluster.ModelRouter router,
     TimeProvider time,
     ILogger<LabelSetGrain> logger) : Grain, ILabelSetGrain, ILabelSetBuildSink

@@ -1,4 +1,4 @@
-using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.Serving;
 using ClipGrains.Inference.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,7 +6,7 @@ using ClipGrains.Gateway.Admin;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
 using ClipGrains.Grains.Cluster;
-using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.Serving;
 using ClipGrains.Grains.LabelSets;
 using ClipGrains.Grains.Tenancy;
 using ClipGrains.Host.Server;

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Abstractions.Encoding;
-using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.Serving;
 using ClipGrains.Grains.Telemetry;
 using ClipGrains.Inference;
 using ClipGrains.Inference.Model;
@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace ClipGrains.Grains.Tests.Hosting;
+namespace ClipGrains.Grains.Tests.Serving;
 
 /// <summary>Models as per-silo activations: lazy single-flight loads, idle unload, the memory budget and its eviction order.</summary>
 public sealed class ModelActivationsTests : IDisposable

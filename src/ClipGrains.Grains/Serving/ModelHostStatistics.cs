@@ -1,4 +1,4 @@
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>Counters of one silo's model host since start (thread-safe snapshots).</summary>
 public sealed class ModelHostStatistics

@@ -1,4 +1,4 @@
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>A model could not be made ready for a request: <see cref="Code"/> is an <see cref="Abstractions.Encoding.EncodeFailure"/> code.</summary>
 public sealed class ModelUnavailableException(string code, string message, Exception? inner = null) : Exception(message, inner)

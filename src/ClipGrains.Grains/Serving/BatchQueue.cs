@@ -1,4 +1,4 @@
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>
 /// A bounded queue that merges concurrent items into batches: up to <c>maxBatch</c> items run together on the

@@ -5,7 +5,7 @@ using ClipGrains.Inference.Imaging;
 using ClipGrains.Inference.Text;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>
 /// One loaded model of a silo (see <see cref="ModelActivations"/>): both ONNX sessions behind an image queue and a text

@@ -1,6 +1,6 @@
 using ClipGrains.Abstractions.Configuration;
 
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>
 /// Dynamic batching limits for one silo's model host (Triton's terms): requests arriving within

@@ -1,4 +1,4 @@
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>One request's hold on a loaded model: the model is not unloaded or evicted until every use is disposed.</summary>
 public sealed class ModelUse : IDisposable

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>
 /// Loads the deployments kept by <see cref="ModelDeploymentOptions.MinCopies"/> after start-up (downloading them first

@@ -1,4 +1,4 @@
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>One deployment on one silo now.</summary>
 /// <param name="Id">The deployment.</param>

@@ -5,7 +5,7 @@ using ClipGrains.Inference.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>
 /// The models of one silo as activations: a deployment is loaded when the first request needs it (requests arriving

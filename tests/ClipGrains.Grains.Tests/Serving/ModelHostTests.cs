@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using ClipGrains.Abstractions.Encoding;
-using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.Serving;
 using ClipGrains.Grains.Telemetry;
 using ClipGrains.Inference;
 using ClipGrains.Inference.Model;
@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SkiaSharp;
 
-namespace ClipGrains.Grains.Tests.Hosting;
+namespace ClipGrains.Grains.Tests.Serving;
 
 public sealed class ModelHostTests
 {

@@ -2,7 +2,7 @@ using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Inference.Model;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>
 /// Without a <c>ClipGrains:Models:Deployments</c> list, the single <c>ClipGrains:Model</c> section is one deployment named

@@ -1,4 +1,4 @@
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>
 /// A counting semaphore that hands a freed slot to waiting tenants in turn rather than in arrival order, so a tenant

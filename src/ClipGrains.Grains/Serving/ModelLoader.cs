@@ -4,7 +4,7 @@ using ClipGrains.Inference.Hub;
 using ClipGrains.Inference.Model;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>Finds a deployment's files (downloading them from the hub when it names a source) and loads them.</summary>
 public class ModelLoader(IOptions<ClipModelOptions> shared)

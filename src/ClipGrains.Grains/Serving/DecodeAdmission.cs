@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Grains.Hosting;
+namespace ClipGrains.Grains.Serving;
 
 /// <summary>
 /// The silo's decode admission, shared by every loaded model: the decode slots, handed to waiting tenants in turn, and

@@ -1,7 +1,7 @@
-using ClipGrains.Grains.Hosting;
+using ClipGrains.Grains.Serving;
 using Microsoft.Extensions.Time.Testing;
 
-namespace ClipGrains.Grains.Tests.Hosting;
+namespace ClipGrains.Grains.Tests.Serving;
 
 public sealed class BatchQueueTests
 {
