@@ -18,6 +18,9 @@ internal static class EncodeFailures
             EncodeFailure.ModelLoading => new ApiException(503, "server_error", "model_loading", failure.Message) { RetryAfter = TimeSpan.FromSeconds(2) },
             EncodeFailure.ModelCapacity => new ApiException(503, "server_error", "model_capacity", failure.Message) { RetryAfter = TimeSpan.FromSeconds(5) },
             EncodeFailure.ModelUnavailable => new ApiException(503, "server_error", "model_unavailable", failure.Message) { RetryAfter = TimeSpan.FromSeconds(30) },
+
+            // Only when silos disagree on the deployments (a rolling configuration change): another silo may serve it.
+            EncodeFailure.ModelUnknown => new ApiException(503, "server_error", "model_unknown", failure.Message) { RetryAfter = TimeSpan.FromSeconds(5) },
             _ => new ApiException(503, "server_error", "server_overloaded", failure.Message) { RetryAfter = TimeSpan.FromSeconds(1) },
         };
         return failure.DecodeMilliseconds > 0 ? error.WithRefusedWork(failure.DecodeMilliseconds) : error;

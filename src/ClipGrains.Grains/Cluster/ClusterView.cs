@@ -31,6 +31,9 @@ public sealed class ClusterView(
         return [.. silos.Select((silo, i) => (silo, snapshots[i])).Where(x => x.Item2 is not null).Select(x => (x.silo, x.Item2!))];
     }
 
+    /// <summary>This silo's snapshot, read directly.</summary>
+    public SiloSnapshot LocalSnapshot() => models.Snapshot();
+
     /// <summary>Active silos ordered by current image load, least first; ties favour this silo.</summary>
     public async Task<IReadOnlyList<string>> SilosByLoadAsync() =>
         [.. (await SnapshotsAsync()).OrderBy(x => x.Snapshot.Load).ThenBy(x => x.Silo == LocalSilo ? 0 : 1).Select(x => x.Silo)];
@@ -53,7 +56,7 @@ public sealed class ClusterView(
     {
         if (silo == LocalSilo)
         {
-            return models.Snapshot();
+            return LocalSnapshot();
         }
 
         var now = time.GetUtcNow();

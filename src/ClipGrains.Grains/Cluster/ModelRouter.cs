@@ -18,6 +18,14 @@ public sealed class ModelRouter(ClusterView cluster, IGrainFactory grains, IOpti
     public async Task<string> PickAsync(string model)
     {
         var (id, maxCopies) = Resolve(model);
+
+        // The common case decided from this silo alone: the others are asked only when it cannot serve without a hop,
+        // so a slow or stale remote silo never delays a request this silo can serve.
+        if (ModelRouting.ServesLocally(id, cluster.LocalSnapshot(), fanOut.Value.ScaleOutQueueDepth))
+        {
+            return cluster.LocalSilo;
+        }
+
         return ModelRouting.Choose(id, await cluster.SnapshotsAsync(), cluster.LocalSilo, maxCopies, fanOut.Value.ScaleOutQueueDepth) ?? cluster.LocalSilo;
     }
 

@@ -16,6 +16,13 @@ namespace ClipGrains.Grains.Cluster;
 /// </summary>
 public static class ModelRouting
 {
+    /// <summary>Rule 1: this silo holds <paramref name="model"/> and its queue is not deep, so it serves without a hop.</summary>
+    public static bool ServesLocally(string model, SiloSnapshot local, int deepQueue)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        return local.Holds(model) && local.Load < deepQueue;
+    }
+
     /// <summary>The silo to run <paramref name="model"/>'s next request on; null when no silo answered.</summary>
     /// <param name="model">The deployment's id.</param>
     /// <param name="silos">The active silos that answered, with their snapshots.</param>
@@ -31,7 +38,7 @@ public static class ModelRouting
         if (holders.Count > 0)
         {
             var here = holders.FirstOrDefault(s => s.Silo == local);
-            if (here.Silo is not null && here.Snapshot.Load < deepQueue)
+            if (here.Silo is not null && ServesLocally(model, here.Snapshot, deepQueue))
             {
                 return local;
             }

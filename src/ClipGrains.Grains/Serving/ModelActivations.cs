@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Abstractions.Encoding;
-using ClipGrains.Inference.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -191,8 +190,10 @@ public sealed partial class ModelActivations : IAsyncDisposable
             Release(activation);
             throw;
         }
-        catch (Exception e) when (e is ModelLoadException or IOException or HttpRequestException or ArgumentException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Whatever stopped the load (broken files, a download that failed or timed out, a permission), the request
+            // gets a 503 it can act on and the operator the reason in the log; it never escapes as a 500.
             Release(activation);
             throw new ModelUnavailableException(
                 EncodeFailure.ModelUnavailable, $"The model '{activation.Deployment.Id}' could not be loaded on this server; retry later (the operator is told).", e);

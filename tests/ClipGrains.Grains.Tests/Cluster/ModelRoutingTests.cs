@@ -27,6 +27,17 @@ public sealed class ModelRoutingTests
         Assert.Equal("here", ModelRouting.Choose("m", silos, "here", maxCopies: 0, Deep));
     }
 
+    [Theory]
+    [InlineData(true, 15, true)]
+    [InlineData(true, 16, false)]
+    [InlineData(false, 0, false)]
+    public void This_silo_alone_decides_when_it_holds_the_model_below_a_deep_queue(bool holds, int load, bool expected)
+    {
+        var (_, here) = Silo("here", load, ("m", holds, false));
+
+        Assert.Equal(expected, ModelRouting.ServesLocally("m", here, Deep));
+    }
+
     [Fact]
     public void The_least_loaded_holder_wins_when_this_silo_does_not_hold_it()
     {

@@ -173,6 +173,21 @@ public sealed class ModelActivationsTests : IDisposable
         Assert.True(models.States()[0].Loaded);
     }
 
+    [Theory]
+    [InlineData(typeof(UnauthorizedAccessException))]
+    [InlineData(typeof(TaskCanceledException))]
+    [InlineData(typeof(InvalidDataException))]
+    public async Task Any_load_failure_is_model_unavailable_never_an_exception_from_the_grain(Type failure)
+    {
+        var loader = new CountingLoader { FailWith = (Exception)Activator.CreateInstance(failure)! };
+        await using var models = Activations(loader, Deployment("a"));
+
+        var result = await models.EncodeTextsAsync(new TextBatch(["a cat"], Forever, "t", "a"), "silo");
+
+        Assert.Equal(EncodeFailure.ModelUnavailable, result.Failure!.Code);
+        Assert.Equal(0, models.States()[0].InUse);
+    }
+
     [Fact]
     public async Task Requests_name_models_by_alias_and_an_unknown_one_is_model_unknown()
     {
@@ -234,10 +249,18 @@ public sealed class ModelActivationsTests : IDisposable
 
         public bool FailNext { get; set; }
 
+        public Exception? FailWith { get; set; }
+
         public override ClipModel Load(ModelDeploymentOptions deployment, string folder)
         {
             _started.TrySetResult();
             Gate.Wait(TimeSpan.FromSeconds(30));
+            if (FailWith is { } failure)
+            {
+                FailWith = null;
+                throw failure;
+            }
+
             if (FailNext)
             {
                 FailNext = false;
