@@ -1,4 +1,5 @@
 using ClipGrains.Abstractions.Configuration;
+using ClipGrains.Abstractions.Telemetry;
 using ClipGrains.Gateway.Admin;
 using ClipGrains.Gateway.Connections;
 using ClipGrains.Gateway.Endpoints;
@@ -81,7 +82,7 @@ public static class ClipGrainsGatewayExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var limits = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        var telemetry = app.Services.GetRequiredService<Grains.Telemetry.ClipGrainsTelemetry>();
+        var telemetry = app.Services.GetRequiredService<ClipGrainsTelemetry>();
 
         app.UseResponseConventions();
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using ClipGrains.Abstractions.Cluster;
+using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Gateway.Inputs;
-using ClipGrains.Grains.Cluster;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace ClipGrains.Gateway;
 /// SHA-256 of the bytes and the model, so re-sent images cost neither decoding nor inference. Only the
 /// misses go to the (fanned-out) encoders. Keyed by tenant so no tenant can learn from timing what another sent.
 /// </summary>
-internal sealed class ImageEmbedder(ImageEncodingService encoder, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
+internal sealed class ImageEmbedder(IClusterEncoder encoder, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
 {
     private long _hits;
 
@@ -38,7 +39,7 @@ internal sealed class ImageEmbedder(ImageEncodingService encoder, IMemoryCache c
 
         if (missing.Count > 0)
         {
-            var result = await encoder.EncodeAsync(missing.Select(i => images[i].Image!).ToList(), time.GetUtcNow() + options.Value.RequestTimeout, tenant, model);
+            var result = await encoder.EncodeImagesAsync(new ImageBatch(missing.Select(i => images[i].Image!).ToList(), time.GetUtcNow() + options.Value.RequestTimeout, tenant, model));
             if (result.Failure is not null)
             {
                 throw EncodeFailures.ToApi(result.Failure, m => images[missing[m]].Param);

@@ -1,5 +1,5 @@
+using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Abstractions.Encoding;
-using ClipGrains.Grains.Cluster;
 using ClipGrains.Inference.Scoring;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -7,12 +7,12 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Gateway;
 
 /// <summary>
-/// Embeds prompts through this silo's encoder, with a per-silo cache of prompt embeddings (keyed by model) so that ad-hoc
+/// Embeds prompts through the cluster's encoders, with a per-silo cache of prompt embeddings (keyed by model) so that ad-hoc
 /// labels repeated across requests (the usual case: a client sends the same label list every time) cost the
 /// text tower once. The cache key includes the tenant: one tenant cannot learn from timing which prompts
 /// another tenant used.
 /// </summary>
-internal sealed class TextEmbedder(ModelRouter router, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
+internal sealed class TextEmbedder(IClusterEncoder encoder, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
 {
     /// <summary>The texts' embeddings under <paramref name="model"/>, and their token count in all.</summary>
     public async Task<(float[][] Vectors, int Tokens)> EmbedAsync(string tenant, string model, IReadOnlyList<string> texts)
@@ -39,7 +39,7 @@ internal sealed class TextEmbedder(ModelRouter router, IMemoryCache cache, TimeP
         }
 
         var distinct = missing.Select(i => texts[i]).Distinct(StringComparer.Ordinal).ToList();
-        var result = await router.EncodeTextsAsync(new TextBatch(distinct, time.GetUtcNow() + options.Value.RequestTimeout, tenant, model));
+        var result = await encoder.EncodeTextsAsync(new TextBatch(distinct, time.GetUtcNow() + options.Value.RequestTimeout, tenant, model));
         if (result.Failure is not null)
         {
             throw EncodeFailures.ToApi(result.Failure);

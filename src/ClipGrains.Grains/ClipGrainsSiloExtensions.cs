@@ -1,4 +1,7 @@
+using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Abstractions.Configuration;
+using ClipGrains.Abstractions.LabelSets;
+using ClipGrains.Abstractions.Telemetry;
 using ClipGrains.Grains.Cluster;
 using ClipGrains.Grains.Serving;
 using ClipGrains.Grains.LabelSets;
@@ -33,7 +36,7 @@ public static class ClipGrainsSiloExtensions
         services.AddSettings<Tenancy.TenancyOptions>(configuration, "ClipGrains:Tenancy", (o, c) => o.Check(c));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.TryAddSingleton<Telemetry.ClipGrainsTelemetry>();
+        services.TryAddSingleton<ClipGrainsTelemetry>();
         services.AddSettings<ModelsOptions>(configuration, "ClipGrains:Models", (o, c) => o.Check(c));
         services.AddSingleton<IPostConfigureOptions<ModelsOptions>, SingleModelDeployment>();
         services.TryAddSingleton<ModelLoader>();
@@ -45,9 +48,13 @@ public static class ClipGrainsSiloExtensions
         var cacheFloats = configuration.GetValue("ClipGrains:LabelSets:CacheFloats", 64L * 1024 * 1024);
         services.AddMemoryCache(o => o.SizeLimit = cacheFloats);
         services.AddSingleton<LabelMatrixCache>();
+        services.AddSingleton<ILabelMatrices>(sp => sp.GetRequiredService<LabelMatrixCache>());
         services.AddSingleton<ClusterView>();
+        services.AddSingleton<IModelDirectory>(sp => sp.GetRequiredService<ClusterView>());
         services.AddSingleton<ModelRouter>();
-        services.AddSingleton<ImageEncodingService>();
+        services.AddSingleton<ClusterEncoder>();
+        services.AddSingleton<IClusterEncoder>(sp => sp.GetRequiredService<ClusterEncoder>());
+        services.AddSingleton<ISiloHealth, SiloHealth>();
         silo.AddPlacementDirector<SiloTargetedPlacement, SiloTargetedPlacementDirector>();
         return silo;
     }

@@ -10,13 +10,15 @@ namespace ClipGrains.Abstractions.LabelSets;
 /// <param name="Credits">Credits reserved: the price of every prompt of the version.</param>
 /// <param name="Prompts">Prompts of the version (labels × templates).</param>
 /// <param name="Computed">Prompts computed when the build ended; null while it runs.</param>
+/// <param name="Model">The deployment that computes the prompts (usage per model).</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.build-charge")]
 public sealed record BuildCharge(
     [property: Id(0)] string Tenant,
     [property: Id(1)] string ReservationId,
     [property: Id(2)] long Credits,
     [property: Id(3)] int Prompts,
-    [property: Id(4)] int? Computed = null)
+    [property: Id(4)] int? Computed = null,
+    [property: Id(5)] string Model = "")
 {
     /// <summary>Credits for <paramref name="computed"/> prompts: proportional, rounded down, all of them for a whole build.</summary>
     public long CreditsFor(int computed) =>

@@ -11,6 +11,7 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="StoredResponseBytes">
 /// Bytes of the response kept for Idempotency-Key replays (24 h); 0 when the request sent no key. Counted in usage.
 /// </param>
+/// <param name="Model">The deployment that did the work (usage per model); empty when unknown.</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.settlement")]
 public sealed record Settlement(
     [property: Id(0)] string ReservationId,
@@ -20,4 +21,5 @@ public sealed record Settlement(
     [property: Id(4)] int Texts,
     [property: Id(5)] bool Refused = false,
     [property: Id(6)] long DecodeMilliseconds = 0,
-    [property: Id(7)] long StoredResponseBytes = 0);
+    [property: Id(7)] long StoredResponseBytes = 0,
+    [property: Id(8)] string Model = "");

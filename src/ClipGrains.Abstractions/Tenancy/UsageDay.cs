@@ -10,6 +10,7 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="RefusedDecodeMilliseconds">Decoding time those refused requests used.</param>
 /// <param name="IdempotencyRecords">Responses stored for Idempotency-Key replays.</param>
 /// <param name="IdempotencyBytes">Bytes of those stored responses.</param>
+/// <param name="Models">The committed requests, images, prompts and credits per model, by model id; null before any was recorded.</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.usage-day")]
 public sealed record UsageDay(
     [property: Id(0)] string Date,
@@ -20,4 +21,5 @@ public sealed record UsageDay(
     [property: Id(5)] long Refused = 0,
     [property: Id(6)] long RefusedDecodeMilliseconds = 0,
     [property: Id(7)] long IdempotencyRecords = 0,
-    [property: Id(8)] long IdempotencyBytes = 0);
+    [property: Id(8)] long IdempotencyBytes = 0,
+    [property: Id(9)] IReadOnlyList<ModelUsage>? Models = null);

@@ -42,7 +42,7 @@ internal static class AdminEndpoints
         admin.MapDelete("/tenants/{id}/keys/{keyId}", async (string id, string keyId, IGrainFactory grains) =>
             await grains.GetGrain<IApiKeyGrain>(keyId).Revoke(id) ? Results.NoContent() : throw ApiException.NotFound($"Tenant '{id}' has no key '{keyId}'.", "key_not_found"))
             .WithName("revokeKey").WithSummary("Revokes a key at once.").Produces(204).Fails(404);
-        admin.MapGet("/models", async (Grains.Cluster.ClusterView cluster) => Results.Json(
+        admin.MapGet("/models", async (Abstractions.Cluster.IModelDirectory cluster) => Results.Json(
                 new SiloModelsList([.. (await cluster.SnapshotsAsync()).Select(s => new SiloModels(s.Silo, s.Snapshot.Load, [.. s.Snapshot.Models.Select(m => new SiloModel(m.Model, m.Loaded, m.Loading))]))]),
                 ApiJson.Options))
             .WithName("listModelCopies").WithSummary("Where each model is loaded: every active silo with its load and models.").Answers<SiloModelsList>();

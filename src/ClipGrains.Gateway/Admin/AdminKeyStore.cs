@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using ClipGrains.Grains.Storage;
+using ClipGrains.Abstractions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -53,8 +53,18 @@ internal sealed record RateLimitObject(int Limit, int Remaining, double ResetSec
 /// <param name="RefusedDecodeMs">Decoding time those used, milliseconds.</param>
 /// <param name="IdempotencyRecords">Responses stored for Idempotency-Key replays.</param>
 /// <param name="IdempotencyBytes">Bytes of those responses.</param>
+/// <param name="Models">The charged requests, images, prompts and credits per model, by model id.</param>
 internal sealed record UsageDayObject(
-    string Date, long Requests, long Images, long Texts, long Credits, long Refused, long RefusedDecodeMs, long IdempotencyRecords, long IdempotencyBytes);
+    string Date, long Requests, long Images, long Texts, long Credits, long Refused, long RefusedDecodeMs, long IdempotencyRecords, long IdempotencyBytes,
+    IReadOnlyList<ModelUsageObject> Models);
+
+/// <summary>One model's share of the charged usage.</summary>
+/// <param name="Model">The model id (<c>unknown</c> for usage recorded before usage named its model).</param>
+/// <param name="Requests">Requests charged on it.</param>
+/// <param name="Images">Images processed.</param>
+/// <param name="Texts">Prompts encoded.</param>
+/// <param name="Credits">Credits charged.</param>
+internal sealed record ModelUsageObject(string Model, long Requests, long Images, long Texts, long Credits);
 
 /// <summary>Usage summed over the days shown.</summary>
 /// <param name="Requests">Requests charged.</param>
@@ -65,5 +75,7 @@ internal sealed record UsageDayObject(
 /// <param name="RefusedDecodeMs">Decoding time those used, milliseconds.</param>
 /// <param name="IdempotencyRecords">Responses stored for replays.</param>
 /// <param name="IdempotencyBytes">Bytes of those responses.</param>
+/// <param name="Models">The charged usage per model over those days, by model id.</param>
 internal sealed record UsageTotals(
-    long Requests, long Images, long Texts, long Credits, long Refused, long RefusedDecodeMs, long IdempotencyRecords, long IdempotencyBytes);
+    long Requests, long Images, long Texts, long Credits, long Refused, long RefusedDecodeMs, long IdempotencyRecords, long IdempotencyBytes,
+    IReadOnlyList<ModelUsageObject> Models);

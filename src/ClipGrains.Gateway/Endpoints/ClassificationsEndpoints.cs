@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.LabelSets;
 using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
@@ -23,7 +24,7 @@ internal static class ClassificationsEndpoints
 
     private static async Task<IResult> HandleAsync(
         HttpContext context, ClassificationRequestReader reader, TextEmbedder texts, ImageEmbedder images,
-        Grains.LabelSets.LabelMatrixCache labelSets, ModelCatalog models, Metering metering, IOptions<PricingOptions> pricing)
+        ILabelMatrices labelSets, ModelCatalog models, Metering metering, IOptions<PricingOptions> pricing)
     {
         var request = await reader.ReadAsync(context.Request);
 
@@ -32,18 +33,18 @@ internal static class ClassificationsEndpoints
         var model = models.Resolve(request.Model);
         if (request.LabelSet is { } name)
         {
-            var (info, embeddings) = await labelSets.GetAsync(RequestTenant.Of(context), name);
+            var (info, matrix) = await labelSets.GetAsync(RequestTenant.Of(context), name);
             setLabels = info switch
             {
                 null => throw ApiException.NotFound($"There is no label set named '{name}'.", "label_set_not_found", "label_set"),
                 { Status: Abstractions.LabelSets.LabelSetStatus.Failed } => throw new ApiException(409, "invalid_request_error", "label_set_failed",
                     $"Label set '{name}' failed to build ({info.Error}); replace it to retry.", "label_set"),
-                _ when embeddings is null => throw new ApiException(409, "invalid_request_error", "label_set_not_ready",
+                _ when matrix is null => throw new ApiException(409, "invalid_request_error", "label_set_not_ready",
                     $"Label set '{name}' v{info.Version} is still being computed ({info.PromptsDone}/{info.PromptsTotal} prompts); retry when its status is ready.", "label_set")
                 {
                     RetryAfter = TimeSpan.FromSeconds(2),
                 },
-                _ => embeddings,
+                _ => new LabelEmbeddings(matrix.Labels, matrix.Matrix, matrix.Dimension),
             };
             var setModel = LabelSetsEndpoints.ModelOf(info);
             if (request.Model is { } asked && asked != setModel)
@@ -56,7 +57,7 @@ internal static class ClassificationsEndpoints
             model = models.Resolve(setModel);
         }
 
-        var charge = new Charge(request.Images.Count, request.Prompts, pricing.Value.Price(model, request.Images.Count, request.Prompts));
+        var charge = new Charge(request.Images.Count, request.Prompts, pricing.Value.Price(model, request.Images.Count, request.Prompts), model.Id);
         return await metering.RunAsync(context, request.Canonical, charge, async () =>
         {
             LabelEmbeddings labels;

@@ -54,7 +54,7 @@ internal static class EmbeddingsEndpoints
             throw ApiException.BadRequest($"A text may have at most {limits.MaxTextLength} characters.", text.Param, "text_too_long");
         }
 
-        var charge = new Charge(imageInputs.Count, textInputs.Count, pricing.Value.Price(model, imageInputs.Count, textInputs.Count));
+        var charge = new Charge(imageInputs.Count, textInputs.Count, pricing.Value.Price(model, imageInputs.Count, textInputs.Count), model.Id);
         return await metering.RunAsync(context, () => body.GetRawText(), charge, async () =>
         {
             var (textVectors, tokens) = textInputs.Count == 0 ? ([], 0) : await texts.EmbedAsync(RequestTenant.Of(context), model.Id, textInputs.Select(t => t.Text!).ToList());

@@ -1,6 +1,6 @@
-using ClipGrains.Gateway.Hosting;
-using ClipGrains.Grains.Serving;
+using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Gateway.Contracts;
+using ClipGrains.Gateway.Hosting;
 using ClipGrains.Gateway.OpenApi;
 
 namespace ClipGrains.Gateway.Endpoints;
@@ -13,14 +13,14 @@ internal static class HealthEndpoints
         routes.MapGet("/health/live", () => Results.Json(new Contracts.LiveStatus("live"), ApiJson.Options)).AsOperationalEndpoint()
             .WithName("live").WithTags("Health").WithSummary("Liveness: the process answers.").Answers<LiveStatus>();
         // Ready means able to serve: models load on demand, so a silo holding none (scaled to zero) is ready too.
-        routes.MapGet("/health/ready", (ModelActivations models, IClusterMembershipService membership, ILocalSiloDetails silo, InFlightRequests requests) =>
+        routes.MapGet("/health/ready", (ISiloHealth silo, InFlightRequests requests) =>
         {
-            var active = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Active;
+            var active = silo.IsActive;
             var stopping = requests.IsClosed;
             var ready = active && !stopping;
-            var states = models.States();
+            var (loaded, loading) = silo.LocalModels();
             return Results.Json(
-                new Contracts.ReadyStatus(ready ? "ready" : "not_ready", active, stopping, states.Count(s => s.Loaded), states.Count(s => s.Loading)),
+                new Contracts.ReadyStatus(ready ? "ready" : "not_ready", active, stopping, loaded, loading),
                 ApiJson.Options,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }).AsOperationalEndpoint()

@@ -5,7 +5,6 @@ using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
-using ClipGrains.Grains.LabelSets;
 using ClipGrains.Inference.Scoring;
 using Microsoft.Extensions.Options;
 using ClipGrains.Gateway.OpenApi;
@@ -132,12 +131,12 @@ internal static class LabelSetsEndpoints
 
     // The reservation the set takes over when the write creates a version to build; null when metering is off.
     private static BuildCharge? Owned(HttpContext context, ReservationTicket ticket, Charge charge) =>
-        ticket.Id is { } id ? new BuildCharge(RequestTenant.Of(context), id, charge.Credits, charge.Texts) : null;
+        ticket.Id is { } id ? new BuildCharge(RequestTenant.Of(context), id, charge.Credits, charge.Texts, Model: charge.Model) : null;
 
     private static Charge BuildCharge(LabelSetDefinition definition, PricingOptions pricing, Abstractions.Configuration.ModelDeploymentOptions model)
     {
         var prompts = definition.Labels.Count * definition.Templates.Count;
-        return new Charge(0, prompts, pricing.Price(model, 0, prompts));
+        return new Charge(0, prompts, pricing.Price(model, 0, prompts), model.Id);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string name, IGrainFactory grains)

@@ -1,6 +1,6 @@
+using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.OpenApi;
-using ClipGrains.Grains.Cluster;
 
 namespace ClipGrains.Gateway.Endpoints;
 
@@ -9,9 +9,9 @@ internal static class ModelsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/models", async (ModelCatalog models, ClusterView cluster) => Results.Json(models.List(await cluster.ModelCopiesAsync()), ApiJson.Options))
+        routes.MapGet("/models", async (ModelCatalog models, IModelDirectory cluster) => Results.Json(models.List(await cluster.ModelCopiesAsync()), ApiJson.Options))
             .WithName("listModels").WithTags("Models").WithSummary("The models this server serves.").Answers<ModelList>();
-        routes.MapGet("/models/{**id}", async (string id, ModelCatalog models, ClusterView cluster) =>
+        routes.MapGet("/models/{**id}", async (string id, ModelCatalog models, IModelDirectory cluster) =>
             Results.Json(models.Describe(id, await cluster.ModelCopiesAsync()), ApiJson.Options))
             .WithName("retrieveModel").WithTags("Models").WithSummary("One model, by id or alias (also URL-encoded).").Answers<ModelObject>().Fails(404);
     }

@@ -7,7 +7,7 @@ using ClipGrains.Gateway.OpenApi;
 
 namespace ClipGrains.Gateway.Endpoints;
 
-/// <summary><c>GET /v1/usage</c>: the calling tenant's balance, rate limits with what remains now, and per-day usage.</summary>
+/// <summary><c>GET /v1/usage</c>: the calling tenant's balance, rate limits with what remains now, and per-day usage broken down by model.</summary>
 internal static class UsageEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
@@ -35,9 +35,13 @@ internal static class UsageEndpoints
             TenantJson.Of(info),
             new RateLimitsObject(Limit(requests), Limit(images)),
             [.. usage.Select(d => new UsageDayObject(
-                d.Date, d.Requests, d.Images, d.Texts, d.Credits, d.Refused, d.RefusedDecodeMilliseconds, d.IdempotencyRecords, d.IdempotencyBytes))],
+                d.Date, d.Requests, d.Images, d.Texts, d.Credits, d.Refused, d.RefusedDecodeMilliseconds, d.IdempotencyRecords, d.IdempotencyBytes, Models(d.Models ?? [])))],
             new UsageTotals(
                 usage.Sum(d => d.Requests), usage.Sum(d => d.Images), usage.Sum(d => d.Texts), usage.Sum(d => d.Credits), usage.Sum(d => d.Refused),
-                usage.Sum(d => d.RefusedDecodeMilliseconds), usage.Sum(d => d.IdempotencyRecords), usage.Sum(d => d.IdempotencyBytes)));
+                usage.Sum(d => d.RefusedDecodeMilliseconds), usage.Sum(d => d.IdempotencyRecords), usage.Sum(d => d.IdempotencyBytes),
+                Models(ModelUsage.Sum(usage.SelectMany(d => d.Models ?? [])))));
     }
+
+    private static List<ModelUsageObject> Models(IEnumerable<ModelUsage> shares) =>
+        [.. shares.OrderBy(s => s.Model, StringComparer.Ordinal).Select(s => new ModelUsageObject(s.Model, s.Requests, s.Images, s.Texts, s.Credits))];
 }

@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Tenancy;
-using ClipGrains.Grains.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

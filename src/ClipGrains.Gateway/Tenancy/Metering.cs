@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using ClipGrains.Abstractions.Telemetry;
 using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Gateway.Errors;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace ClipGrains.Gateway.Tenancy;
 /// (<c>Idempotent-Replayed: true</c>), which are never charged again; failures that are the server's (5xx)
 /// release the key so a retry can run.
 /// </summary>
-internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway, Grains.Telemetry.ClipGrainsTelemetry telemetry)
+internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway, ClipGrainsTelemetry telemetry)
 {
     private const string KeyHeader = "Idempotency-Key";
 
@@ -157,7 +158,8 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
 
         var charged = Math.Min(result.Actual.Credits, estimate.Credits);
         var body = JsonSerializer.SerializeToUtf8Bytes(result.Body(charged), ApiJson.Options);
-        await account.Settle(new Settlement(reservation, Commit: true, charged, result.Actual.Images, result.Actual.Texts, StoredResponseBytes: StoredBytes(stored, body)));
+        await account.Settle(new Settlement(
+            reservation, Commit: true, charged, result.Actual.Images, result.Actual.Texts, StoredResponseBytes: StoredBytes(stored, body), Model: estimate.Model));
         telemetry.CreditsCommitted.Add(charged);
         telemetry.CreditsRefunded.Add(estimate.Credits - charged);
         return (result.Status, body);

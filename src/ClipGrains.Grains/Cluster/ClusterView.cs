@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Grains.Serving;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace ClipGrains.Grains.Cluster;
 /// view: no silo keeps a list that could go stale when another one dies, because dead silos leave the membership.
 /// </summary>
 public sealed class ClusterView(
-    ILocalSiloDetails local, IClusterMembershipService membership, IGrainFactory grains, ModelActivations models, IOptions<FanOutOptions> options, TimeProvider time)
+    ILocalSiloDetails local, IClusterMembershipService membership, IGrainFactory grains, ModelActivations models, IOptions<FanOutOptions> options, TimeProvider time) : IModelDirectory
 {
     private readonly Dictionary<string, (SiloSnapshot Snapshot, DateTimeOffset At)> _snapshots = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -23,7 +24,7 @@ public sealed class ClusterView(
     public IReadOnlyList<string> ActiveSilos() =>
         membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
 
-    /// <summary>Every active silo that answers, with its snapshot (cached briefly for remote silos).</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<(string Silo, SiloSnapshot Snapshot)>> SnapshotsAsync()
     {
         var silos = ActiveSilos();
@@ -38,7 +39,7 @@ public sealed class ClusterView(
     public async Task<IReadOnlyList<string>> SilosByLoadAsync() =>
         [.. (await SnapshotsAsync()).OrderBy(x => x.Snapshot.Load).ThenBy(x => x.Silo == LocalSilo ? 0 : 1).Select(x => x.Silo)];
 
-    /// <summary>Copies of each model loaded and loading across the active silos now.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, (int Loaded, int Loading)>> ModelCopiesAsync() =>
         (await SnapshotsAsync()).SelectMany(x => x.Snapshot.Models).GroupBy(s => s.Model, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (g.Count(s => s.Loaded), g.Count(s => s.Loading)), StringComparer.Ordinal);

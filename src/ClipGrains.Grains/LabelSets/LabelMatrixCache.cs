@@ -1,5 +1,5 @@
 using ClipGrains.Abstractions.LabelSets;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Abstractions.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace ClipGrains.Grains.LabelSets;
@@ -9,7 +9,7 @@ namespace ClipGrains.Grains.LabelSets;
 /// image embedding: the matrix crosses the cluster once per silo and version. Entries are sized in floats
 /// against the cache's size limit; a new version is a new key, so a stale matrix is never served.
 /// </summary>
-public sealed class LabelMatrixCache(IGrainFactory grains, IMemoryCache cache, Telemetry.ClipGrainsTelemetry telemetry)
+public sealed class LabelMatrixCache(IGrainFactory grains, IMemoryCache cache, ClipGrainsTelemetry telemetry) : ILabelMatrices
 {
     private long _hits;
     private long _misses;
@@ -20,8 +20,8 @@ public sealed class LabelMatrixCache(IGrainFactory grains, IMemoryCache cache, T
     /// <summary>Lookups that fetched the matrix from its grain.</summary>
     public long Misses => Interlocked.Read(ref _misses);
 
-    /// <summary>The set's current info and, when it is ready, its embeddings; null info when it does not exist.</summary>
-    public async Task<(LabelSetInfo? Info, LabelEmbeddings? Embeddings)> GetAsync(string tenant, string name)
+    /// <inheritdoc />
+    public async Task<(LabelSetInfo? Info, LabelMatrix? Matrix)> GetAsync(string tenant, string name)
     {
         var grain = grains.GetGrain<ILabelSetGrain>(LabelSetKey.Of(tenant, name));
         var info = await grain.GetInfo();
@@ -31,7 +31,7 @@ public sealed class LabelMatrixCache(IGrainFactory grains, IMemoryCache cache, T
         }
 
         var key = (tenant, name, info.Version);
-        if (cache.TryGetValue(key, out LabelEmbeddings? cached) && cached is not null)
+        if (cache.TryGetValue(key, out LabelMatrix? cached) && cached is not null)
         {
             Interlocked.Increment(ref _hits);
             telemetry.LabelSetCacheHits.Add(1);
@@ -46,8 +46,7 @@ public sealed class LabelMatrixCache(IGrainFactory grains, IMemoryCache cache, T
             return (info with { Status = LabelSetStatus.Building }, null);
         }
 
-        var embeddings = new LabelEmbeddings(matrix.Labels, matrix.Matrix, matrix.Dimension);
-        cache.Set(key, embeddings, new MemoryCacheEntryOptions { Size = matrix.Matrix.Length, SlidingExpiration = TimeSpan.FromHours(1) });
-        return (info, embeddings);
+        cache.Set(key, matrix, new MemoryCacheEntryOptions { Size = matrix.Matrix.Length, SlidingExpiration = TimeSpan.FromHours(1) });
+        return (info, matrix);
     }
 }

@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Telemetry;
+
 namespace ClipGrains.Grains.Serving;
 
 /// <summary>
@@ -405,7 +407,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             var started = _time.GetTimestamp();
             var waits = live.Select(e => _time.GetElapsedTime(e.EnqueuedAt, started)).ToArray();
             TResult[] results;
-            using (var activity = Telemetry.ClipGrainsTelemetry.Activities.StartActivity($"clipgrains.batch {_name}"))
+            using (var activity = ClipGrainsTelemetry.Activities.StartActivity($"clipgrains.batch {_name}"))
             {
                 activity?.SetTag("clipgrains.batch.kind", _name);
                 activity?.SetTag("clipgrains.batch.size", live.Count);

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Abstractions.Encoding;
+using ClipGrains.Abstractions.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
     private readonly ModelLoader _loader;
     private readonly DecodeAdmission _decodes;
     private readonly TimeProvider _time;
-    private readonly Telemetry.ClipGrainsTelemetry _telemetry;
+    private readonly ClipGrainsTelemetry _telemetry;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Activation> _activations = new(StringComparer.Ordinal);
@@ -31,7 +32,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
     /// <summary>Creates the registry; nothing is loaded until asked.</summary>
     public ModelActivations(
         IOptions<ModelsOptions> models, IOptions<BatchingOptions> batching, ModelLoader loader, DecodeAdmission decodes, TimeProvider time,
-        Telemetry.ClipGrainsTelemetry telemetry, ILogger<ModelActivations> logger)
+        ClipGrainsTelemetry telemetry, ILogger<ModelActivations> logger)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(telemetry);

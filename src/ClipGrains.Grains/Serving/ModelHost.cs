@@ -1,8 +1,9 @@
 using System.Buffers;
 using ClipGrains.Abstractions.Encoding;
-using ClipGrains.Inference;
+using ClipGrains.Abstractions.Telemetry;
 using ClipGrains.Inference.Imaging;
 using ClipGrains.Inference.Text;
+using ClipGrains.Inference;
 using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Grains.Serving;
@@ -18,7 +19,7 @@ namespace ClipGrains.Grains.Serving;
 /// <param name="telemetry">Where batches and decodes are recorded.</param>
 /// <param name="admission">The silo's decode admission, shared by every loaded model; a host of its own when null (tests, tools).</param>
 public sealed class ModelHost(
-    IOptions<BatchingOptions> options, TimeProvider time, Telemetry.ClipGrainsTelemetry telemetry, DecodeAdmission? admission = null) : IAsyncDisposable
+    IOptions<BatchingOptions> options, TimeProvider time, ClipGrainsTelemetry telemetry, DecodeAdmission? admission = null) : IAsyncDisposable
 {
     private readonly BatchingOptions _options = options.Value;
     private readonly DecodeAdmission _admission = admission ?? new DecodeAdmission(options);

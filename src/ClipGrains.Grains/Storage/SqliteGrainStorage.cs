@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClipGrains.Abstractions.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;

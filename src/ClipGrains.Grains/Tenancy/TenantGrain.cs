@@ -173,6 +173,7 @@ internal sealed class TenantGrain(
             S.Usage[day] = usage with
             {
                 Requests = usage.Requests + 1, Images = usage.Images + settlement.Images, Texts = usage.Texts + settlement.Texts, Credits = usage.Credits + charged,
+                Models = PlusModel(usage.Models, settlement.Model, settlement.Images, settlement.Texts, charged),
             };
         }
         else if (settlement.Refused)
@@ -182,6 +183,25 @@ internal sealed class TenantGrain(
 
         await PersistAsync();
         return S.Balance;
+    }
+
+    // The day's per-model shares with one more committed request on the settlement's model; the list stays as short as the
+    // number of models the tenant used that day.
+    private static List<ModelUsage> PlusModel(IReadOnlyList<ModelUsage>? shares, string model, long images, long texts, long credits)
+    {
+        var id = model.Length == 0 ? ModelUsage.Unknown : model;
+        var list = shares?.ToList() ?? [];
+        var at = list.FindIndex(s => s.Model == id);
+        if (at < 0)
+        {
+            list.Add(new ModelUsage(id, 1, images, texts, credits));
+        }
+        else
+        {
+            list[at] = list[at].Plus(1, images, texts, credits);
+        }
+
+        return list;
     }
 
     public async Task<TopUpResult> TopUp(string idempotencyKey, long amount, string reason)

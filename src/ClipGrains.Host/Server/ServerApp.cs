@@ -1,6 +1,6 @@
+using ClipGrains.Abstractions.Storage;
 using ClipGrains.Gateway;
 using ClipGrains.Grains;
-using ClipGrains.Grains.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
 using ClipGrains.Gateway;
-using ClipGrains.Grains.Telemetry;
+using ClipGrains.Abstractions.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -18,9 +18,9 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
     {
         var images = Images(8, seed: 1);
         var before = (fixture.Host(0).Statistics.Images, fixture.Host(1).Statistics.Images);
-        var service = fixture.Silo(0).GetRequiredService<ImageEncodingService>();
+        var service = fixture.Silo(0).GetRequiredService<ClusterEncoder>();
 
-        var result = await service.EncodeAsync(images, DateTimeOffset.UtcNow.AddMinutes(1), "t");
+        var result = await service.EncodeImagesAsync(new ImageBatch(images, DateTimeOffset.UtcNow.AddMinutes(1), "t"));
 
         Assert.Null(result.Failure);
         Assert.Equal(2, result.Silos.Count);
@@ -36,10 +36,10 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
     [Fact]
     public async Task A_small_request_stays_on_the_receiving_silo()
     {
-        var service = fixture.Silo(1).GetRequiredService<ImageEncodingService>();
+        var service = fixture.Silo(1).GetRequiredService<ClusterEncoder>();
         var view = fixture.Silo(1).GetRequiredService<ClusterView>();
 
-        var result = await service.EncodeAsync(Images(2, seed: 20), DateTimeOffset.UtcNow.AddMinutes(1), "t");
+        var result = await service.EncodeImagesAsync(new ImageBatch(Images(2, seed: 20), DateTimeOffset.UtcNow.AddMinutes(1), "t"));
 
         Assert.Equal([view.LocalSilo], result.Silos);
     }
@@ -49,9 +49,9 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
     {
         var images = Images(8, seed: 30);
         images[6] = [1, 2, 3, 4];
-        var service = fixture.Silo(0).GetRequiredService<ImageEncodingService>();
+        var service = fixture.Silo(0).GetRequiredService<ClusterEncoder>();
 
-        var result = await service.EncodeAsync(images, DateTimeOffset.UtcNow.AddMinutes(1), "t");
+        var result = await service.EncodeImagesAsync(new ImageBatch(images, DateTimeOffset.UtcNow.AddMinutes(1), "t"));
 
         Assert.Equal(EncodeFailure.UnsupportedImageFormat, result.Failure?.Code);
         Assert.Equal(6, result.Failure?.Index);
@@ -74,7 +74,7 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
         // Stateless workers without reentrancy admit one call per activation and at most one activation per core, so
         // on a 2-core machine no batch could hold more than 2 one-image requests. Reentrant, all 16 are announced at
         // once; images that take milliseconds to decode keep the first batch waiting (100 ms window) for the others.
-        var service = fixture.Silo(0).GetRequiredService<ImageEncodingService>();
+        var service = fixture.Silo(0).GetRequiredService<ClusterEncoder>();
         var sizes = new List<int>();
         void Record(int size)
         {
@@ -88,7 +88,7 @@ public sealed class FanOutTests(TwoSiloClusterFixture fixture)
         fixture.Host(0).ImageBatchRan += Record;
         try
         {
-            var results = await Task.WhenAll(images.Select(i => service.EncodeAsync([i], DateTimeOffset.UtcNow.AddMinutes(1), "t")));
+            var results = await Task.WhenAll(images.Select(i => service.EncodeImagesAsync(new ImageBatch([i], DateTimeOffset.UtcNow.AddMinutes(1), "t"))));
             Assert.All(results, r => Assert.Null(r.Failure));
         }
         finally

@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Cluster;
+using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Grains.Cluster;
 using ClipGrains.Grains.Serving;
 using ClipGrains.Inference.Tests.Support;
@@ -49,7 +51,7 @@ public sealed class ModelPlacementTests : IAsyncLifetime
     private bool Holds(int index) => Silo(index).GetRequiredService<ModelActivations>().States().Single().Loaded;
 
     private Task<FannedOutResult> EncodeAtAsync(int index) =>
-        Silo(index).GetRequiredService<ImageEncodingService>().EncodeAsync(Images, DateTimeOffset.UtcNow.AddMinutes(2), "t", "lazy");
+        Silo(index).GetRequiredService<ClusterEncoder>().EncodeImagesAsync(new ImageBatch(Images, DateTimeOffset.UtcNow.AddMinutes(2), "t", "lazy"));
 
     [Fact]
     public async Task A_model_loaded_only_on_one_silo_serves_a_request_arriving_at_the_other()
@@ -74,7 +76,7 @@ public sealed class ModelPlacementTests : IAsyncLifetime
         var survivor = _cluster.Silos[1];
 
         await _cluster.KillSiloAsync(_cluster.Silos[0]);
-        var after = await survivor.ServiceProvider.GetRequiredService<ImageEncodingService>().EncodeAsync(Images, DateTimeOffset.UtcNow.AddMinutes(2), "t", "lazy");
+        var after = await survivor.ServiceProvider.GetRequiredService<ClusterEncoder>().EncodeImagesAsync(new ImageBatch(Images, DateTimeOffset.UtcNow.AddMinutes(2), "t", "lazy"));
 
         Assert.Null(after.Failure);
         Assert.Equal([survivor.ServiceProvider.GetRequiredService<ClusterView>().LocalSilo], after.Silos);

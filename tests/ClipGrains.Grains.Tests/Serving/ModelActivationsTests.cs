@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Grains.Serving;
-using ClipGrains.Grains.Telemetry;
+using ClipGrains.Abstractions.Telemetry;
 using ClipGrains.Inference;
 using ClipGrains.Inference.Model;
 using ClipGrains.Inference.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Grains.Serving;
-using ClipGrains.Grains.Telemetry;
+using ClipGrains.Abstractions.Telemetry;
 using ClipGrains.Inference;
 using ClipGrains.Inference.Model;
 using ClipGrains.Inference.Tests.Support;

@@ -1,5 +1,4 @@
 using ClipGrains.Abstractions.Tenancy;
-using ClipGrains.Grains.Tenancy;
 using ClipGrains.Grains.Tests.Support;
 
 namespace ClipGrains.Grains.Tests.Tenancy;
@@ -115,6 +114,30 @@ public sealed class TenantGrainTests(TenancyClusterFixture fixture)
         Assert.Equal(75, balance);
         var usage = (await tenant.GetUsage(30)).Single();
         Assert.Equal((1L, 2L, 5L, 25L), (usage.Requests, usage.Images, usage.Texts, usage.Credits));
+    }
+
+    [Fact]
+    public async Task Usage_is_broken_down_by_the_model_each_settlement_names()
+    {
+        var tenant = await NewTenantAsync(100);
+        async Task ChargeAsync(long credits, int images, int texts, string model, bool commit = true)
+        {
+            var admission = Cost(credits);
+            await tenant.Admit(admission);
+            await tenant.Settle(new Settlement(admission.ReservationId, commit, credits, images, texts, Model: model));
+        }
+
+        await ChargeAsync(10, 2, 0, "tiny");
+        await ChargeAsync(7, 0, 7, "tiny-int8");
+        await ChargeAsync(3, 1, 2, "tiny");
+        await ChargeAsync(5, 1, 0, "tiny", commit: false);
+        await ChargeAsync(1, 0, 1, "");
+
+        var day = (await tenant.GetUsage(30)).Single();
+        Assert.Equal((4L, 3L, 10L, 21L), (day.Requests, day.Images, day.Texts, day.Credits));
+        Assert.Equal(
+            [new ModelUsage("tiny", 2, 3, 2, 13), new ModelUsage("tiny-int8", 1, 0, 7, 7), new ModelUsage(ModelUsage.Unknown, 1, 0, 1, 1)],
+            day.Models!);
     }
 
     [Fact]

@@ -1,13 +1,13 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
-using ClipGrains.Gateway;
+using ClipGrains.Abstractions.LabelSets;
 using ClipGrains.Gateway.Admin;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
+using ClipGrains.Gateway;
 using ClipGrains.Grains.Cluster;
 using ClipGrains.Grains.Serving;
-using ClipGrains.Grains.LabelSets;
 using ClipGrains.Grains.Tenancy;
 using ClipGrains.Host.Server;
 using ClipGrains.Inference.Model;

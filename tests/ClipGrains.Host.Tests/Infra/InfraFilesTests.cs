@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClipGrains.Gateway;
-using ClipGrains.Grains.Telemetry;
+using ClipGrains.Abstractions.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using YamlDotNet.RepresentationModel;
 

@@ -109,6 +109,32 @@ public sealed class MultiModelServerTests(ThreeModels models) : IClassFixture<Th
     }
 
     [SkippableFact]
+    public async Task Usage_is_broken_down_by_model_at_each_models_price()
+    {
+        async Task<long> ChargedAsync(object body)
+        {
+            var (status, json) = await ReadAsync(await Server.Http.PostAsync("/v1/embeddings", Body(body)));
+            Assert.True(status == 200, json.ToString());
+            return json.GetProperty("usage").GetProperty("credits").GetInt64();
+        }
+
+        // Default prices: 10 an image, 1 a prompt; tiny-int8 charges 3 a prompt, synthetic 1 an image.
+        Assert.Equal(2, await ChargedAsync(new { input = new[] { "a cat", "a dog" } }));
+        Assert.Equal(3, await ChargedAsync(new { model = "tiny-int8", input = "a cat" }));
+        Assert.Equal(1, await ChargedAsync(new { model = "synthetic", input = DataUri(GoldenData.Image("horse.png")), modality = "image" }));
+        Assert.Equal(10, await ChargedAsync(new { model = "golden/tiny-clip", input = DataUri(GoldenData.Image("horse.png")), modality = "image" }));
+
+        static object[] Shares(System.Text.Json.JsonElement models) => [.. models.EnumerateArray().Select(m => (
+            m.GetProperty("model").GetString(), m.GetProperty("requests").GetInt64(), m.GetProperty("images").GetInt64(),
+            m.GetProperty("texts").GetInt64(), m.GetProperty("credits").GetInt64()))];
+        var (_, usage) = await ReadAsync(await Server.Http.GetAsync("/v1/usage"));
+        object[] expected = [("synthetic", 1L, 1L, 0L, 1L), ("tiny", 2L, 1L, 2L, 12L), ("tiny-int8", 1L, 0L, 1L, 3L)];
+        Assert.Equal(expected, Shares(usage.GetProperty("totals").GetProperty("models")));
+        Assert.Equal(expected, Shares(usage.GetProperty("days").EnumerateArray().Single().GetProperty("models")));
+        Assert.Equal(16, usage.GetProperty("totals").GetProperty("credits").GetInt64());
+    }
+
+    [SkippableFact]
     public async Task Each_request_gets_its_models_vectors()
     {
         async Task<float[]> EmbedAsync(string? model, object input, string modality = "text")

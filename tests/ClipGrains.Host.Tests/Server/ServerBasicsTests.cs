@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Telemetry;
+
 using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
@@ -60,7 +62,7 @@ public sealed class ServerBasicsTests(GoldenServerFixture fixture)
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == Grains.Telemetry.ClipGrainsTelemetry.Name && instrument.Name == "clipgrains.requests")
+                if (instrument.Meter.Name == ClipGrainsTelemetry.Name && instrument.Name == "clipgrains.requests")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

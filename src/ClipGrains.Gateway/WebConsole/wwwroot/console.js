@@ -324,6 +324,9 @@ async function loadUsage() {
   $("usage-table").tBodies[0].replaceChildren(...usage.days.slice().reverse().map((d) => el("tr", {},
     el("td", { text: d.date }), el("td", { text: String(d.requests) }), el("td", { text: String(d.images) }),
     el("td", { text: String(d.texts) }), el("td", { text: String(d.credits) }))));
+  $("usage-models-table").tBodies[0].replaceChildren(...usage.totals.models.map((m) => el("tr", {},
+    el("td", { text: m.model }), el("td", { text: String(m.requests) }), el("td", { text: String(m.images) }),
+    el("td", { text: String(m.texts) }), el("td", { text: String(m.credits) }))));
   drawChart();
 }
 

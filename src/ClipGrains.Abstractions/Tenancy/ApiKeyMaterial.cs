@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ClipGrains.Grains.Tenancy;
+namespace ClipGrains.Abstractions.Tenancy;
 
 /// <summary>
 /// API key format <c>cg_{keyId}_{secret}</c>: a public id for lookup and display, and a 256-bit random secret

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace ClipGrains.Grains.Telemetry;
+namespace ClipGrains.Abstractions.Telemetry;
 
 /// <summary>
 /// The <c>ClipGrains</c> meter and activity source: what the model host, the batching queues, the label-set

@@ -1,6 +1,6 @@
 using ClipGrains.Abstractions.Encoding;
 
-namespace ClipGrains.Grains.Cluster;
+namespace ClipGrains.Abstractions.Cluster;
 
 /// <summary>Embeddings of a whole request, in input order, and the silos that computed them.</summary>
 /// <param name="Vectors">One unit embedding per image; empty on failure.</param>

@@ -1,4 +1,4 @@
-namespace ClipGrains.Grains.Storage;
+namespace ClipGrains.Abstractions.Storage;
 
 /// <summary>
 /// Files that hold secrets or the ledger (the SQLite database, the operator key's hash) are created readable by the

@@ -1,25 +1,30 @@
+using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Abstractions.Encoding;
 using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Grains.Cluster;
 
 /// <summary>
-/// Embeds the images of one request on the silos holding their model. Small requests go to the one silo
-/// <see cref="ModelRouter"/> picks (this one when it holds the model: no hop); larger ones are cut into contiguous
-/// chunks run at once on the silos holding the model, least loaded first. A chunk whose silo fails is redone here.
+/// Encodes on the silos holding the batch's model. Prompts and small image requests go to the one silo
+/// <see cref="ModelRouter"/> picks (this one when it holds the model: no hop); larger image requests are cut into
+/// contiguous chunks run at once on the silos holding the model, least loaded first. A chunk whose silo fails is redone here.
 /// </summary>
-public sealed class ImageEncodingService(ModelRouter router, IOptions<FanOutOptions> options)
+public sealed class ClusterEncoder(ModelRouter router, IOptions<FanOutOptions> options) : IClusterEncoder
 {
-    /// <summary>Embeds <paramref name="tenant"/>'s <paramref name="images"/> with <paramref name="model"/> (empty: the default); the result lists every silo that ran a chunk.</summary>
-    public async Task<FannedOutResult> EncodeAsync(IReadOnlyList<byte[]> images, DateTimeOffset deadline, string tenant, string model = "")
+    /// <inheritdoc />
+    public Task<EncodeResult> EncodeTextsAsync(TextBatch batch) => router.EncodeTextsAsync(batch);
+
+    /// <inheritdoc />
+    public async Task<FannedOutResult> EncodeImagesAsync(ImageBatch batch)
     {
-        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(batch);
+        var (images, model) = (batch.Images, batch.Model);
         var fanOut = options.Value;
         var silos = images.Count > fanOut.LocalMaxImages ? await router.SpreadAsync(model) : [await router.PickAsync(model)];
         var chunks = Math.Min(silos.Count, images.Count / Math.Max(1, fanOut.MinChunkSize));
         if (chunks <= 1)
         {
-            var result = await router.EncodeImagesAsync(silos[0], new ImageBatch(images, deadline, tenant, model));
+            var result = await router.EncodeImagesAsync(silos[0], batch);
             return new FannedOutResult(result.Vectors, [result.Silo], result.Failure);
         }
 
@@ -27,8 +32,8 @@ public sealed class ImageEncodingService(ModelRouter router, IOptions<FanOutOpti
         var tasks = Enumerable.Range(0, chunks).Select(async c =>
         {
             var start = c * size;
-            var batch = new ImageBatch(images.Skip(start).Take(size).ToList(), deadline, tenant, model);
-            return (start, result: await router.EncodeImagesAsync(silos[c], batch));
+            var chunk = batch with { Images = images.Skip(start).Take(size).ToList() };
+            return (start, result: await router.EncodeImagesAsync(silos[c], chunk));
         });
         var results = await Task.WhenAll(tasks);
         var failed = results.FirstOrDefault(r => r.result.Failure is not null);

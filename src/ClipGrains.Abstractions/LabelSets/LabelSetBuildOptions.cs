@@ -1,6 +1,6 @@
 using ClipGrains.Abstractions.Configuration;
 
-namespace ClipGrains.Grains.LabelSets;
+namespace ClipGrains.Abstractions.LabelSets;
 
 /// <summary>How label-set matrices are computed. Bound from <c>ClipGrains:LabelSets</c>.</summary>
 public sealed class LabelSetBuildOptions
