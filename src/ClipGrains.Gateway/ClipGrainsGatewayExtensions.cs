@@ -1,5 +1,6 @@
 using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Abstractions.Telemetry;
+using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Gateway.Admin;
 using ClipGrains.Gateway.Connections;
 using ClipGrains.Gateway.Endpoints;
@@ -48,6 +49,8 @@ public static class ClipGrainsGatewayExtensions
             });
         });
         services.AddSingleton<UnknownKeyIds>();
+        services.AddSingleton<KeyVerdicts>();
+        services.AddSingleton<IKeyVerdictCache>(sp => sp.GetRequiredService<KeyVerdicts>());
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(AuthSchemes.Operator, null);

@@ -9,7 +9,8 @@ namespace ClipGrains.Gateway.Security;
 
 /// <summary>
 /// Authenticates OpenAI's <c>Authorization: Bearer &lt;key&gt;</c> for the endpoints whose metadata asks for the tenant
-/// policy: the key id selects the key's grain, which compares the secret's hash in constant time. Unknown, malformed,
+/// policy: the key id selects the key's grain, which compares the secret's hash in constant time (a success is then
+/// remembered on this silo for about a second: <see cref="KeyVerdicts"/>). Unknown, malformed,
 /// revoked and suspended keys all get the same 401 after the same minimum time, so a caller learns nothing about
 /// which keys exist; failures are throttled per address. The key is never logged.
 /// </summary>
@@ -20,6 +21,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptions<AuthOptions> auth,
     IGrainFactory grains,
     UnknownKeyIds unknown,
+    KeyVerdicts verdicts,
     FailedAuthLimiter limiter,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -76,9 +78,15 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKeyMaterial.Hash(secret);
+        if (verdicts.TenantOf(keyId, hash) is { } known)
+        {
+            return (known, null);
+        }
+
         var verdict = await ClusterRetry.ReadOnceMoreAsync(() => grains.GetGrain<IApiKeyGrain>(keyId).Authenticate(hash));
         if (verdict.Tenant is { } tenant)
         {
+            verdicts.Remember(keyId, hash, tenant);
             return (tenant, null);
         }
 

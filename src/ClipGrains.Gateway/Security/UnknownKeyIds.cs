@@ -20,11 +20,4 @@ internal sealed class UnknownKeyIds(IOptions<AuthOptions> options, TimeProvider 
         _ids.Set(keyId, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.Value.UnknownKeyCacheTime });
 
     public void Dispose() => _ids.Dispose();
-
-#pragma warning disable CS0618 // ISystemClock is the only way MemoryCache takes a clock.
-    private sealed class TimeProviderClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
-    {
-        public DateTimeOffset UtcNow => time.GetUtcNow();
-    }
-#pragma warning restore CS0618
 }

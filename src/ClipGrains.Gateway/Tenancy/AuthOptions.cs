@@ -27,6 +27,12 @@ public sealed class AuthOptions
     /// <summary>How long a silo remembers that a key id does not exist (no grain call, no storage read for it meanwhile).</summary>
     public TimeSpan UnknownKeyCacheTime { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a silo trusts a key that authenticated without asking its grain again (0: ask on every request). A
+    /// revocation or suspension is pushed to every silo at once; this is how long a silo the push missed may still accept it.
+    /// </summary>
+    public TimeSpan VerdictCacheTime { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>What is wrong with these settings (<c>ClipGrains:Auth</c>).</summary>
     public SettingChecks Check(SettingChecks checks)
     {
@@ -34,6 +40,8 @@ public sealed class AuthOptions
         return checks
             .NotNegative(nameof(FailureDelay), FailureDelay)
             .Positive(nameof(FailedAttemptsPerMinute), FailedAttemptsPerMinute)
-            .NotNegative(nameof(UnknownKeyCacheTime), UnknownKeyCacheTime);
+            .NotNegative(nameof(UnknownKeyCacheTime), UnknownKeyCacheTime)
+            .NotNegative(nameof(VerdictCacheTime), VerdictCacheTime)
+            .That(VerdictCacheTime <= TimeSpan.FromMinutes(1), nameof(VerdictCacheTime), $"must be at most 00:01:00: it bounds how long a revoked key may still work (got {VerdictCacheTime})");
     }
 }

@@ -4,14 +4,20 @@ using ClipGrains.Abstractions.Tenancy;
 namespace ClipGrains.Grains.Tenancy;
 
 /// <summary>
-/// One API key. Authentication is a constant-time comparison of SHA-256 hashes; there is no per-silo cache of
-/// verdicts, so a revocation or suspension written here applies to the very next request everywhere.
+/// One API key. Authentication is a constant-time comparison of SHA-256 hashes. Silos remember a key that authenticated
+/// for at most <c>Auth:VerdictCacheTime</c> (1 s); a revocation or suspension is written here first and then pushed to
+/// every active silo's cache before the call returns, so it applies to the next request everywhere, and within that
+/// time on a silo the push could not reach.
 /// Last-used time is recorded at minute precision, so a busy key costs one write per minute, not per request.
 /// </summary>
 internal sealed class ApiKeyGrain(
     [PersistentState("apikey", ClipGrainsStorage.Name)] IPersistentState<ApiKeyState> state,
-    TimeProvider time) : Grain, IApiKeyGrain
+    TimeProvider time,
+    IClusterMembershipService membership) : Grain, IApiKeyGrain
 {
+    // A silo that does not answer this soon keeps a stale verdict until it expires (Auth:VerdictCacheTime).
+    private static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(2);
+
     public async Task Initialize(string tenantId, string name, byte[] secretHash, string prefix, bool tenantSuspended)
     {
         if (state.State.TenantId is not null)
@@ -60,6 +66,7 @@ internal sealed class ApiKeyGrain(
 
         state.State.Revoked = true;
         await state.WriteStateAsync();
+        await ForgetEverywhereAsync();
         return true;
     }
 
@@ -69,6 +76,10 @@ internal sealed class ApiKeyGrain(
         {
             state.State.TenantSuspended = suspended;
             await state.WriteStateAsync();
+            if (suspended)
+            {
+                await ForgetEverywhereAsync();
+            }
         }
     }
 
@@ -78,6 +89,24 @@ internal sealed class ApiKeyGrain(
         return Task.FromResult(s.TenantId is null
             ? null
             : new ApiKeyInfo(this.GetPrimaryKeyString(), s.TenantId, s.Name, s.Prefix, s.CreatedAt, s.LastUsedAt, s.Revoked));
+    }
+
+    // Best effort by design: the cache's expiry is the guarantee, the push makes it immediate where it arrives.
+    private async Task ForgetEverywhereAsync()
+    {
+        var keyId = this.GetPrimaryKeyString();
+        var silos = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString());
+        await Task.WhenAll(silos.Select(async silo =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ISiloKeyCacheGrain>(silo).Forget(keyId).WaitAsync(PushTimeout, time);
+            }
+            catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
+            {
+                // Unreachable now: its verdict expires on its own.
+            }
+        }));
     }
 
     private static DateTimeOffset TruncateToMinute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, t.Offset);

@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Inference.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,9 @@ public sealed class TenancyClusterFixture : IAsyncLifetime
 
     public IGrainFactory Silo(int index) => Cluster.Silos[index].ServiceProvider.GetRequiredService<IGrainFactory>();
 
+    /// <summary>Key ids silo <paramref name="index"/>'s verdict cache was told to forget.</summary>
+    public IReadOnlyCollection<string> Forgotten(int index) => Cluster.Silos[index].ServiceProvider.GetRequiredService<RecordingKeyCache>().Forgotten;
+
     public async Task InitializeAsync()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -27,6 +31,8 @@ public sealed class TenancyClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddSingleton<RecordingKeyCache>();
+            silo.Services.AddSingleton<IKeyVerdictCache>(sp => sp.GetRequiredService<RecordingKeyCache>());
             silo.AddMemoryGrainStorage(ClipGrainsStorage.Name);
             silo.AddClipGrains(configuration);
         });

@@ -248,6 +248,10 @@ public sealed class TenantGrainTests(TenancyClusterFixture fixture)
 
         Assert.Null((await fixture.Silo(0).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret))).Tenant);
         Assert.Null((await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret))).Tenant);
+
+        // Before the revocation returned, every silo's verdict cache was told to forget the key.
+        Assert.Contains(keyId, fixture.Forgotten(0));
+        Assert.Contains(keyId, fixture.Forgotten(1));
     }
 
     [Fact]
@@ -257,7 +261,10 @@ public sealed class TenantGrainTests(TenancyClusterFixture fixture)
         var (keyId, key) = (await tenant.CreateKey("app"))!.Value;
         Assert.True(ApiKeyMaterial.TryParse(key, out _, out var secret));
 
+        Assert.DoesNotContain(keyId, fixture.Forgotten(0));
         await tenant.SetSuspended(true);
+        Assert.Contains(keyId, fixture.Forgotten(0));
+        Assert.Contains(keyId, fixture.Forgotten(1));
         Assert.Null((await fixture.Silo(1).GetGrain<IApiKeyGrain>(keyId).Authenticate(ApiKeyMaterial.Hash(secret))).Tenant);
         Assert.Equal(AdmissionOutcome.Refused, (await tenant.Admit(Cost(1))).Outcome);
 

@@ -59,6 +59,8 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
         Assert.DoesNotContain(key.GetProperty("key").GetString()!, keys.GetRawText(), StringComparison.Ordinal);
         var revoke = await CliRun.InvokeAsync(["admin", "keys", "revoke", tenantId, key.GetProperty("id").GetString()!, .. admin]);
         Assert.Equal(0, revoke.ExitCode);
+        // The key authenticated a moment ago, so this silo remembers it (Auth:VerdictCacheTime): only the revocation's push
+        // to every silo's cache makes this very next request a 401.
         AssertError(401, "invalid_api_key", await ReadAsync(await client.PostAsync("/v1/embeddings", Body(Embedding("a dog")))));
     }
 
