@@ -2,16 +2,18 @@ using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Abstractions.LabelSets;
 using ClipGrains.Abstractions.Telemetry;
+using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Grains.Cluster;
-using ClipGrains.Grains.Serving;
 using ClipGrains.Grains.LabelSets;
 using ClipGrains.Grains.Placement;
 using ClipGrains.Grains.Postgres;
+using ClipGrains.Grains.Serving;
 using ClipGrains.Grains.Storage;
+using ClipGrains.Grains.Usage;
 using ClipGrains.Inference.Model;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 
@@ -34,6 +36,13 @@ public static class ClipGrainsSiloExtensions
         services.AddSettings<FanOutOptions>(configuration, "ClipGrains:FanOut", (o, c) => o.Check(c));
         services.AddSettings<LabelSetBuildOptions>(configuration, "ClipGrains:LabelSets", (o, c) => o.Check(c));
         services.AddSettings<Tenancy.TenancyOptions>(configuration, "ClipGrains:Tenancy", (o, c) => o.Check(c));
+        services.AddSettings<UsageLogOptions>(configuration, "ClipGrains:UsageLog", (o, c) => o.Check(c));
+
+        // The usage log's table lives beside grain state (registered by the storage below); memory when state is in memory.
+        services.TryAddSingleton<IUsageStore, MemoryUsageStore>();
+        services.AddSingleton<UsageLogWriter>();
+        services.AddSingleton<IUsageLog>(sp => sp.GetRequiredService<UsageLogWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<UsageLogWriter>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ClipGrainsTelemetry>();
@@ -66,11 +75,13 @@ public static class ClipGrainsSiloExtensions
         .NotNegative(nameof(options.IntraOpThreads), options.IntraOpThreads)
         .NotNegative(nameof(options.InterOpThreads), options.InterOpThreads);
 
-    /// <summary>Stores grain state in a SQLite file (the single-machine default).</summary>
+    /// <summary>Stores grain state and the usage log in a SQLite file (the single-machine default).</summary>
     public static ISiloBuilder AddClipGrainsSqliteStorage(this ISiloBuilder silo, string databasePath)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.Configure<SqliteGrainStorageOptions>(o => o.DatabasePath = databasePath);
+        silo.Services.AddSingleton<SqliteDatabase>();
+        silo.Services.AddSingleton<IUsageStore, SqliteUsageStore>();
         silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp));
         AddIdempotencySweeper(silo.Services);
         return silo;
@@ -92,6 +103,7 @@ public static class ClipGrainsSiloExtensions
         // A factory registration, so the container disposes the data source (and its pooled connections) on stop.
         silo.Services.AddSingleton(_ => new PostgresDatabase(options));
         silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
+        silo.Services.AddSingleton<IUsageStore, PostgresUsageStore>();
         silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<PostgresGrainStorage>(sp));
         AddIdempotencySweeper(silo.Services);
         return silo;

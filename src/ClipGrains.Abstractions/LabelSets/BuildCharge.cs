@@ -10,7 +10,9 @@ namespace ClipGrains.Abstractions.LabelSets;
 /// <param name="Credits">Credits reserved: the price of every prompt of the version.</param>
 /// <param name="Prompts">Prompts of the version (labels × templates).</param>
 /// <param name="Computed">Prompts computed when the build ended; null while it runs.</param>
-/// <param name="Model">The deployment that computes the prompts (usage per model).</param>
+/// <param name="Model">The deployment that computes the prompts (the usage record's model).</param>
+/// <param name="KeyId">The API key whose write started the build (the usage record's key).</param>
+/// <param name="Route">The API operation that started it (the usage record's route).</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.build-charge")]
 public sealed record BuildCharge(
     [property: Id(0)] string Tenant,
@@ -18,7 +20,9 @@ public sealed record BuildCharge(
     [property: Id(2)] long Credits,
     [property: Id(3)] int Prompts,
     [property: Id(4)] int? Computed = null,
-    [property: Id(5)] string Model = "")
+    [property: Id(5)] string Model = "",
+    [property: Id(6)] string KeyId = "",
+    [property: Id(7)] string Route = "")
 {
     /// <summary>Credits for <paramref name="computed"/> prompts: proportional, rounded down, all of them for a whole build.</summary>
     public long CreditsFor(int computed) =>

@@ -38,17 +38,16 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("Take")]
     Task<AdmissionResult> Take(bool read);
 
-    /// <summary>Commits or refunds a reservation; a second settlement of the same id changes nothing.</summary>
+    /// <summary>
+    /// Commits or refunds a reservation; a second settlement of the same id changes nothing. What was decided is appended
+    /// to the usage log once the ledger is written.
+    /// </summary>
     [Alias("Settle")]
     Task<long> Settle(Settlement settlement);
 
     /// <summary>Adds credits once per idempotency key.</summary>
     [Alias("TopUp")]
     Task<TopUpResult> TopUp(string idempotencyKey, long amount, string reason);
-
-    /// <summary>Committed usage per UTC day, newest last, at most <paramref name="days"/> days.</summary>
-    [ReadOnly, Alias("GetUsage")]
-    Task<IReadOnlyList<UsageDay>> GetUsage(int days);
 
     /// <summary>What the rate limits allow right now (requests, images), without taking anything.</summary>
     [ReadOnly, Alias("GetRateLimits")]

@@ -1,6 +1,9 @@
 namespace ClipGrains.Abstractions.Tenancy;
 
-/// <summary>How a reservation ends: committed at the actual cost (at most the reserved amount), or refunded in full.</summary>
+/// <summary>
+/// How a reservation ends: committed at the actual cost (at most the reserved amount), or refunded in full. A commit, a
+/// refused request and a stored response become one record of the usage log, written by the ledger that decided it.
+/// </summary>
 /// <param name="ReservationId">The admission's reservation.</param>
 /// <param name="Commit">True to charge, false to refund.</param>
 /// <param name="Credits">Actual cost when committing; the rest of the reservation is released.</param>
@@ -11,7 +14,9 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="StoredResponseBytes">
 /// Bytes of the response kept for Idempotency-Key replays (24 h); 0 when the request sent no key. Counted in usage.
 /// </param>
-/// <param name="Model">The deployment that did the work (usage per model); empty when unknown.</param>
+/// <param name="Model">The deployment that did the work (the usage record's model).</param>
+/// <param name="KeyId">The API key that made the request (the usage record's key).</param>
+/// <param name="Route">The API operation (the usage record's route).</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.settlement")]
 public sealed record Settlement(
     [property: Id(0)] string ReservationId,
@@ -22,4 +27,6 @@ public sealed record Settlement(
     [property: Id(5)] bool Refused = false,
     [property: Id(6)] long DecodeMilliseconds = 0,
     [property: Id(7)] long StoredResponseBytes = 0,
-    [property: Id(8)] string Model = "");
+    [property: Id(8)] string Model = "",
+    [property: Id(9)] string KeyId = "",
+    [property: Id(10)] string Route = "");

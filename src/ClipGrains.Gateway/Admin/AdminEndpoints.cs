@@ -25,11 +25,15 @@ internal static class AdminEndpoints
         admin.MapPost("/tenants", CreateTenantAsync)
             .WithName("createTenant").WithSummary("Creates a tenant.").Takes<Contracts.Requests.CreateTenantBody>().Answers<TenantObject>(201).Fails(400, 409);
         admin.MapGet("/tenants", ListTenantsAsync).WithName("listTenants").WithSummary("Every tenant.").Answers<TenantList>();
-        admin.MapGet("/tenants/{id}", async (string id, IGrainFactory grains) => Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), 30), ApiJson.Options))
+        admin.MapGet("/tenants/{id}", async (HttpContext context, string id, IGrainFactory grains, IUsageLog log, TimeProvider time) =>
+                Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), log, UsageRange.Of(context.Request, time)), ApiJson.Options))
             .WithName("retrieveTenant").WithSummary("A tenant's account and its usage of the last 30 days.").Answers<UsageReport>().Fails(404);
-        admin.MapGet("/tenants/{id}/usage", async (string id, int? days, IGrainFactory grains) =>
-            Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), days ?? 30), ApiJson.Options))
-            .WithName("retrieveTenantUsage").WithSummary("A tenant's account and its usage of the last ?days days.").Answers<UsageReport>().Fails(400, 404);
+        admin.MapGet("/tenants/{id}/usage", async (HttpContext context, string id, int? days, IGrainFactory grains, IUsageLog log, TimeProvider time) =>
+                Results.Json(await UsageEndpoints.Describe(Tenant(grains, id), log, UsageRange.Of(context.Request, time, days)), ApiJson.Options))
+            .WithName("retrieveTenantUsage").WithSummary("A tenant's account and its usage per day, model and key (?days= or ?from=&to=).").Answers<UsageReport>().Fails(400, 404);
+        admin.MapGet("/tenants/{id}/usage/records", UsageExport.ExportAsync)
+            .WithName("exportTenantUsage").WithSummary("A tenant's usage records for invoicing, streamed as JSON lines or CSV (?format=, ?from=&to=).")
+            .Produces<string>(200, "application/x-ndjson", "text/csv").Fails(400, 404);
         admin.MapPatch("/tenants/{id}", PatchTenantAsync)
             .WithName("updateTenant").WithSummary("Changes a tenant's limits or suspension.").Takes<Contracts.Requests.PatchTenantBody>().Answers<TenantObject>().Fails(400, 404);
         admin.MapPost("/tenants/{id}/suspend", async (string id, IGrainFactory grains) => Describe(await Tenant(grains, id).SetSuspended(true)))

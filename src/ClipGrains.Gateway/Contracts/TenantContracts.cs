@@ -20,12 +20,14 @@ internal sealed record TenantObject(string Id, string Name, long Balance, long R
 /// <param name="ImagesPerMinute">Images per minute.</param>
 internal sealed record TenantLimitsObject(int RequestsPerMinute, int ImagesPerMinute);
 
-/// <summary>A tenant's account: the tenant, its rate limits now and its usage per UTC day.</summary>
+/// <summary>A tenant's account: the tenant, its rate limits now and its usage in a time range, per UTC day, per model and per key.</summary>
 /// <param name="Tenant">The tenant.</param>
 /// <param name="RateLimits">Each limit with what remains now.</param>
-/// <param name="Days">Usage per day, oldest first.</param>
-/// <param name="Totals">Usage summed over those days.</param>
-internal sealed record UsageReport(TenantObject Tenant, RateLimitsObject RateLimits, IReadOnlyList<UsageDayObject> Days, UsageTotals Totals)
+/// <param name="From">Start of the range (inclusive), ISO 8601 UTC.</param>
+/// <param name="To">End of the range (exclusive), ISO 8601 UTC.</param>
+/// <param name="Days">Usage per day with any usage, oldest first.</param>
+/// <param name="Totals">Usage summed over the range.</param>
+internal sealed record UsageReport(TenantObject Tenant, RateLimitsObject RateLimits, string From, string To, IReadOnlyList<UsageDayObject> Days, UsageTotals Totals)
 {
     /// <summary>Always <c>usage</c>.</summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
@@ -53,20 +55,29 @@ internal sealed record RateLimitObject(int Limit, int Remaining, double ResetSec
 /// <param name="RefusedDecodeMs">Decoding time those used, milliseconds.</param>
 /// <param name="IdempotencyRecords">Responses stored for Idempotency-Key replays.</param>
 /// <param name="IdempotencyBytes">Bytes of those responses.</param>
-/// <param name="Models">The charged requests, images, prompts and credits per model, by model id.</param>
+/// <param name="Models">The day's charged usage per model, by model id.</param>
+/// <param name="Keys">The day's charged usage per API key, by key id.</param>
 internal sealed record UsageDayObject(
     string Date, long Requests, long Images, long Texts, long Credits, long Refused, long RefusedDecodeMs, long IdempotencyRecords, long IdempotencyBytes,
-    IReadOnlyList<ModelUsageObject> Models);
+    IReadOnlyList<ModelUsageObject> Models, IReadOnlyList<KeyUsageObject> Keys);
 
 /// <summary>One model's share of the charged usage.</summary>
-/// <param name="Model">The model id (<c>unknown</c> for usage recorded before usage named its model).</param>
+/// <param name="Model">The model id.</param>
 /// <param name="Requests">Requests charged on it.</param>
 /// <param name="Images">Images processed.</param>
 /// <param name="Texts">Prompts encoded.</param>
 /// <param name="Credits">Credits charged.</param>
 internal sealed record ModelUsageObject(string Model, long Requests, long Images, long Texts, long Credits);
 
-/// <summary>Usage summed over the days shown.</summary>
+/// <summary>One API key's share of the charged usage.</summary>
+/// <param name="KeyId">The key's id (empty for work without a key).</param>
+/// <param name="Requests">Requests charged to it.</param>
+/// <param name="Images">Images processed.</param>
+/// <param name="Texts">Prompts encoded.</param>
+/// <param name="Credits">Credits charged.</param>
+internal sealed record KeyUsageObject(string KeyId, long Requests, long Images, long Texts, long Credits);
+
+/// <summary>Usage summed over the range.</summary>
 /// <param name="Requests">Requests charged.</param>
 /// <param name="Images">Images processed.</param>
 /// <param name="Texts">Prompts encoded.</param>
@@ -75,7 +86,8 @@ internal sealed record ModelUsageObject(string Model, long Requests, long Images
 /// <param name="RefusedDecodeMs">Decoding time those used, milliseconds.</param>
 /// <param name="IdempotencyRecords">Responses stored for replays.</param>
 /// <param name="IdempotencyBytes">Bytes of those responses.</param>
-/// <param name="Models">The charged usage per model over those days, by model id.</param>
+/// <param name="Models">The charged usage per model over the range, by model id.</param>
+/// <param name="Keys">The charged usage per API key over the range, by key id.</param>
 internal sealed record UsageTotals(
     long Requests, long Images, long Texts, long Credits, long Refused, long RefusedDecodeMs, long IdempotencyRecords, long IdempotencyBytes,
-    IReadOnlyList<ModelUsageObject> Models);
+    IReadOnlyList<ModelUsageObject> Models, IReadOnlyList<KeyUsageObject> Keys);

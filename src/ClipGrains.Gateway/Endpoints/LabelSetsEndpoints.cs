@@ -131,7 +131,7 @@ internal static class LabelSetsEndpoints
 
     // The reservation the set takes over when the write creates a version to build; null when metering is off.
     private static BuildCharge? Owned(HttpContext context, ReservationTicket ticket, Charge charge) =>
-        ticket.Id is { } id ? new BuildCharge(RequestTenant.Of(context), id, charge.Credits, charge.Texts, Model: charge.Model) : null;
+        ticket.Id is { } id ? new BuildCharge(RequestTenant.Of(context), id, charge.Credits, charge.Texts, Model: charge.Model, KeyId: RequestTenant.KeyOf(context), Route: RequestRoute.Of(context)) : null;
 
     private static Charge BuildCharge(LabelSetDefinition definition, PricingOptions pricing, Abstractions.Configuration.ModelDeploymentOptions model)
     {

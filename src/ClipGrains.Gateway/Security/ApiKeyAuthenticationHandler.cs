@@ -31,16 +31,16 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         if (!auth.Value.Required)
         {
-            return Success(RequestTenant.Default);
+            return Success(RequestTenant.Default, string.Empty);
         }
 
         var started = time.GetTimestamp();
         limiter.ThrowIfBlocked(Context);
-        var (tenant, failure) = await VerifyAsync();
+        var (tenant, keyId, failure) = await VerifyAsync();
         if (tenant is not null)
         {
             Connections.ConnectionGuard.Of(Context)?.Authenticated();
-            return Success(tenant);
+            return Success(tenant, keyId);
         }
 
         await limiter.FailedAsync(Context, started);
@@ -57,37 +57,37 @@ internal sealed class ApiKeyAuthenticationHandler(
             headers: new Dictionary<string, string> { ["Connection"] = "close" });
     }
 
-    // The key's tenant, or why the key is refused.
-    private async Task<(string? Tenant, string? Failure)> VerifyAsync()
+    // The key's tenant and id, or why the key is refused.
+    private async Task<(string? Tenant, string KeyId, string? Failure)> VerifyAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, "You didn't provide an API key. Send it as 'Authorization: Bearer cg_...'.");
+            return (null, string.Empty, "You didn't provide an API key. Send it as 'Authorization: Bearer cg_...'.");
         }
 
         if (!ApiKeyMaterial.TryParse(header["Bearer ".Length..].Trim(), out var keyId, out var secret))
         {
-            return (null, "Incorrect API key provided. Keys look like cg_<id>_<secret>; ask your administrator for one.");
+            return (null, string.Empty, "Incorrect API key provided. Keys look like cg_<id>_<secret>; ask your administrator for one.");
         }
 
         const string Refused = "Incorrect API key provided, or the key was revoked or its tenant suspended.";
         if (unknown.Contains(keyId))
         {
-            return (null, Refused);
+            return (null, keyId, Refused);
         }
 
         var hash = ApiKeyMaterial.Hash(secret);
         if (verdicts.TenantOf(keyId, hash) is { } known)
         {
-            return (known, null);
+            return (known, keyId, null);
         }
 
         var verdict = await ClusterRetry.ReadOnceMoreAsync(() => grains.GetGrain<IApiKeyGrain>(keyId).Authenticate(hash));
         if (verdict.Tenant is { } tenant)
         {
             verdicts.Remember(keyId, hash, tenant);
-            return (tenant, null);
+            return (tenant, keyId, null);
         }
 
         if (!verdict.Exists)
@@ -95,9 +95,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             unknown.Add(keyId);
         }
 
-        return (null, Refused);
+        return (null, keyId, Refused);
     }
 
-    private AuthenticateResult Success(string tenant) =>
-        AuthenticateResult.Success(new AuthenticationTicket(RequestTenant.Principal(tenant, Scheme.Name), Scheme.Name));
+    private AuthenticateResult Success(string tenant, string keyId) =>
+        AuthenticateResult.Success(new AuthenticationTicket(RequestTenant.Principal(tenant, Scheme.Name, keyId), Scheme.Name));
 }

@@ -20,4 +20,7 @@ internal static class AuthSchemes
 
     /// <summary>Claim that carries the tenant id.</summary>
     public const string TenantClaim = "clipgrains:tenant";
+
+    /// <summary>The claim carrying the id of the API key that authenticated the request (usage per key).</summary>
+    public const string KeyClaim = "clipgrains:key";
 }

@@ -138,7 +138,8 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
             // secret either: the tenant's usage counts it with the decoding time it took, and so do the metrics.
             var error = JsonSerializer.SerializeToUtf8Bytes(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, ApiJson.Options);
             await account.Settle(new Settlement(
-                reservation, Commit: false, 0, 0, 0, Refused: true, DecodeMilliseconds: e.RefusedWorkMilliseconds, StoredResponseBytes: StoredBytes(stored, error)));
+                reservation, Commit: false, 0, 0, 0, Refused: true, DecodeMilliseconds: e.RefusedWorkMilliseconds, StoredResponseBytes: StoredBytes(stored, error),
+                Model: estimate.Model, KeyId: RequestTenant.KeyOf(context), Route: RequestRoute.Of(context)));
             telemetry.CreditsRefunded.Add(estimate.Credits);
             telemetry.RequestsRefused.Add(1, new KeyValuePair<string, object?>("code", e.Code));
             return (e.Status, error);
@@ -159,7 +160,8 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         var charged = Math.Min(result.Actual.Credits, estimate.Credits);
         var body = JsonSerializer.SerializeToUtf8Bytes(result.Body(charged), ApiJson.Options);
         await account.Settle(new Settlement(
-            reservation, Commit: true, charged, result.Actual.Images, result.Actual.Texts, StoredResponseBytes: StoredBytes(stored, body), Model: estimate.Model));
+            reservation, Commit: true, charged, result.Actual.Images, result.Actual.Texts, StoredResponseBytes: StoredBytes(stored, body),
+            Model: estimate.Model, KeyId: RequestTenant.KeyOf(context), Route: RequestRoute.Of(context)));
         telemetry.CreditsCommitted.Add(charged);
         telemetry.CreditsRefunded.Add(estimate.Credits - charged);
         return (result.Status, body);

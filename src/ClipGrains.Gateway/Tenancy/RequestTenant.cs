@@ -14,7 +14,10 @@ internal static class RequestTenant
 
     public static string Of(HttpContext context) => context.User.FindFirst(AuthSchemes.TenantClaim)?.Value ?? Default;
 
-    /// <summary>The principal of a request authenticated for <paramref name="tenant"/> by <paramref name="scheme"/>.</summary>
-    public static ClaimsPrincipal Principal(string tenant, string scheme) =>
-        new(new ClaimsIdentity([new Claim(AuthSchemes.TenantClaim, tenant)], scheme));
+    /// <summary>The id of the API key the request was authenticated with; empty when authentication is off.</summary>
+    public static string KeyOf(HttpContext context) => context.User.FindFirst(AuthSchemes.KeyClaim)?.Value ?? string.Empty;
+
+    /// <summary>The principal of a request authenticated for <paramref name="tenant"/> by <paramref name="scheme"/> with key <paramref name="keyId"/>.</summary>
+    public static ClaimsPrincipal Principal(string tenant, string scheme, string keyId = "") =>
+        new(new ClaimsIdentity([new Claim(AuthSchemes.TenantClaim, tenant), new Claim(AuthSchemes.KeyClaim, keyId)], scheme));
 }

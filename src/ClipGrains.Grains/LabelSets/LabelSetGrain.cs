@@ -233,7 +233,7 @@ internal sealed partial class LabelSetGrain(
 
         var credits = charge.CreditsFor(computed);
         await GrainFactory.GetGrain<ITenantGrain>(charge.Tenant)
-            .Settle(new Settlement(charge.ReservationId, Commit: credits > 0, credits, 0, credits > 0 ? Math.Min(computed, charge.Prompts) : 0, Model: charge.Model));
+            .Settle(new Settlement(charge.ReservationId, Commit: credits > 0, credits, 0, credits > 0 ? Math.Min(computed, charge.Prompts) : 0, Model: charge.Model, KeyId: charge.KeyId, Route: charge.Route));
         state.State.Charge = null;
         await state.WriteStateAsync();
         LogSettled(logger, Name, state.State.Version, computed, charge.Prompts, credits);

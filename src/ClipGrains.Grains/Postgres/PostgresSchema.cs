@@ -1,3 +1,4 @@
+using ClipGrains.Grains.Storage;
 using Npgsql;
 
 namespace ClipGrains.Grains.Postgres;
@@ -15,7 +16,7 @@ public static class PostgresSchema
     private const long LockKey = 0x434C_4950_4752_4E53;
 
     /// <summary>The scripts this build knows, in the order they apply.</summary>
-    public static IReadOnlyList<SchemaScript> Scripts { get; } = LoadScripts();
+    public static IReadOnlyList<SchemaScript> Scripts { get; } = SchemaScript.Embedded(ResourcePrefix);
 
     /// <summary>The newest schema version this build needs.</summary>
     public static int CurrentVersion => Scripts[^1].Version;
@@ -91,32 +92,5 @@ public static class PostgresSchema
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static List<SchemaScript> LoadScripts()
-    {
-        var assembly = typeof(PostgresSchema).Assembly;
-        var scripts = new List<SchemaScript>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
-        {
-            var fileName = resource[ResourcePrefix.Length..];
-            var separator = fileName.IndexOf('_', StringComparison.Ordinal);
-            if (separator <= 0 || !int.TryParse(fileName.AsSpan(0, separator), out var version))
-            {
-                throw new InvalidOperationException($"Schema script {fileName} must be named NNNN_description.sql.");
-            }
-
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            scripts.Add(new SchemaScript(version, Path.GetFileNameWithoutExtension(fileName), reader.ReadToEnd()));
-        }
-
-        scripts.Sort((a, b) => a.Version.CompareTo(b.Version));
-        if (scripts.Count == 0 || scripts.Select(s => s.Version).Distinct().Count() != scripts.Count)
-        {
-            throw new InvalidOperationException("The embedded PostgreSQL schema scripts are missing or have duplicate versions.");
-        }
-
-        return scripts;
     }
 }

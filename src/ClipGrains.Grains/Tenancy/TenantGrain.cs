@@ -12,12 +12,27 @@ namespace ClipGrains.Grains.Tenancy;
 internal sealed class TenantGrain(
     [PersistentState("tenant", ClipGrainsStorage.Name)] IPersistentState<TenantState> state,
     IOptions<TenancyOptions> options,
+    IUsageLog usage,
     TimeProvider time) : Grain, ITenantGrain
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private DateTimeOffset _requestsTat;
     private DateTimeOffset _imagesTat;
     private DateTimeOffset _readsTat;
+
+    // Ids settled by this activation within the reservation timeout, so a duplicated admission of a settled request is a
+    // no-op. Memory only, bounded by count: persisting it made the state grow with the request rate (written twice per
+    // request). Callers never re-send an admission (each attempt has a fresh id), so losing it with the activation only
+    // matters for a duplicate that no caller sends; the usage log deduplicates the records by id in any case.
+    private readonly Dictionary<string, DateTimeOffset> _recentlySettled = new(StringComparer.Ordinal);
+    private readonly Queue<(string Id, DateTimeOffset At)> _settledOrder = new();
+
+    // An id settled by an earlier activation can only come back within a reservation timeout of its settlement, so only
+    // that long after activation does an unknown id need a look in the usage log (one indexed read).
+    private readonly DateTimeOffset _activatedAt = time.GetUtcNow();
+
+    // Outbox records the log has written (set from the flush's continuation, so concurrent).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _published = new(StringComparer.Ordinal);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -76,7 +91,8 @@ internal sealed class TenantGrain(
 
         var now = time.GetUtcNow();
         var expired = ExpireReservations(now);
-        if (S.Reservations.ContainsKey(admission.ReservationId) || S.Settled.ContainsKey(admission.ReservationId))
+        if (S.Reservations.ContainsKey(admission.ReservationId) || _recentlySettled.ContainsKey(admission.ReservationId)
+            || (now - _activatedAt < options.Value.ReservationTimeout && await usage.ContainsAsync(Id, admission.ReservationId)))
         {
             // A retried admission of the same request: already decided, decide nothing twice.
             return new AdmissionResult(AdmissionOutcome.Admitted, null, null, null, S.Balance);
@@ -149,59 +165,77 @@ internal sealed class TenantGrain(
     {
         ArgumentNullException.ThrowIfNull(settlement);
         var now = time.GetUtcNow();
-        ExpireReservations(now);
-        if (!S.Reservations.Remove(settlement.ReservationId, out var reservation))
+        var expired = ExpireReservations(now);
+        if (!S.Reservations.TryGetValue(settlement.ReservationId, out var reservation))
         {
             // Already settled, or expired and refunded: nothing to do (and never charge an unreserved amount).
+            await PersistIfAsync(expired);
             return S.Balance;
         }
 
         var charged = settlement.Commit ? Math.Clamp(settlement.Credits, 0, reservation.Credits) : 0;
-        S.Balance += reservation.Credits - charged;
-        S.Settled[settlement.ReservationId] = now;
-        var day = now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var usage = S.Usage.GetValueOrDefault(day) ?? new UsageDay(day, 0, 0, 0, 0);
-        if (settlement.StoredResponseBytes > 0)
+        UsageRecord? record = null;
+        if (settlement.Commit || settlement.Refused || settlement.StoredResponseBytes > 0)
         {
-            usage = usage with { IdempotencyRecords = usage.IdempotencyRecords + 1, IdempotencyBytes = usage.IdempotencyBytes + settlement.StoredResponseBytes };
-            S.Usage[day] = usage;
+            record = new UsageRecord(
+                settlement.ReservationId, Id, settlement.KeyId, settlement.Model, settlement.Route,
+                settlement.Commit ? settlement.Images : 0, settlement.Commit ? settlement.Texts : 0, charged, now,
+                Refused: !settlement.Commit && settlement.Refused, DecodeMilliseconds: settlement.Refused ? Math.Max(0, settlement.DecodeMilliseconds) : 0,
+                StoredBytes: Math.Max(0, settlement.StoredResponseBytes));
+
+            // Transactional outbox: the record is written with the ledger change in one state write, and leaves the state
+            // once the log has it. A crash in between leaves it in the outbox, which the next activation writes first.
+            S.Outbox.Add(record);
         }
 
+        S.Reservations.Remove(settlement.ReservationId);
+        RememberSettled(settlement.ReservationId, now);
+        S.Balance += reservation.Credits - charged;
         if (settlement.Commit)
         {
             S.Committed += charged;
-            S.Usage[day] = usage with
-            {
-                Requests = usage.Requests + 1, Images = usage.Images + settlement.Images, Texts = usage.Texts + settlement.Texts, Credits = usage.Credits + charged,
-                Models = PlusModel(usage.Models, settlement.Model, settlement.Images, settlement.Texts, charged),
-            };
-        }
-        else if (settlement.Refused)
-        {
-            S.Usage[day] = usage with { Refused = usage.Refused + 1, RefusedDecodeMilliseconds = usage.RefusedDecodeMilliseconds + Math.Max(0, settlement.DecodeMilliseconds) };
         }
 
         await PersistAsync();
+        if (record is not null)
+        {
+            Publish([record]);
+        }
+
         return S.Balance;
     }
 
-    // The day's per-model shares with one more committed request on the settlement's model; the list stays as short as the
-    // number of models the tenant used that day.
-    private static List<ModelUsage> PlusModel(IReadOnlyList<ModelUsage>? shares, string model, long images, long texts, long credits)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var id = model.Length == 0 ? ModelUsage.Unknown : model;
-        var list = shares?.ToList() ?? [];
-        var at = list.FindIndex(s => s.Model == id);
-        if (at < 0)
+        // Records a previous activation persisted but may not have written to the log (it died): written again before any
+        // call is served (the log ignores ids it has), so every settled request is in the log and deduplicates retries.
+        if (S.Outbox.Count > 0)
         {
-            list.Add(new ModelUsage(id, 1, images, texts, credits));
-        }
-        else
-        {
-            list[at] = list[at].Plus(1, images, texts, credits);
+            Publish(S.Outbox);
+            await usage.FlushAsync(cancellationToken);
         }
 
-        return list;
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    // Hands records to the log; once written they are dropped from the outbox at the next state write (no write of their own).
+    private void Publish(IReadOnlyList<UsageRecord> records)
+    {
+        foreach (var record in records)
+        {
+            usage.Append(record);
+        }
+
+        var ids = records.Select(r => r.Id).ToList();
+        _ = usage.FlushAsync().ContinueWith(
+            t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    ids.ForEach(id => _published.TryAdd(id, 0));
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public async Task<TopUpResult> TopUp(string idempotencyKey, long amount, string reason)
@@ -233,9 +267,6 @@ internal sealed class TenantGrain(
         await PersistAsync();
         return new TopUpResult(true, false, S.Balance);
     }
-
-    public Task<IReadOnlyList<UsageDay>> GetUsage(int days) =>
-        Task.FromResult<IReadOnlyList<UsageDay>>(S.Usage.Values.TakeLast(Math.Clamp(days, 1, 366)).ToList());
 
     public Task<(RateLimitStatus Requests, RateLimitStatus Images)> GetRateLimits()
     {
@@ -279,23 +310,32 @@ internal sealed class TenantGrain(
         return new TenantInfo(Id, S.Name!, S.Limits, S.Suspended, S.Balance + expired, live, S.CreatedAt);
     }
 
+    private void RememberSettled(string id, DateTimeOffset now)
+    {
+        ForgetSettled(now, room: 1);
+        _recentlySettled[id] = now;
+        _settledOrder.Enqueue((id, now));
+    }
+
+    private void ForgetSettled(DateTimeOffset now, int room = 0)
+    {
+        const int MaxRemembered = 100_000;
+        while (_settledOrder.TryPeek(out var oldest) && (now - oldest.At > options.Value.ReservationTimeout || _settledOrder.Count + room > MaxRemembered))
+        {
+            _settledOrder.Dequeue();
+            _recentlySettled.Remove(oldest.Id);
+        }
+    }
+
     private bool ExpireReservations(DateTimeOffset now)
     {
+        ForgetSettled(now);
         var changed = false;
         foreach (var (id, reservation) in S.Reservations.Where(r => r.Value.ExpiresAt <= now).ToList())
         {
             S.Reservations.Remove(id);
             S.Balance += reservation.Credits;
-            S.Settled[id] = now;
-            changed = true;
-        }
-
-        // A settled id only has to outlive any retry of its own request, and no request outlives a reservation. Kept
-        // for IdempotencyRetention (24 h) it grew with the request rate, and the whole state is written twice a request:
-        // at 14 requests/s a day's ids are 1.2 million entries serialized per write.
-        foreach (var id in S.Settled.Where(s => now - s.Value > options.Value.ReservationTimeout).Select(s => s.Key).ToList())
-        {
-            S.Settled.Remove(id);
+            RememberSettled(id, now);
             changed = true;
         }
 
@@ -306,6 +346,10 @@ internal sealed class TenantGrain(
 
     private async Task PersistAsync()
     {
+        // History of earlier versions is dropped on the first write: the usage log holds usage from now on.
+        S.LegacySettled = null;
+        S.LegacyUsage = null;
+        S.Outbox.RemoveAll(r => _published.TryRemove(r.Id, out _));
         try
         {
             await state.WriteStateAsync();

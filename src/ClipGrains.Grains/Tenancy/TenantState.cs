@@ -3,9 +3,10 @@ using ClipGrains.Abstractions.Tenancy;
 namespace ClipGrains.Grains.Tenancy;
 
 /// <summary>
-/// Everything about a tenant's money in one persisted object, so one write covers balance, reservations,
-/// settled ids, top-up keys and usage atomically. Rate-limiter state is deliberately not here: losing it in
-/// a crash fails open for at most one minute's allowance, while writing it per request would double the cost.
+/// Everything about a tenant's money in one persisted object, so one write covers balance, reservations and top-up
+/// keys atomically. Nothing here grows with the request rate: per-request history (usage, deduplication by request id)
+/// is the usage log's. Rate-limiter state is deliberately not here: losing it in a crash fails open for at most one
+/// minute's allowance, while writing it per request would double the cost.
 /// </summary>
 [GenerateSerializer, Alias("clipgrains.tenant-state")]
 internal sealed class TenantState
@@ -23,15 +24,13 @@ internal sealed class TenantState
 
     [Id(5)] public Dictionary<string, Reservation> Reservations { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>
-    /// Reservation ids settled within the last <see cref="TenancyOptions.ReservationTimeout"/>, with the time they were
-    /// settled, so a repeated settle or admit is a no-op. Bounded by the request rate times that window.
-    /// </summary>
-    [Id(6)] public Dictionary<string, DateTimeOffset> Settled { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Earlier versions' settled-id set: read from old state, never written again (null from the next write).</summary>
+    [Id(6)] public Dictionary<string, DateTimeOffset>? LegacySettled { get; set; }
 
     [Id(7)] public Dictionary<string, TopUpRecord> TopUps { get; set; } = new(StringComparer.Ordinal);
 
-    [Id(8)] public SortedDictionary<string, UsageDay> Usage { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Earlier versions' per-day usage: read from old state, never written again (the usage log has it now).</summary>
+    [Id(8)] public SortedDictionary<string, LegacyUsageDay>? LegacyUsage { get; set; }
 
     [Id(9)] public List<string> KeyIds { get; set; } = [];
 
@@ -41,6 +40,12 @@ internal sealed class TenantState
     [Id(11)] public long ToppedUp { get; set; }
 
     [Id(12)] public long Committed { get; set; }
+
+    /// <summary>
+    /// Usage records of settlements written with this state but not yet known to be in the usage log (normally the last
+    /// few; emptied as the log confirms them). The next activation writes them to the log before serving.
+    /// </summary>
+    [Id(13)] public List<UsageRecord> Outbox { get; set; } = [];
 
     public bool Exists => Name is not null;
 
@@ -54,3 +59,16 @@ internal sealed record Reservation([property: Id(0)] long Credits, [property: Id
 /// <summary>A top-up applied under an idempotency key.</summary>
 [GenerateSerializer, Alias("clipgrains.top-up-record")]
 internal sealed record TopUpRecord([property: Id(0)] long Amount, [property: Id(1)] string Reason, [property: Id(2)] DateTimeOffset At);
+
+/// <summary>One day of usage as earlier versions kept it in the tenant's state; only so that old state still reads.</summary>
+[GenerateSerializer, Immutable, Alias("clipgrains.usage-day")]
+internal sealed record LegacyUsageDay(
+    [property: Id(0)] string Date,
+    [property: Id(1)] long Requests,
+    [property: Id(2)] long Images,
+    [property: Id(3)] long Texts,
+    [property: Id(4)] long Credits,
+    [property: Id(5)] long Refused = 0,
+    [property: Id(6)] long RefusedDecodeMilliseconds = 0,
+    [property: Id(7)] long IdempotencyRecords = 0,
+    [property: Id(8)] long IdempotencyBytes = 0);

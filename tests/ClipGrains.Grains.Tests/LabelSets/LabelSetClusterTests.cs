@@ -128,7 +128,7 @@ public sealed class LabelSetClusterTests(TwoSiloClusterFixture fixture)
         Assert.Equal(LabelSetStatus.Ready, (await grain.WaitForBuild(1, TimeSpan.FromSeconds(30)))!.Status);
         var built = (await tenant.GetInfo())!;
         Assert.Equal((94L, 0L), (built.Balance, built.Reserved));
-        Assert.Equal(6, (await tenant.GetUsage(1)).Single().Texts);
+        Assert.Equal(6, (await UsageLogs.RecordsAsync(fixture.Cluster, tenant.GetPrimaryKeyString())).Single().Texts);
 
         await grain.Delete(null);
         var deleted = (await tenant.GetInfo())!;

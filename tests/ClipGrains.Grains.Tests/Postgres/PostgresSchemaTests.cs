@@ -28,7 +28,7 @@ public sealed class PostgresSchemaTests
         Assert.Equal(PostgresSchema.Scripts.Select(s => s.Version), first);
         Assert.Empty(second);
         Assert.Equal(PostgresSchema.CurrentVersion, await PostgresSchema.AppliedVersionAsync(source));
-        Assert.Equal(3, await postgres.ScalarAsync("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('clipgrains_membership_version', 'clipgrains_membership', 'clipgrains_grain_state')"));
+        Assert.Equal(4, await postgres.ScalarAsync("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('clipgrains_membership_version', 'clipgrains_membership', 'clipgrains_grain_state', 'clipgrains_usage')"));
     }
 
     [SkippableFact]

@@ -11,12 +11,13 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformance, IDisposab
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "clipgrains-tests", $"{Guid.NewGuid():N}.db");
     private readonly ServiceProvider _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-    private readonly List<SqliteGrainStorage> _stores = [];
+    private readonly List<SqliteDatabase> _databases = [];
 
     protected override Task<IGrainStorage> Storage()
     {
-        var store = new SqliteGrainStorage(Options.Create(new SqliteGrainStorageOptions { DatabasePath = _path }), _services.GetRequiredService<Serializer>());
-        _stores.Add(store);
+        var database = new SqliteDatabase(Options.Create(new SqliteGrainStorageOptions { DatabasePath = _path }));
+        _databases.Add(database);
+        var store = new SqliteGrainStorage(database, _services.GetRequiredService<Serializer>());
         return Task.FromResult<IGrainStorage>(store);
     }
 
@@ -37,7 +38,7 @@ public sealed class SqliteGrainStorageTests : GrainStorageConformance, IDisposab
 
     public void Dispose()
     {
-        _stores.ForEach(s => s.Dispose());
+        _databases.ForEach(d => d.Dispose());
         _services.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(_path);

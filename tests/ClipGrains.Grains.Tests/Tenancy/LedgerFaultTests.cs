@@ -20,7 +20,7 @@ public sealed class LedgerFaultTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _own = await OwnCluster.StartAsync(1, (silo, database) =>
         silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => new FaultyStorage(
-            new SqliteGrainStorage(Options.Create(new SqliteGrainStorageOptions { DatabasePath = database }), sp.GetRequiredService<Serializer>()),
+            new SqliteGrainStorage(new SqliteDatabase(Options.Create(new SqliteGrainStorageOptions { DatabasePath = database })), sp.GetRequiredService<Serializer>()),
             faultyStateName: "tenant")));
 
     public async Task DisposeAsync() => await _own.DisposeAsync();
@@ -63,6 +63,6 @@ public sealed class LedgerFaultTests : IAsyncLifetime
         await tenant.Settle(new Settlement("r-2", true, 40, 0, 0));
         await tenant.Settle(new Settlement("r-2", true, 40, 0, 0));
         Assert.Equal((60L, 0L), ((await tenant.GetInfo())!.Balance, (await tenant.GetInfo())!.Reserved));
-        Assert.Equal(40, (await tenant.GetUsage(1)).Single().Credits);
+        Assert.Equal(40, (await UsageLogs.RecordsAsync(Cluster, "tn_settle")).Single().Credits);
     }
 }

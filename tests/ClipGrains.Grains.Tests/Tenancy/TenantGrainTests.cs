@@ -80,14 +80,14 @@ public sealed class TenantGrainTests(TenancyClusterFixture fixture)
         await tenant.Settle(new Settlement(admission.ReservationId, true, 30, 1, 0));
         await tenant.Settle(new Settlement(admission.ReservationId, true, 30, 1, 0));
         Assert.Equal(70, (await tenant.GetInfo())!.Balance);
-        Assert.Equal(30, (await tenant.GetUsage(1)).Single().Credits);
+        Assert.Equal(30, (await UsageLogs.RecordsAsync(fixture.Cluster, tenant.GetPrimaryKeyString())).Single().Credits);
     }
 
     [Fact]
     public async Task A_settled_id_is_remembered_for_the_reservation_timeout_and_then_forgotten()
     {
-        // Remembered for as long as any retry of its request can come; forgotten after, so the state written on every
-        // request does not grow with a day's request count.
+        // Remembered (in the activation's memory, not its stored state) for as long as any retry of its request can come;
+        // forgotten after, so nothing grows with a day's request count.
         var tenant = await NewTenantAsync(100);
         var admission = Cost(30);
         await tenant.Admit(admission);
@@ -112,32 +112,35 @@ public sealed class TenantGrainTests(TenancyClusterFixture fixture)
         var balance = await tenant.Settle(new Settlement(admission.ReservationId, true, 25, 2, 5));
 
         Assert.Equal(75, balance);
-        var usage = (await tenant.GetUsage(30)).Single();
-        Assert.Equal((1L, 2L, 5L, 25L), (usage.Requests, usage.Images, usage.Texts, usage.Credits));
+        var usage = (await UsageLogs.RecordsAsync(fixture.Cluster, tenant.GetPrimaryKeyString())).Single();
+        Assert.Equal((admission.ReservationId, 2, 5, 25L), (usage.Id, usage.Images, usage.Texts, usage.Credits));
     }
 
     [Fact]
-    public async Task Usage_is_broken_down_by_the_model_each_settlement_names()
+    public async Task Each_commit_refusal_and_stored_response_becomes_one_usage_record_with_what_was_decided()
     {
         var tenant = await NewTenantAsync(100);
-        async Task ChargeAsync(long credits, int images, int texts, string model, bool commit = true)
+        async Task<string> SettleAsync(long reserve, Settlement settlement)
         {
-            var admission = Cost(credits);
+            var admission = Cost(reserve);
             await tenant.Admit(admission);
-            await tenant.Settle(new Settlement(admission.ReservationId, commit, credits, images, texts, Model: model));
+            await tenant.Settle(settlement with { ReservationId = admission.ReservationId });
+            return admission.ReservationId;
         }
 
-        await ChargeAsync(10, 2, 0, "tiny");
-        await ChargeAsync(7, 0, 7, "tiny-int8");
-        await ChargeAsync(3, 1, 2, "tiny");
-        await ChargeAsync(5, 1, 0, "tiny", commit: false);
-        await ChargeAsync(1, 0, 1, "");
+        var committed = await SettleAsync(10, new Settlement("", true, 15, 2, 0, Model: "tiny", KeyId: "k1", Route: "createEmbedding"));
+        var refused = await SettleAsync(5, new Settlement("", false, 0, 0, 0, Refused: true, DecodeMilliseconds: 7, Model: "tiny", KeyId: "k2", Route: "createClassification"));
+        await SettleAsync(5, new Settlement("", false, 0, 0, 0, Model: "tiny", KeyId: "k1", Route: "createEmbedding"));
+        var stored = await SettleAsync(3, new Settlement("", true, 3, 0, 3, StoredResponseBytes: 120, Model: "tiny-int8", KeyId: "k1", Route: "createEmbedding"));
 
-        var day = (await tenant.GetUsage(30)).Single();
-        Assert.Equal((4L, 3L, 10L, 21L), (day.Requests, day.Images, day.Texts, day.Credits));
-        Assert.Equal(
-            [new ModelUsage("tiny", 2, 3, 2, 13), new ModelUsage("tiny-int8", 1, 0, 7, 7), new ModelUsage(ModelUsage.Unknown, 1, 0, 1, 1)],
-            day.Models!);
+        var records = (await UsageLogs.RecordsAsync(fixture.Cluster, tenant.GetPrimaryKeyString())).ToDictionary(r => r.Id);
+        Assert.Equal(3, records.Count); // The plain refund is not usage.
+        var now = fixture.Clock.GetUtcNow();
+        var tenantId = tenant.GetPrimaryKeyString();
+        Assert.Equal(new UsageRecord(committed, tenantId, "k1", "tiny", "createEmbedding", 2, 0, 10, now), records[committed]); // Charged at most what was reserved.
+        Assert.Equal(new UsageRecord(refused, tenantId, "k2", "tiny", "createClassification", 0, 0, 0, now, Refused: true, DecodeMilliseconds: 7), records[refused]);
+        Assert.Equal(new UsageRecord(stored, tenantId, "k1", "tiny-int8", "createEmbedding", 0, 3, 3, now, StoredBytes: 120), records[stored]);
+        Assert.Equal(87, (await tenant.GetInfo())!.Balance);
     }
 
     [Fact]

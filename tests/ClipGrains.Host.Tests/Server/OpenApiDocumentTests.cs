@@ -26,7 +26,7 @@ public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
         Assert.StartsWith("3.1", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Equal(
             ["/admin/v1/models", "/admin/v1/tenants", "/admin/v1/tenants/{id}", "/admin/v1/tenants/{id}/credits", "/admin/v1/tenants/{id}/keys", "/admin/v1/tenants/{id}/keys/{keyId}",
-             "/admin/v1/tenants/{id}/resume", "/admin/v1/tenants/{id}/suspend", "/admin/v1/tenants/{id}/usage", "/health/live", "/health/ready",
+             "/admin/v1/tenants/{id}/resume", "/admin/v1/tenants/{id}/suspend", "/admin/v1/tenants/{id}/usage", "/admin/v1/tenants/{id}/usage/records", "/health/live", "/health/ready",
              "/v1/classifications", "/v1/embeddings", "/v1/label-sets", "/v1/label-sets/{name}", "/v1/models", "/v1/models/{id}", "/v1/usage"],
             document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("http", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("type").GetString());
@@ -71,6 +71,11 @@ public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
         await checker.CheckAsync("get", "/admin/v1/tenants/{id}", 200, Server.Admin.GetAsync($"/admin/v1/tenants/{id}"));
         await checker.CheckAsync("get", "/admin/v1/tenants/{id}", 404, Server.Admin.GetAsync("/admin/v1/tenants/tn_nobody"));
         await checker.CheckAsync("get", "/admin/v1/tenants/{id}/usage", 200, Server.Admin.GetAsync($"/admin/v1/tenants/{id}/usage?days=3"));
+        await checker.CheckAsync("get", "/admin/v1/tenants/{id}/usage", 400, Server.Admin.GetAsync($"/admin/v1/tenants/{id}/usage?from=yesterday"));
+        Assert.Equal("", await checker.CheckTextAsync("get", "/admin/v1/tenants/{id}/usage/records", "application/x-ndjson", Server.Admin.GetAsync($"/admin/v1/tenants/{id}/usage/records")));
+        Assert.StartsWith("id,tenant,key_id,", await checker.CheckTextAsync("get", "/admin/v1/tenants/{id}/usage/records", "text/csv", Server.Admin.GetAsync($"/admin/v1/tenants/{id}/usage/records?format=csv")), StringComparison.Ordinal);
+        await checker.CheckAsync("get", "/admin/v1/tenants/{id}/usage/records", 400, Server.Admin.GetAsync($"/admin/v1/tenants/{id}/usage/records?format=xml"));
+        await checker.CheckAsync("get", "/admin/v1/tenants/{id}/usage/records", 404, Server.Admin.GetAsync("/admin/v1/tenants/tn_nobody/usage/records"));
         await checker.CheckAsync("patch", "/admin/v1/tenants/{id}", 200, Server.Admin.PatchAsync($"/admin/v1/tenants/{id}", Body(new { limits = new { requests_per_minute = 20, images_per_minute = 20 } })));
         await checker.CheckAsync("post", "/admin/v1/tenants/{id}/suspend", 200, Server.Admin.PostAsync($"/admin/v1/tenants/{id}/suspend", null));
         await checker.CheckAsync("post", "/admin/v1/tenants/{id}/resume", 200, Server.Admin.PostAsync($"/admin/v1/tenants/{id}/resume", null));
@@ -159,6 +164,19 @@ public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
 
             Called.Add($"{method} {path}");
             return (status, json);
+        }
+
+        /// <summary>A 200 whose body is not JSON (a stream): its media type must be one the document lists for it.</summary>
+        public async Task<string> CheckTextAsync(string method, string path, string mediaType, Task<HttpResponseMessage> call)
+        {
+            using var response = await call;
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{method} {path}: {(int)response.StatusCode}: {text}");
+            Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+            var content = _document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty("200").GetProperty("content");
+            Assert.True(content.TryGetProperty(mediaType, out _), $"{method} {path} answered {mediaType}, which the document does not list");
+            Called.Add($"{method} {path}");
+            return text;
         }
 
         public bool Valid(string method, string path, int status, JsonNode? body)
