@@ -21,7 +21,8 @@ public sealed record Tenant(string Id, string Name, long Balance, long Reserved,
 /// <param name="Credits">Credits charged.</param>
 /// <param name="Refused">Requests refused by their own input after admission (not charged).</param>
 /// <param name="Models">The charged usage per model, by model id.</param>
-public sealed record UsageTotals(long Requests, long Images, long Texts, long Credits, long Refused, IReadOnlyList<ModelUsage>? Models = null);
+/// <param name="Keys">The charged usage per API key, by key id.</param>
+public sealed record UsageTotals(long Requests, long Images, long Texts, long Credits, long Refused, IReadOnlyList<ModelUsage>? Models = null, IReadOnlyList<KeyUsage>? Keys = null);
 
 /// <summary>One UTC day of usage.</summary>
 /// <param name="Date">The day, <c>yyyy-MM-dd</c>.</param>
@@ -30,7 +31,16 @@ public sealed record UsageTotals(long Requests, long Images, long Texts, long Cr
 /// <param name="Texts">Prompts encoded.</param>
 /// <param name="Credits">Credits charged.</param>
 /// <param name="Models">The day's charged usage per model, by model id.</param>
-public sealed record UsageDay(string Date, long Requests, long Images, long Texts, long Credits, IReadOnlyList<ModelUsage>? Models = null);
+/// <param name="Keys">The day's charged usage per API key, by key id.</param>
+public sealed record UsageDay(string Date, long Requests, long Images, long Texts, long Credits, IReadOnlyList<ModelUsage>? Models = null, IReadOnlyList<KeyUsage>? Keys = null);
+
+/// <summary>One API key's share of the charged usage.</summary>
+/// <param name="KeyId">The key's id.</param>
+/// <param name="Requests">Charged requests.</param>
+/// <param name="Images">Images processed.</param>
+/// <param name="Texts">Prompts encoded.</param>
+/// <param name="Credits">Credits charged.</param>
+public sealed record KeyUsage(string KeyId, long Requests, long Images, long Texts, long Credits);
 
 /// <summary>One model's share of the charged usage.</summary>
 /// <param name="Model">The model id.</param>

@@ -28,6 +28,7 @@ internal static class UsageExport
         var range = UsageRange.Of(context.Request, time, limited: false);
         _ = await grains.GetGrain<ITenantGrain>(id).GetInfo() ?? throw ApiException.NotFound($"There is no tenant '{id}'.", "tenant_not_found");
 
+        await log.FlushAsync(context.RequestAborted);
         context.Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"usage-{id}.{(csv ? "csv" : "jsonl")}\"";
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);

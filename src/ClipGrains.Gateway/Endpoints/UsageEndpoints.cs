@@ -39,6 +39,10 @@ internal static class UsageEndpoints
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(log);
         var info = await tenant.GetInfo() ?? throw ApiException.NotFound("There is no such tenant.", "tenant_not_found");
+
+        // This process's queued records first, so a report read where the requests ran includes all of them; another
+        // silo's last records may still be in its write window (FlushInterval, 25 ms).
+        await log.FlushAsync();
         var groups = await log.SummarizeAsync(info.Id, range.From, range.To);
         var (requests, images) = await tenant.GetRateLimits();
         return new UsageReport(

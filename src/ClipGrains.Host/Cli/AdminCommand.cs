@@ -6,8 +6,8 @@ using System.Text.Json;
 namespace ClipGrains.Host.Cli;
 
 /// <summary>
-/// <c>clipgrains admin …</c>: the admin API from the command line (tenants, keys, limits, credits). Prints the API's
-/// JSON; an API error becomes one line on stderr and exit code 1.
+/// <c>clipgrains admin …</c>: the admin API from the command line (tenants, keys, limits, credits, usage). Prints the API's
+/// JSON (an export streams JSON lines or CSV); an API error becomes one line on stderr and exit code 1.
 /// </summary>
 internal static class AdminCommand
 {
@@ -88,7 +88,99 @@ internal static class AdminCommand
         admin.Subcommands.Add(tenants);
         admin.Subcommands.Add(keys);
         admin.Subcommands.Add(creditsCommand);
+        admin.Subcommands.Add(Usage(context, url, adminKey));
         return admin;
+    }
+
+    // clipgrains admin usage show|export: the usage log's breakdowns and its records, for invoicing.
+    private static Command Usage(CliContext context, Option<string> url, Option<string?> adminKey)
+    {
+        var tenant = new Option<string>("--tenant") { Description = "Tenant id (tn_…)", Required = true };
+        var from = new Option<string?>("--from") { Description = "Start, a UTC date (2026-11-01) or ISO 8601 time; default 30 days ago" };
+        var to = new Option<string?>("--to") { Description = "End, a UTC date (included) or ISO 8601 time (excluded); default now" };
+        var format = new Option<string>("--format") { Description = "jsonl (one JSON object a line) or csv (with a header row)", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl", "csv");
+
+        var usage = new Command("usage", "A tenant's usage: per day, model and key, or every record for invoicing");
+        var show = new Command("show", "Usage per day, model and key in a range") { tenant, from, to };
+        show.SetAction((parse, ct) => SendAsync(context, parse, url, adminKey, HttpMethod.Get, $"/admin/v1/tenants/{Uri.EscapeDataString(parse.GetValue(tenant)!)}/usage{Range(parse, from, to)}", null, ct));
+        var export = new Command("export", "Stream every usage record (credits included) to standard output") { tenant, from, to, format };
+        export.SetAction((parse, ct) => StreamAsync(
+            context, parse, url, adminKey, $"/admin/v1/tenants/{Uri.EscapeDataString(parse.GetValue(tenant)!)}/usage/records{Range(parse, from, to, parse.GetValue(format))}", ct));
+        usage.Subcommands.Add(show);
+        usage.Subcommands.Add(export);
+        return usage;
+    }
+
+    private static string Range(ParseResult parse, Option<string?> from, Option<string?> to, string? format = null)
+    {
+        var query = new List<string>();
+        if (parse.GetValue(from) is { Length: > 0 } f)
+        {
+            query.Add("from=" + Uri.EscapeDataString(f));
+        }
+
+        if (parse.GetValue(to) is { Length: > 0 } t)
+        {
+            query.Add("to=" + Uri.EscapeDataString(t));
+        }
+
+        if (format is not null)
+        {
+            query.Add("format=" + format);
+        }
+
+        return query.Count == 0 ? string.Empty : "?" + string.Join('&', query);
+    }
+
+    // Copies the response to standard output as it arrives: an export can be far larger than memory.
+    private static async Task<int> StreamAsync(CliContext context, ParseResult parse, Option<string> url, Option<string?> adminKey, string path, CancellationToken cancellationToken)
+    {
+        using var http = Client(context);
+        using var request = Request(parse, url, adminKey, HttpMethod.Get, path);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Failure(response, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
+        var buffer = new char[16 * 1024];
+        int read;
+        while ((read = await reader.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await context.Out.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        return CliExitCode.Success;
+    }
+
+    private static HttpClient Client(CliContext context) =>
+        context.HttpHandler is null ? new HttpClient() : new HttpClient(context.HttpHandler, disposeHandler: false);
+
+    private static HttpRequestMessage Request(ParseResult parse, Option<string> url, Option<string?> adminKey, HttpMethod method, string path)
+    {
+        var key = parse.GetValue(adminKey) ?? throw new CliUsageException("Give the operator key with --admin-key or CLIPGRAINS_ADMIN_KEY.");
+        var request = new HttpRequestMessage(method, new Uri(new Uri(parse.GetValue(url)!), path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return request;
+    }
+
+    // An API error becomes one line: the error's message when the body is one, else the body as it came.
+    private static IOException Failure(HttpResponseMessage response, string text)
+    {
+        var message = text;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            message = document.RootElement.GetProperty("error").GetProperty("message").GetString() ?? text;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // Not an API error object (a proxy's page, say): show it as it came.
+        }
+
+        return new IOException($"HTTP {(int)response.StatusCode}: {message}");
     }
 
     private static object? Limits(int? rpm, int? ipm) =>
@@ -97,10 +189,8 @@ internal static class AdminCommand
     private static async Task<int> SendAsync(
         CliContext context, ParseResult parse, Option<string> url, Option<string?> adminKey, HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
-        var key = parse.GetValue(adminKey) ?? throw new CliUsageException("Give the operator key with --admin-key or CLIPGRAINS_ADMIN_KEY.");
-        using var http = context.HttpHandler is null ? new HttpClient() : new HttpClient(context.HttpHandler, disposeHandler: false);
-        using var request = new HttpRequestMessage(method, new Uri(new Uri(parse.GetValue(url)!), path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var http = Client(context);
+        using var request = Request(parse, url, adminKey, method, path);
         if (idempotencyKey is not null)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
@@ -115,18 +205,7 @@ internal static class AdminCommand
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            var message = text;
-            try
-            {
-                using var document = JsonDocument.Parse(text);
-                message = document.RootElement.GetProperty("error").GetProperty("message").GetString() ?? text;
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                // Not an API error object (a proxy's page, say): show it as it came.
-            }
-
-            throw new IOException($"HTTP {(int)response.StatusCode}: {message}");
+            throw Failure(response, text);
         }
 
         await context.Out.WriteLineAsync(text.Length == 0 ? "{}" : text);

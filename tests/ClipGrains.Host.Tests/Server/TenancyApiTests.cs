@@ -187,6 +187,56 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
     }
 
     [SkippableFact]
+    public async Task Usage_breaks_down_by_key_and_model_and_the_export_equals_what_the_responses_charged()
+    {
+        var (tenantId, firstKey) = await Server.CreateTenantAsync(credits: 10_000);
+        var second = (await ReadAsync(await Server.Admin.PostAsync($"/admin/v1/tenants/{tenantId}/keys", Body(new { name = "second" })))).Json;
+        var firstId = firstKey.Split('_')[1];
+        var secondId = second.GetProperty("id").GetString()!;
+        using var a = As(firstKey);
+        using var b = As(second.GetProperty("key").GetString()!);
+        var charged = new Dictionary<string, long> { [firstId] = 0, [secondId] = 0 };
+        async Task CallAsync(HttpClient client, string keyId, string path, object body)
+        {
+            var (status, json) = await ReadAsync(await client.PostAsync(path, Body(body)));
+            Assert.True(status == 200, json.ToString());
+            charged[keyId] += json.GetProperty("usage").GetProperty("credits").GetInt64();
+        }
+
+        await CallAsync(a, firstId, "/v1/embeddings", Embedding("a cat"));
+        await CallAsync(a, firstId, "/v1/embeddings", new { input = new[] { "one", "two", "three" } });
+        await CallAsync(b, secondId, "/v1/classifications", new { input = new[] { DataUri(GoldenData.Image("horse.png")) }, labels = new[] { "horse", "cat" } });
+
+        var (_, usage) = await ReadAsync(await a.GetAsync("/v1/usage"));
+        var keys = usage.GetProperty("totals").GetProperty("keys").EnumerateArray()
+            .ToDictionary(k => k.GetProperty("key_id").GetString()!, k => (k.GetProperty("requests").GetInt64(), k.GetProperty("credits").GetInt64()));
+        Assert.Equal(new Dictionary<string, (long, long)> { [firstId] = (2, 4), [secondId] = (1, 12) }, keys);
+        Assert.Equal([("clip-vit-base-patch32", 16L)], usage.GetProperty("totals").GetProperty("models").EnumerateArray()
+            .Select(m => (m.GetProperty("model").GetString(), m.GetProperty("credits").GetInt64())));
+        Assert.Equal(charged.Values.Sum(), usage.GetProperty("totals").GetProperty("credits").GetInt64());
+
+        // A range without the calls has nothing; a malformed one is a 400 naming the parameter.
+        var (_, past) = await ReadAsync(await a.GetAsync("/v1/usage?from=2001-01-01&to=2001-01-31"));
+        Assert.Equal((0L, "2001-01-01T00:00:00.000Z", "2001-02-01T00:00:00.000Z"),
+            (past.GetProperty("totals").GetProperty("credits").GetInt64(), past.GetProperty("from").GetString(), past.GetProperty("to").GetString()));
+        AssertError(400, "invalid_request", await ReadAsync(await a.GetAsync("/v1/usage?from=2026-13-01")), "from");
+
+        string[] admin = ["--url", Server.Http.BaseAddress!.ToString(), "--admin-key", RunningServer.AdminKey];
+        var jsonl = await CliRun.InvokeAsync(["admin", "usage", "export", "--tenant", tenantId, .. admin]);
+        Assert.Equal(0, jsonl.ExitCode);
+        var records = jsonl.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, records.Count);
+        Assert.Equal(charged, records.GroupBy(r => r.GetProperty("key_id").GetString()!).ToDictionary(g => g.Key, g => g.Sum(r => r.GetProperty("credits").GetInt64())));
+        Assert.All(records, r => Assert.Equal(tenantId, r.GetProperty("tenant").GetString()));
+
+        var csv = await CliRun.InvokeAsync(["admin", "usage", "export", "--tenant", tenantId, "--format", "csv", .. admin]);
+        var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("id,tenant,key_id,model,route,images,texts,credits,created,lease,refused,decode_ms,stored_bytes", lines[0]);
+        Assert.Equal(charged.Values.Sum(), lines.Skip(1).Sum(l => long.Parse(l.Split(',')[7], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["createClassification", "createEmbedding", "createEmbedding"], lines.Skip(1).Select(l => l.Split(',')[4]).Order(StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task A_top_up_past_the_largest_balance_is_a_400_that_names_the_amount()
     {
         var (tenantId, _) = await Server.CreateTenantAsync(credits: long.MaxValue);

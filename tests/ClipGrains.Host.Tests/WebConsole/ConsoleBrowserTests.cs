@@ -138,6 +138,7 @@ public sealed partial class ConsoleBrowserTests(GoldenServerFixture fixture) : I
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await Assertions.Expect(page.Locator("#usage-table tbody tr").First.Locator("td")).ToHaveTextAsync([today, "1", "1", "2", "12"]);
         await Assertions.Expect(page.Locator("#usage-models-table tbody tr").Locator("td")).ToHaveTextAsync(["clip-vit-base-patch32", "1", "1", "2", "12"]);
+        await Assertions.Expect(page.Locator("#usage-keys-table tbody tr").Locator("td")).ToHaveTextAsync([key.Split('_')[1], "1", "1", "2", "12"]);
         await Assertions.Expect(page.Locator("#usage-chart rect")).ToHaveCountAsync(30);
         await Assertions.Expect(page.Locator("#usage-chart-caption")).ToContainTextAsync("requests per day");
         await page.GetByLabel("Credits", Exact).CheckAsync();

@@ -324,9 +324,11 @@ async function loadUsage() {
   $("usage-table").tBodies[0].replaceChildren(...usage.days.slice().reverse().map((d) => el("tr", {},
     el("td", { text: d.date }), el("td", { text: String(d.requests) }), el("td", { text: String(d.images) }),
     el("td", { text: String(d.texts) }), el("td", { text: String(d.credits) }))));
-  $("usage-models-table").tBodies[0].replaceChildren(...usage.totals.models.map((m) => el("tr", {},
-    el("td", { text: m.model }), el("td", { text: String(m.requests) }), el("td", { text: String(m.images) }),
-    el("td", { text: String(m.texts) }), el("td", { text: String(m.credits) }))));
+  const share = (name) => (m) => el("tr", {},
+    el("td", { text: name(m) }), el("td", { text: String(m.requests) }), el("td", { text: String(m.images) }),
+    el("td", { text: String(m.texts) }), el("td", { text: String(m.credits) }));
+  $("usage-models-table").tBodies[0].replaceChildren(...usage.totals.models.map(share((m) => m.model)));
+  $("usage-keys-table").tBodies[0].replaceChildren(...usage.totals.keys.map(share((k) => k.key_id)));
   drawChart();
 }
 
