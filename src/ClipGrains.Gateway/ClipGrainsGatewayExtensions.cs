@@ -59,6 +59,9 @@ public static class ClipGrainsGatewayExtensions
             .AddPolicy(AuthSchemes.OperatorPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Operator).RequireAuthenticatedUser());
         services.AddHostedService<AdminKeyAnnouncer>();
         services.AddSingleton<Metering>();
+        services.AddSettings<Tenancy.Leases.LeaseOptions>(configuration, "ClipGrains:Leases", (o, c) => o.Check(c));
+        services.AddSingleton<Tenancy.Leases.LeaseLedger>();
+        services.AddHostedService<Tenancy.Leases.LeaseKeeper>();
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         // A query value the framework cannot bind (?limit=abc) is thrown to the exception handler, which answers in

@@ -45,6 +45,15 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("Settle")]
     Task<long> Settle(Settlement settlement);
 
+    /// <summary>
+    /// Grants, renews or returns a silo's lease: the silo's report of credits spent is committed, then up to the wanted
+    /// credits (taken out of the balance) and rate-limit tokens (taken from the limiters) are added, sized so that the
+    /// balance stays with the exact path when it is nearly exhausted. The sum of outstanding leases never exceeds what
+    /// the balance held, so the balance never goes negative.
+    /// </summary>
+    [Alias("Lease")]
+    Task<LeaseGrant> Lease(LeaseRequest request);
+
     /// <summary>Adds credits once per idempotency key.</summary>
     [Alias("TopUp")]
     Task<TopUpResult> TopUp(string idempotencyKey, long amount, string reason);

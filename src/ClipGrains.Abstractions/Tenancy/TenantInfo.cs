@@ -8,6 +8,7 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="Balance">Credits available (reservations excluded).</param>
 /// <param name="Reserved">Credits held by requests in flight.</param>
 /// <param name="CreatedAt">Creation time.</param>
+/// <param name="Leased">Credits held by silos' leases (admitted locally, reported as spent or returned).</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.tenant-info")]
 public sealed record TenantInfo(
     [property: Id(0)] string Id,
@@ -16,4 +17,5 @@ public sealed record TenantInfo(
     [property: Id(3)] bool Suspended,
     [property: Id(4)] long Balance,
     [property: Id(5)] long Reserved,
-    [property: Id(6)] DateTimeOffset CreatedAt);
+    [property: Id(6)] DateTimeOffset CreatedAt,
+    [property: Id(7)] long Leased = 0);

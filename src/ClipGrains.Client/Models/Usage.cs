@@ -12,7 +12,8 @@ public sealed record Usage(Tenant Tenant, UsageTotals Totals, IReadOnlyList<Usag
 /// <param name="Balance">Credits available.</param>
 /// <param name="Reserved">Credits held by requests and builds in progress.</param>
 /// <param name="Suspended">Whether its keys are refused.</param>
-public sealed record Tenant(string Id, string Name, long Balance, long Reserved, bool Suspended);
+/// <param name="Leased">Credits held by the server's leases for this tenant's busy traffic.</param>
+public sealed record Tenant(string Id, string Name, long Balance, long Reserved, bool Suspended, long Leased = 0);
 
 /// <summary>Usage summed over days.</summary>
 /// <param name="Requests">Charged requests.</param>

@@ -5,10 +5,11 @@ namespace ClipGrains.Gateway.Contracts;
 /// <param name="Name">Its name.</param>
 /// <param name="Balance">Credits available.</param>
 /// <param name="Reserved">Credits held by requests and label-set builds in progress.</param>
+/// <param name="Leased">Credits held by silos' leases (a busy tenant's requests are admitted from these without a ledger call).</param>
 /// <param name="Suspended">Whether its keys are refused.</param>
 /// <param name="Limits">Its rate limits.</param>
 /// <param name="CreatedAt">Creation, Unix seconds.</param>
-internal sealed record TenantObject(string Id, string Name, long Balance, long Reserved, bool Suspended, TenantLimitsObject Limits, long CreatedAt)
+internal sealed record TenantObject(string Id, string Name, long Balance, long Reserved, long Leased, bool Suspended, TenantLimitsObject Limits, long CreatedAt)
 {
     /// <summary>Always <c>tenant</c>.</summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]

@@ -15,7 +15,8 @@ namespace ClipGrains.Gateway.Tenancy;
 /// (<c>Idempotent-Replayed: true</c>), which are never charged again; failures that are the server's (5xx)
 /// release the key so a retry can run.
 /// </summary>
-internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway, ClipGrainsTelemetry telemetry)
+internal sealed class Metering(
+    IGrainFactory grains, IOptions<AuthOptions> auth, IOptions<GatewayOptions> gateway, ClipGrainsTelemetry telemetry, Leases.LeaseLedger leases, TimeProvider time)
 {
     private const string KeyHeader = "Idempotency-Key";
 
@@ -107,6 +108,14 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
     private async Task<(int Status, byte[] Body)> AdmitRunSettleAsync(
         HttpContext context, string tenant, Charge estimate, TimeSpan? hold, Func<ReservationTicket, Task<ChargedResult>> work, bool stored)
     {
+        // A busy tenant's request is admitted from this silo's lease when it covers it; work whose reservation a grain
+        // takes over (label-set builds) always goes through the ledger.
+        if (hold is null && leases.TryAdmit(tenant, estimate, out var limits) is { } leased)
+        {
+            RateLimitHeaders.Write(context.Response, new AdmissionResult(AdmissionOutcome.Admitted, limits.Requests, limits.Images, null, 0));
+            return await RunLeasedAsync(context, tenant, estimate, leased, () => work(new ReservationTicket(null)), stored);
+        }
+
         var account = grains.GetGrain<ITenantGrain>(tenant);
         var reservation = Guid.NewGuid().ToString("N");
         var ticket = new ReservationTicket(reservation);
@@ -162,6 +171,47 @@ internal sealed class Metering(IGrainFactory grains, IOptions<AuthOptions> auth,
         await account.Settle(new Settlement(
             reservation, Commit: true, charged, result.Actual.Images, result.Actual.Texts, StoredResponseBytes: StoredBytes(stored, body),
             Model: estimate.Model, KeyId: RequestTenant.KeyOf(context), Route: RequestRoute.Of(context)));
+        telemetry.CreditsCommitted.Add(charged);
+        telemetry.CreditsRefunded.Add(estimate.Credits - charged);
+        return (result.Status, body);
+    }
+
+    // The leased twin of the ledger path below: same outcomes, settled here and recorded by this silo.
+    private async Task<(int Status, byte[] Body)> RunLeasedAsync(
+        HttpContext context, string tenant, Charge estimate, Leases.LeaseTicket leased, Func<Task<ChargedResult>> work, bool stored)
+    {
+        telemetry.CreditsReserved.Add(estimate.Credits);
+        var record = new UsageRecord(
+            Guid.NewGuid().ToString("N"), tenant, RequestTenant.KeyOf(context), estimate.Model, RequestRoute.Of(context), 0, 0, 0, time.GetUtcNow());
+        ChargedResult result;
+        try
+        {
+            result = await work();
+        }
+        catch (ApiException e) when (e.Status < 500)
+        {
+            var error = JsonSerializer.SerializeToUtf8Bytes(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, ApiJson.Options);
+            leases.Settle(leased, record with
+            {
+                At = time.GetUtcNow(), Refused = true, DecodeMilliseconds = Math.Max(0, e.RefusedWorkMilliseconds), StoredBytes = StoredBytes(stored, error),
+            });
+            telemetry.CreditsRefunded.Add(estimate.Credits);
+            telemetry.RequestsRefused.Add(1, new KeyValuePair<string, object?>("code", e.Code));
+            return (e.Status, error);
+        }
+        catch
+        {
+            leases.Settle(leased, record with { At = time.GetUtcNow() });
+            telemetry.CreditsRefunded.Add(estimate.Credits);
+            throw;
+        }
+
+        var charged = Math.Min(result.Actual.Credits, estimate.Credits);
+        var body = JsonSerializer.SerializeToUtf8Bytes(result.Body(charged), ApiJson.Options);
+        leases.Settle(leased, record with
+        {
+            At = time.GetUtcNow(), Images = result.Actual.Images, Texts = result.Actual.Texts, Credits = charged, StoredBytes = StoredBytes(stored, body),
+        });
         telemetry.CreditsCommitted.Add(charged);
         telemetry.CreditsRefunded.Add(estimate.Credits - charged);
         return (result.Status, body);

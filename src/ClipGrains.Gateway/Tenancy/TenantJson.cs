@@ -6,6 +6,6 @@ namespace ClipGrains.Gateway.Tenancy;
 internal static class TenantJson
 {
     public static Contracts.TenantObject Of(TenantInfo info) => new(
-        info.Id, info.Name, info.Balance, info.Reserved, info.Suspended,
+        info.Id, info.Name, info.Balance, info.Reserved, info.Leased, info.Suspended,
         new Contracts.TenantLimitsObject(info.Limits.RequestsPerMinute, info.Limits.ImagesPerMinute), info.CreatedAt.ToUnixTimeSeconds());
 }

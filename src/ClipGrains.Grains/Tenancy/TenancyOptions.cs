@@ -23,6 +23,18 @@ public sealed class TenancyOptions
     /// <summary>How often each silo deletes idempotency records past their retention.</summary>
     public TimeSpan IdempotencySweepInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How long a lease lasts unless its silo renews it (silos renew well before, while they use it).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long past its expiry a lease's credits stay out before the ledger takes them back, less what the usage log shows
+    /// spent under it: long enough for requests admitted just before expiry to finish and their records to be written.
+    /// </summary>
+    public TimeSpan LeaseReclaimDelay { get; set; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>A lease is granted only while the balance is at least this many times the credits wanted; below, every request goes to the ledger.</summary>
+    public int LeaseBalanceFactor { get; set; } = 4;
+
     /// <summary>What is wrong with these settings (<c>ClipGrains:Tenancy</c>).</summary>
     public SettingChecks Check(SettingChecks checks)
     {
@@ -31,6 +43,9 @@ public sealed class TenancyOptions
             .Positive(nameof(ReservationTimeout), ReservationTimeout)
             .Positive(nameof(IdempotencyRetention), IdempotencyRetention)
             .Positive(nameof(ReadsPerMinute), ReadsPerMinute)
-            .Positive(nameof(IdempotencySweepInterval), IdempotencySweepInterval);
+            .Positive(nameof(IdempotencySweepInterval), IdempotencySweepInterval)
+            .Positive(nameof(LeaseDuration), LeaseDuration)
+            .NotNegative(nameof(LeaseReclaimDelay), LeaseReclaimDelay)
+            .Positive(nameof(LeaseBalanceFactor), LeaseBalanceFactor);
     }
 }

@@ -41,6 +41,12 @@ internal sealed class TenantState
 
     [Id(12)] public long Committed { get; set; }
 
+    /// <summary>Each silo's lease, by silo. Their outstanding credits are out of the balance and not yet committed.</summary>
+    [Id(14)] public Dictionary<string, Lease> Leases { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The last lease id given out (ids are never reused, so a stale report cannot touch a newer lease).</summary>
+    [Id(15)] public long LastLeaseId { get; set; }
+
     /// <summary>
     /// Usage records of settlements written with this state but not yet known to be in the usage log (normally the last
     /// few; emptied as the log confirms them). The next activation writes them to the log before serving.
@@ -50,11 +56,21 @@ internal sealed class TenantState
     public bool Exists => Name is not null;
 
     public long ReservedTotal => Reservations.Values.Sum(r => r.Credits);
+
+    public long LeasedTotal => Leases.Values.Sum(l => l.Outstanding);
 }
 
 /// <summary>Credits held for a request in flight until it is settled or expires.</summary>
 [GenerateSerializer, Alias("clipgrains.reservation")]
 internal sealed record Reservation([property: Id(0)] long Credits, [property: Id(1)] DateTimeOffset ExpiresAt);
+
+/// <summary>A silo's allowance: credits granted and not yet reported spent, and when it lapses.</summary>
+/// <param name="Id">The lease id.</param>
+/// <param name="Outstanding">Credits out of the balance under this lease, not yet reported spent.</param>
+/// <param name="Reported">Credits the silo reported spent under it (to reconcile with the usage log at reclaim).</param>
+/// <param name="ExpiresAt">When it lapses unless renewed.</param>
+[GenerateSerializer, Alias("clipgrains.lease")]
+internal sealed record Lease([property: Id(0)] long Id, [property: Id(1)] long Outstanding, [property: Id(2)] long Reported, [property: Id(3)] DateTimeOffset ExpiresAt);
 
 /// <summary>A top-up applied under an idempotency key.</summary>
 [GenerateSerializer, Alias("clipgrains.top-up-record")]

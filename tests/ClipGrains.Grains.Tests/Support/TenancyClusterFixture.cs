@@ -11,6 +11,7 @@ namespace ClipGrains.Grains.Tests.Support;
 public sealed class TenancyClusterFixture : IAsyncLifetime
 {
     private readonly SyntheticClip _model = SyntheticClip.Create();
+    private readonly ClipGrains.Grains.Usage.MemoryUsageStore _usage = new();
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
@@ -32,6 +33,9 @@ public sealed class TenancyClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.AddSingleton<RecordingKeyCache>();
+
+            // One usage table for the cluster, as the shared database is in production.
+            silo.Services.AddSingleton<ClipGrains.Grains.Usage.IUsageStore>(_usage);
             silo.Services.AddSingleton<IKeyVerdictCache>(sp => sp.GetRequiredService<RecordingKeyCache>());
             silo.AddMemoryGrainStorage(ClipGrainsStorage.Name);
             silo.AddClipGrains(configuration);

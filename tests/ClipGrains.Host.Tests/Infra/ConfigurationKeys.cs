@@ -34,6 +34,8 @@ internal static class ConfigurationKeys
         ["ClipGrains:Pricing"] = typeof(PricingOptions),
         ["ClipGrains:Admin"] = typeof(AdminOptions),
         ["ClipGrains:ImageUrls"] = typeof(ImageUrlOptions),
+        ["ClipGrains:UsageLog"] = typeof(ClipGrains.Grains.Usage.UsageLogOptions),
+        ["ClipGrains:Leases"] = typeof(ClipGrains.Gateway.Tenancy.Leases.LeaseOptions),
     };
 
     /// <summary>Keys read directly rather than through an options class.</summary>

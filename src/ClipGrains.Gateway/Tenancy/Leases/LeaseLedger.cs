@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using ClipGrains.Abstractions.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace ClipGrains.Gateway.Tenancy.Leases;
+
+/// <summary>
+/// This silo's side of credit leases (Doorman-style): a busy tenant's requests are admitted and settled here against
+/// an allowance its ledger granted — no grain call on the request path — and what they spent is reported when the
+/// lease is refilled, renewed or returned. Settled requests become usage records written by this silo. A tenant below
+/// <see cref="LeaseOptions.MinRequestsPerSecond"/>, or whose balance is nearly exhausted (the ledger grants nothing),
+/// is admitted by the ledger request by request.
+/// </summary>
+internal sealed partial class LeaseLedger(
+    IGrainFactory grains, IUsageLog usage, IOptions<LeaseOptions> options, TimeProvider time, ILogger<LeaseLedger> logger)
+{
+    // Local use stops this long before the ledger's expiry, so a renewal in flight never races the lapse.
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, TenantLease> _leases = new(StringComparer.Ordinal);
+
+    /// <summary>This process's name in the ledgers: one lease per tenant and process incarnation.</summary>
+    public string Silo { get; } = $"{Environment.MachineName}/{Guid.NewGuid():N}";
+
+    /// <summary>Credits held by this silo's leases now (free, in flight and spent-unreported), for tests and metrics.</summary>
+    public IReadOnlyDictionary<string, long> Held() => _leases.ToDictionary(l => l.Key, l => l.Value.Id == 0 ? 0 : l.Value.Credits, StringComparer.Ordinal);
+
+    /// <summary>Admits from the tenant's lease when it covers <paramref name="estimate"/>; null sends the request to the ledger.</summary>
+    public LeaseTicket? TryAdmit(string tenant, Charge estimate, out (RateLimitStatus? Requests, RateLimitStatus? Images) limits)
+    {
+        ArgumentNullException.ThrowIfNull(estimate);
+        limits = default;
+        if (!options.Value.Enabled)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var lease = _leases.GetOrAdd(tenant, _ => new TenantLease());
+        LeaseTicket? ticket = null;
+        var refill = false;
+        lock (lease.Gate)
+        {
+            lease.Count(now, estimate);
+            if (lease.Id != 0 && now < lease.UsableUntil && lease.Credits >= estimate.Credits && lease.Requests >= 1 && lease.Images >= estimate.Images)
+            {
+                lease.Credits -= estimate.Credits;
+                lease.Requests--;
+                lease.Images -= estimate.Images;
+                lease.InFlight++;
+                lease.LastUsed = now;
+                ticket = new LeaseTicket(tenant, lease.Id, estimate.Credits);
+                limits = (Remaining(lease.Limits.Requests, lease.Requests), Remaining(lease.Limits.Images, lease.Images));
+            }
+
+            // Refill at half the last grant, or ask for a first lease once the tenant is busy enough here.
+            var low = lease.Id != 0 && (lease.Credits * 2 < lease.LastGrant.Credits || lease.Requests * 2 < lease.LastGrant.Requests || lease.Images * 2 < lease.LastGrant.Images);
+            if (!lease.Refilling && (low || ticket is null) && lease.PerSecond(now) >= options.Value.MinRequestsPerSecond)
+            {
+                lease.Refilling = refill = true;
+            }
+        }
+
+        if (refill)
+        {
+            _ = RefillAsync(tenant, lease, release: false);
+        }
+
+        return ticket;
+    }
+
+    /// <summary>
+    /// Ends a request admitted from a lease: the unspent part of its estimate returns to the lease, the rest is reported
+    /// at the next refill, and the request becomes a usage record (a refused one too, at no charge).
+    /// </summary>
+    public void Settle(LeaseTicket ticket, UsageRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(record);
+        var charged = Math.Clamp(record.Credits, 0, ticket.Credits);
+        if (_leases.TryGetValue(ticket.Tenant, out var lease))
+        {
+            lock (lease.Gate)
+            {
+                lease.InFlight--;
+
+                // A ticket of a lease that already ended was reconciled from the usage log: nothing to return or report.
+                if (lease.Id == ticket.LeaseId)
+                {
+                    lease.Credits += ticket.Credits - charged;
+                    lease.Spent += charged;
+                }
+            }
+        }
+
+        if (record.Credits > 0 || record.Refused || record.StoredBytes > 0)
+        {
+            usage.Append(record with { Credits = charged, Lease = ticket.LeaseId });
+        }
+    }
+
+    /// <summary>Renews leases about to lapse, returns idle ones and forgets idle tenants; the keeper calls it.</summary>
+    public async Task MaintainAsync()
+    {
+        var now = time.GetUtcNow();
+        var work = new List<Task>();
+        foreach (var (tenant, lease) in _leases)
+        {
+            bool release;
+            lock (lease.Gate)
+            {
+                var idle = lease.InFlight == 0 && now - lease.LastUsed >= options.Value.IdleRelease;
+                if (lease.Refilling || (lease.Id == 0 && !idle))
+                {
+                    continue;
+                }
+
+                if (lease.Id == 0)
+                {
+                    _leases.TryRemove(new KeyValuePair<string, TenantLease>(tenant, lease));
+                    continue;
+                }
+
+                release = idle;
+                if (!idle && lease.UsableUntil - now > Margin)
+                {
+                    continue;
+                }
+
+                lease.Refilling = true;
+            }
+
+            work.Add(RefillAsync(tenant, lease, release));
+        }
+
+        await Task.WhenAll(work);
+    }
+
+    /// <summary>Returns every lease (the silo is stopping).</summary>
+    public async Task ReleaseAllAsync()
+    {
+        var work = new List<Task>();
+        foreach (var (tenant, lease) in _leases)
+        {
+            lock (lease.Gate)
+            {
+                if (lease.Id == 0 || lease.Refilling)
+                {
+                    continue;
+                }
+
+                lease.Refilling = true;
+            }
+
+            work.Add(RefillAsync(tenant, lease, release: true));
+        }
+
+        await Task.WhenAll(work);
+    }
+
+    private async Task RefillAsync(string tenant, TenantLease lease, bool release)
+    {
+        LeaseRequest request;
+        lock (lease.Gate)
+        {
+            var demand = Math.Max(lease.PerSecond(time.GetUtcNow()), options.Value.MinRequestsPerSecond) * options.Value.DemandSeconds;
+            request = new LeaseRequest(
+                Silo, lease.Id, lease.Spent,
+                release ? 0 : (long)Math.Ceiling(demand * Math.Max(1, lease.MeanCredits)),
+                release ? 0 : (int)Math.Ceiling(demand),
+                release ? 0 : (int)Math.Ceiling(demand * lease.MeanImages),
+                release);
+        }
+
+        try
+        {
+            var grant = await grains.GetGrain<ITenantGrain>(tenant).Lease(request);
+            lock (lease.Gate)
+            {
+                lease.Spent -= request.Spent;
+                if (grant.LeaseId != lease.Id || grant.LeaseId == 0)
+                {
+                    // A new lease (or none): the old one's allowance is gone; tickets still in flight under it are ignored.
+                    (lease.Credits, lease.Requests, lease.Images, lease.Spent) = (0, 0, 0, 0);
+                }
+
+                lease.Id = grant.LeaseId;
+                lease.Credits += grant.Credits;
+                lease.Requests += grant.Requests;
+                lease.Images += grant.Images;
+                lease.UsableUntil = grant.ExpiresAt - Margin;
+                lease.LastGrant = (grant.Credits, grant.Requests, grant.Images);
+                lease.Limits = (grant.RequestLimit, grant.ImageLimit);
+                if (release)
+                {
+                    lease.Id = 0;
+                    (lease.Credits, lease.Requests, lease.Images) = (0, 0, 0);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The ledger is unreachable: keep admitting from what is left until it lapses; the next check tries again.
+            LogRefillFailed(logger, e.Message);
+        }
+        finally
+        {
+            lock (lease.Gate)
+            {
+                lease.Refilling = false;
+            }
+        }
+    }
+
+    private static RateLimitStatus? Remaining(RateLimitStatus? status, int local) => status is null ? null : status with { Remaining = local };
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "A credit lease could not be renewed: {Reason}")]
+    private static partial void LogRefillFailed(ILogger logger, string reason);
+}
