@@ -1,15 +1,24 @@
 namespace ClipGrains.Abstractions.Tenancy;
 
 /// <summary>
-/// The append-only usage log. <see cref="Append"/> queues a record and returns at once; records are written in
+/// The append-only usage log. <see cref="AppendAsync"/> queues a record and returns at once (unless the queue is full); records are written in
 /// batches (group commit) and deduplicated by id, so a record appended twice counts once. A record not yet written
 /// when its process dies is lost: the tenant was charged, the invoice misses it — the provider's loss, bounded by one
 /// flush interval of that process's traffic.
 /// </summary>
 public interface IUsageLog
 {
-    /// <summary>Queues <paramref name="record"/> for the next batch.</summary>
-    void Append(UsageRecord record);
+    /// <summary>
+    /// Queues <paramref name="record"/> for the next batch; while the queue is full (the store is slower than the traffic)
+    /// it waits for room, so the log slows admissions down rather than losing records.
+    /// </summary>
+    ValueTask AppendAsync(UsageRecord record);
+
+    /// <summary>
+    /// Records this process dropped since start because the queue stayed full longer than the append wait (the store was
+    /// down): the provider's loss.
+    /// </summary>
+    long Dropped { get; }
 
     /// <summary>Completes when every record appended before the call is written.</summary>
     Task FlushAsync(CancellationToken cancellationToken = default);

@@ -191,7 +191,7 @@ internal sealed class Metering(
         catch (ApiException e) when (e.Status < 500)
         {
             var error = JsonSerializer.SerializeToUtf8Bytes(new { error = new { message = e.Message, type = e.Type, param = e.Param, code = e.Code } }, ApiJson.Options);
-            leases.Settle(leased, record with
+            await leases.SettleAsync(leased, record with
             {
                 At = time.GetUtcNow(), Refused = true, DecodeMilliseconds = Math.Max(0, e.RefusedWorkMilliseconds), StoredBytes = StoredBytes(stored, error),
             });
@@ -201,14 +201,14 @@ internal sealed class Metering(
         }
         catch
         {
-            leases.Settle(leased, record with { At = time.GetUtcNow() });
+            await leases.SettleAsync(leased, record with { At = time.GetUtcNow() });
             telemetry.CreditsRefunded.Add(estimate.Credits);
             throw;
         }
 
         var charged = Math.Min(result.Actual.Credits, estimate.Credits);
         var body = JsonSerializer.SerializeToUtf8Bytes(result.Body(charged), ApiJson.Options);
-        leases.Settle(leased, record with
+        await leases.SettleAsync(leased, record with
         {
             At = time.GetUtcNow(), Images = result.Actual.Images, Texts = result.Actual.Texts, Credits = charged, StoredBytes = StoredBytes(stored, body),
         });

@@ -202,7 +202,7 @@ internal sealed class TenantGrain(
         await PersistAsync();
         if (record is not null)
         {
-            Publish([record]);
+            await PublishAsync([record]);
         }
 
         return S.Balance;
@@ -307,7 +307,7 @@ internal sealed class TenantGrain(
         // call is served (the log ignores ids it has), so every settled request is in the log and deduplicates retries.
         if (S.Outbox.Count > 0)
         {
-            Publish(S.Outbox);
+            await PublishAsync(S.Outbox);
             await usage.FlushAsync(cancellationToken);
         }
 
@@ -315,11 +315,11 @@ internal sealed class TenantGrain(
     }
 
     // Hands records to the log; once written they are dropped from the outbox at the next state write (no write of their own).
-    private void Publish(IReadOnlyList<UsageRecord> records)
+    private async Task PublishAsync(IReadOnlyList<UsageRecord> records)
     {
         foreach (var record in records)
         {
-            usage.Append(record);
+            await usage.AppendAsync(record);
         }
 
         var ids = records.Select(r => r.Id).ToList();

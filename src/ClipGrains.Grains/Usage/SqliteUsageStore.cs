@@ -1,3 +1,4 @@
+using System.Text;
 using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Grains.Storage;
 using Microsoft.Data.Sqlite;
@@ -8,30 +9,76 @@ namespace ClipGrains.Grains.Usage;
 internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
 {
     private const string Columns = "usage_id, tenant_id, key_id, model, route, images, texts, credits, at, lease_id, refused, decode_ms, stored_bytes";
-    private static readonly string[] Parameters = ["$id", "$tenant", "$key", "$model", "$route", "$images", "$texts", "$credits", "$at", "$lease", "$refused", "$decode", "$stored"];
+    private const int ColumnCount = 13;
+    private const int RowsPerStatement = 64;
 
     public async Task InsertAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO usage_log ({Columns}) VALUES ($id, $tenant, $key, $model, $route, $images, $texts, $credits, $at, $lease, $refused, $decode, $stored) ON CONFLICT DO NOTHING";
-        var p = Parameters.Select(name => command.Parameters.Add(name, SqliteType.Text)).ToArray();
-        foreach (var r in records)
-        {
-            object[] values = [r.Id, r.Tenant, r.KeyId, r.Model, r.Route, r.Images, r.Texts, r.Credits, r.At.ToUnixTimeMilliseconds(), r.Lease, r.Refused ? 1 : 0, r.DecodeMilliseconds, r.StoredBytes];
-            for (var i = 0; i < p.Length; i++)
-            {
-                p[i].SqliteType = values[i] is string ? SqliteType.Text : SqliteType.Integer;
-                p[i].Value = values[i];
-            }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+        // Many rows per statement: executing a statement costs far more than binding a row (measured: a row per statement
+        // wrote about 18,000 records a second on this machine, slower than one tenant's leased traffic).
+        SqliteCommand? full = null;
+        try
+        {
+            for (var offset = 0; offset < records.Count; offset += RowsPerStatement)
+            {
+                var rows = Math.Min(RowsPerStatement, records.Count - offset);
+                var command = rows == RowsPerStatement ? full ??= Prepare(connection, transaction, rows) : Prepare(connection, transaction, rows);
+                for (var r = 0; r < rows; r++)
+                {
+                    var record = records[offset + r];
+                    object[] values =
+                    [
+                        record.Id, record.Tenant, record.KeyId, record.Model, record.Route, record.Images, record.Texts, record.Credits,
+                        record.At.ToUnixTimeMilliseconds(), record.Lease, record.Refused ? 1 : 0, record.DecodeMilliseconds, record.StoredBytes,
+                    ];
+                    for (var c = 0; c < values.Length; c++)
+                    {
+                        command.Parameters[(r * values.Length) + c].Value = values[c];
+                    }
+                }
+
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                if (!ReferenceEquals(command, full))
+                {
+                    await command.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, int rows)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var values = new StringBuilder();
+        for (var r = 0; r < rows; r++)
+        {
+            values.Append(r == 0 ? "(" : ",(");
+            for (var c = 0; c < ColumnCount; c++)
+            {
+                var name = $"$p{r}_{c}";
+                values.Append(c == 0 ? name : "," + name);
+                command.Parameters.Add(name, c is 0 or 1 or 2 or 3 or 4 ? SqliteType.Text : SqliteType.Integer);
+            }
+
+            values.Append(')');
+        }
+
+        command.CommandText = $"INSERT INTO usage_log ({Columns}) VALUES {values} ON CONFLICT DO NOTHING";
+        return command;
     }
 
     public async Task<IReadOnlyList<UsageRecord>> PageAsync(

@@ -14,13 +14,17 @@ public sealed class UsageLogOptions
     /// <summary>Most records in one batch (one transaction).</summary>
     public int MaxBatch { get; set; } = 1_000;
 
-    /// <summary>Records held in memory while the store is slow or down; past it new records are dropped (and counted).</summary>
-    public int MaxQueued { get; set; } = 200_000;
+    /// <summary>Records held in memory while the store is slow or down; past it appends wait for room.</summary>
+    public int MaxQueued { get; set; } = 100_000;
+
+    /// <summary>Longest an append waits for room in a full queue before its record is dropped (and counted): the store is down.</summary>
+    public TimeSpan AppendWait { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>What is wrong with these settings (<c>ClipGrains:UsageLog</c>).</summary>
     public SettingChecks Check(SettingChecks checks)
     {
         ArgumentNullException.ThrowIfNull(checks);
-        return checks.Positive(nameof(FlushInterval), FlushInterval).Positive(nameof(MaxBatch), MaxBatch).Positive(nameof(MaxQueued), MaxQueued);
+        return checks.Positive(nameof(FlushInterval), FlushInterval).Positive(nameof(MaxBatch), MaxBatch).Positive(nameof(MaxQueued), MaxQueued)
+            .NotNegative(nameof(AppendWait), AppendWait);
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Grains.Usage;
 
 /// <summary>
-/// This process's writer of the usage log: <see cref="Append"/> only queues; one loop takes what has queued — up to
+/// This process's writer of the usage log: <see cref="AppendAsync"/> only queues (waiting for room when full); one loop takes what has queued — up to
 /// <see cref="UsageLogOptions.MaxBatch"/> records, waiting at most <see cref="UsageLogOptions.FlushInterval"/> for more —
 /// and writes it in one transaction, retrying a failed batch until it is written (records are deduplicated by id, so a
 /// batch whose acknowledgement was lost is harmless to write again). Stopping the host writes what is queued.
@@ -17,31 +17,84 @@ internal sealed partial class UsageLogWriter(IUsageStore store, IOptions<UsageLo
     : BackgroundService, IUsageLog
 {
     private readonly Channel<UsageRecord> _queue = Channel.CreateBounded<UsageRecord>(
-        new BoundedChannelOptions(options.Value.MaxQueued) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(options.Value.MaxQueued) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
     private readonly Lock _lock = new();
     private long _appended;
     private long _written;
     private long _dropped;
     private CancellationTokenSource? _window;
+    private long _lastDropLogged;
 
-    /// <summary>Records dropped because the queue was full (the store was down for long): the provider's loss.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void Append(UsageRecord record)
+    public async ValueTask AppendAsync(UsageRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        lock (_lock)
+        if (TryAppend(record))
         {
-            if (_queue.Writer.TryWrite(record))
-            {
-                _appended++;
-                return;
-            }
+            return;
         }
 
+        // Backpressure: the store is slower than the traffic; wait for room rather than lose the record.
+        if (options.Value.AppendWait > TimeSpan.Zero)
+        {
+            await WaitForRoomAsync(record);
+            return;
+        }
+
+        Drop();
+    }
+
+    private async Task WaitForRoomAsync(UsageRecord record)
+    {
+        // WriteAsync serves waiting appenders one at a time as room frees (no herd of wake-ups).
+        using var wait = new CancellationTokenSource(options.Value.AppendWait, time);
+        try
+        {
+            await _queue.Writer.WriteAsync(record, wait.Token);
+            Appended();
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            // Still full after the wait: the store is down.
+        }
+
+        Drop();
+    }
+
+    // Counted, and logged at most once a minute.
+    private void Drop()
+    {
         Interlocked.Increment(ref _dropped);
-        LogDropped(logger, record.Tenant);
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastDropLogged);
+        if ((last == 0 || time.GetElapsedTime(last, now) > TimeSpan.FromMinutes(1)) && Interlocked.CompareExchange(ref _lastDropLogged, now, last) == last)
+        {
+            LogDropped(logger, Dropped);
+        }
+    }
+
+    // A record counts as appended once it is in the queue. The writer may write it before the count moves (written then
+    // briefly exceeds appended), which only means a flush in between does not wait for it: its append had not returned.
+    private bool TryAppend(UsageRecord record)
+    {
+        if (!_queue.Writer.TryWrite(record))
+        {
+            return false;
+        }
+
+        Appended();
+        return true;
+    }
+
+    private void Appended()
+    {
+        lock (_lock)
+        {
+            _appended++;
+        }
     }
 
     public Task FlushAsync(CancellationToken cancellationToken = default)
@@ -180,8 +233,8 @@ internal sealed partial class UsageLogWriter(IUsageStore store, IOptions<UsageLo
         }
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "The usage log's queue is full; a record of tenant {Tenant} was dropped")]
-    private static partial void LogDropped(ILogger logger, string tenant);
+    [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "The usage log's store is down and its queue full: {Dropped} records dropped since start")]
+    private static partial void LogDropped(ILogger logger, long dropped);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Writing {Count} usage records failed (attempt {Attempt}): {Reason}; retrying")]
     private static partial void LogWriteFailed(ILogger logger, int count, int attempt, string reason);

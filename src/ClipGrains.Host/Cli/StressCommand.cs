@@ -18,7 +18,34 @@ internal static class StressCommand
         Fairness(context),
         BigBodies(context),
         ColdStart(context),
+        Admission(context),
     };
+
+    private static Command Admission(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Model folder the in-process server loads (any CLIP export; inference is not on the measured path)", Required = true };
+        var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 64, Description = "Concurrent workers of the one tenant" };
+        var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10, Description = "Duration of each admission phase" };
+        var lone = new Option<int>("--lone-requests") { DefaultValueFactory = _ => 2_000, Description = "Sequential HTTP requests of the lone client, per phase" };
+        var sustain = new Option<double>("--sustain-minutes") { DefaultValueFactory = _ => 0, Description = "Then keep the exact path loaded this long, reporting the tenant's stored state size each minute" };
+        var command = new Command("admission", "In process: one tenant's admissions per second through authenticate + admit + settle, exact path and leases; lone-request latency; state size")
+        {
+            model, concurrency, seconds, lone, sustain,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var result = await AdmissionRun.MeasureAsync(
+                parse.GetValue(model)!, parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(lone),
+                TimeSpan.FromMinutes(parse.GetValue(sustain)), context.Error, cancellationToken);
+            await context.Out.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                phases = result.Phases,
+                lone_requests = result.LoneRequests.Select(l => new { path = l.Path, latency_ms = l.LatencyMs }),
+                state_over_time = result.StateOverTime.Select(s => new { minute = s.Minute, state_bytes = s.StateBytes }),
+            }, ReportJson));
+        });
+        return command;
+    }
 
     private static Command Fairness(CliContext context)
     {

@@ -85,8 +85,8 @@ public sealed class LeaseTests(TenancyClusterFixture fixture)
         // The dead silo settled three requests under its lease: two reached the log, the third it never wrote.
         var log = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IUsageLog>();
         var at = fixture.Clock.GetUtcNow();
-        log.Append(new UsageRecord("dead-1", tenantId, "k", "m", "createEmbedding", 0, 10, 10, at, Lease: grant.LeaseId));
-        log.Append(new UsageRecord("dead-2", tenantId, "k", "m", "createEmbedding", 0, 25, 25, at, Lease: grant.LeaseId));
+        await log.AppendAsync(new UsageRecord("dead-1", tenantId, "k", "m", "createEmbedding", 0, 10, 10, at, Lease: grant.LeaseId));
+        await log.AppendAsync(new UsageRecord("dead-2", tenantId, "k", "m", "createEmbedding", 0, 25, 25, at, Lease: grant.LeaseId));
         await log.FlushAsync();
         const long Unwritten = 40;
 

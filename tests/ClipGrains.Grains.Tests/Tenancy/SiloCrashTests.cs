@@ -65,6 +65,10 @@ public sealed class SiloCrashTests : IAsyncLifetime
         Assert.Equal(0, info.Reserved);
         Assert.Equal(initial - info.Balance, committed.Values.Sum());
         Assert.Equal(costs.Count, committed.Count);
+
+        // The usage log agrees with the ledger: every committed request once, even those settled just before the kill.
+        var records = await UsageLogs.RecordsAsync(Cluster, tenantId);
+        Assert.Equal(committed.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value)), records.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => (r.Id, r.Credits)));
     }
 
     private async Task<(string TenantId, InProcessSiloHandle Host)> TenantOffThePrimarySiloAsync(long credits)

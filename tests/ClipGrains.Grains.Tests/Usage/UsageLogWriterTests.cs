@@ -20,7 +20,7 @@ public sealed class UsageLogWriterTests
 
         for (var i = 0; i < 250; i++)
         {
-            writer.Append(Record(i));
+            await writer.AppendAsync(Record(i));
         }
 
         // The fake clock never ends a window: only full batches and the flush close them.
@@ -39,8 +39,8 @@ public sealed class UsageLogWriterTests
         var time = new FakeTimeProvider();
         using var writer = new UsageLogWriter(store, Options.Create(new UsageLogOptions()), time, NullLogger<UsageLogWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
-        writer.Append(Record(1));
-        writer.Append(Record(1));
+        await writer.AppendAsync(Record(1));
+        await writer.AppendAsync(Record(1));
         var flushed = writer.FlushAsync();
 
         // Each retry waits its backoff on the (fake) clock.
@@ -55,9 +55,35 @@ public sealed class UsageLogWriterTests
         await writer.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task With_no_append_wait_a_full_queue_drops_and_counts_new_records_and_flushes_still_complete()
+    {
+        var store = new CountingStore { Gate = new TaskCompletionSource() };
+        using var writer = new UsageLogWriter(store, Options.Create(new UsageLogOptions { MaxQueued = 10, MaxBatch = 5, AppendWait = TimeSpan.Zero }), new FakeTimeProvider(), NullLogger<UsageLogWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+
+        // The store hangs: one batch is taken off the queue and waits; ten more fill the queue; the rest are dropped.
+        for (var i = 0; i < 40; i++)
+        {
+            await writer.AppendAsync(Record(i));
+        }
+
+        var flushed = writer.FlushAsync();
+        Assert.False(flushed.IsCompleted);
+        store.Gate.SetResult();
+        await flushed;
+
+        var written = (await store.PageAsync("tn_a", DateTimeOffset.MinValue, DateTimeOffset.MaxValue, null, 100)).Count;
+        Assert.Equal(40, written + writer.Dropped);
+        Assert.InRange(writer.Dropped, 25, 30);
+        await writer.StopAsync(CancellationToken.None);
+    }
+
     private sealed class CountingStore : IUsageStore
     {
         private readonly MemoryUsageStore _inner = new();
+
+        public TaskCompletionSource? Gate { get; init; }
 
         public int FailuresLeft { get; set; }
 
@@ -65,15 +91,20 @@ public sealed class UsageLogWriterTests
 
         public List<int> Sizes { get; } = [];
 
-        public Task InsertAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
+        public async Task InsertAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
         {
+            if (Gate is not null)
+            {
+                await Gate.Task;
+            }
+
             if (FailuresLeft-- > 0)
             {
                 throw new InvalidOperationException("store down");
             }
 
             Sizes.Add(records.Count);
-            return _inner.InsertAsync(records, cancellationToken);
+            await _inner.InsertAsync(records, cancellationToken);
         }
 
         public Task<IReadOnlyList<UsageRecord>> PageAsync(string tenant, DateTimeOffset since, DateTimeOffset until, (DateTimeOffset At, string Id)? after, int limit, CancellationToken cancellationToken = default) =>

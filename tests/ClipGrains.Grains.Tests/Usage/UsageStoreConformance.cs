@@ -33,6 +33,19 @@ public abstract class UsageStoreConformance
     }
 
     [SkippableFact]
+    public async Task A_batch_of_several_statements_is_stored_whole_and_once()
+    {
+        var store = await StoreAsync();
+        var batch = Enumerable.Range(0, 150).Select(i => Record($"b{i:D3}", "k", "m", i, Day1.AddMilliseconds(i), images: i % 3)).ToList();
+
+        await store.InsertAsync(batch);
+        await store.InsertAsync(batch.Skip(100).Concat([Record("b999", "k", "m", 1, Day2)]).ToList());
+
+        var read = await store.PageAsync("tn_a", DateTimeOffset.MinValue, DateTimeOffset.MaxValue, null, 1_000);
+        Assert.Equal(batch.Append(Record("b999", "k", "m", 1, Day2)), read);
+    }
+
+    [SkippableFact]
     public async Task Pages_follow_time_then_id_and_respect_the_range_and_the_tenant()
     {
         var store = await StoreAsync();

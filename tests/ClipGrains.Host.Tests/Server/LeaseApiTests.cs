@@ -54,15 +54,18 @@ public sealed class LeaseApiTests() : OwnServerTests("--ClipGrains:Leases:MinReq
         var export = await Server.Admin.GetStringAsync($"/admin/v1/tenants/{tenantId}/usage/records?format=csv");
         var leased = export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Count(l => l.Split(',')[9] != "0");
         Assert.InRange(leased, 1, 319);
+        Assert.True(Server.Services.GetRequiredService<LeaseLedger>().Grants >= 2, "the lease was refilled under sustained load");
         // While a lease is out, what its silo spent and has not reported yet is in both `leased` and the log: the sum is
         // the initial credits plus at most everything charged, never less (nothing lost) and never more.
         var during = await AccountAsync(tenantId);
         Assert.InRange(during.Balance + during.Reserved + during.Leased + during.Logged, Initial, Initial + charged);
 
         // Returned (as an idle or stopping silo does): every credit is charged exactly as the responses said, or back.
-        await Server.Services.GetRequiredService<LeaseLedger>().ReleaseAllAsync();
+        var ledger = Server.Services.GetRequiredService<LeaseLedger>();
+        await ledger.ReleaseAllAsync();
         var after = await AccountAsync(tenantId);
         Assert.Equal((Initial - charged, 0L, 0L, charged), after);
+        Assert.Equal(0, ledger.Held().GetValueOrDefault(tenantId)); // Nothing left to admit from here: the silo agrees with the ledger.
     }
 
     [SkippableFact]

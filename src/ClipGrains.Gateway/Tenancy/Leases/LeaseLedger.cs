@@ -18,9 +18,13 @@ internal sealed partial class LeaseLedger(
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, TenantLease> _leases = new(StringComparer.Ordinal);
+    private long _grants;
 
     /// <summary>This process's name in the ledgers: one lease per tenant and process incarnation.</summary>
     public string Silo { get; } = $"{Environment.MachineName}/{Guid.NewGuid():N}";
+
+    /// <summary>Grants that added credits or tokens since start (first grants and refills).</summary>
+    public long Grants => Interlocked.Read(ref _grants);
 
     /// <summary>Credits held by this silo's leases now (free, in flight and spent-unreported), for tests and metrics.</summary>
     public IReadOnlyDictionary<string, long> Held() => _leases.ToDictionary(l => l.Key, l => l.Value.Id == 0 ? 0 : l.Value.Credits, StringComparer.Ordinal);
@@ -73,7 +77,7 @@ internal sealed partial class LeaseLedger(
     /// Ends a request admitted from a lease: the unspent part of its estimate returns to the lease, the rest is reported
     /// at the next refill, and the request becomes a usage record (a refused one too, at no charge).
     /// </summary>
-    public void Settle(LeaseTicket ticket, UsageRecord record)
+    public async ValueTask SettleAsync(LeaseTicket ticket, UsageRecord record)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(record);
@@ -95,7 +99,7 @@ internal sealed partial class LeaseLedger(
 
         if (record.Credits > 0 || record.Refused || record.StoredBytes > 0)
         {
-            usage.Append(record with { Credits = charged, Lease = ticket.LeaseId });
+            await usage.AppendAsync(record with { Credits = charged, Lease = ticket.LeaseId });
         }
     }
 
@@ -175,6 +179,11 @@ internal sealed partial class LeaseLedger(
         try
         {
             var grant = await grains.GetGrain<ITenantGrain>(tenant).Lease(request);
+            if (grant.Credits > 0 || grant.Requests > 0)
+            {
+                Interlocked.Increment(ref _grants);
+            }
+
             lock (lease.Gate)
             {
                 lease.Spent -= request.Spent;
@@ -188,7 +197,7 @@ internal sealed partial class LeaseLedger(
                 lease.Credits += grant.Credits;
                 lease.Requests += grant.Requests;
                 lease.Images += grant.Images;
-                lease.UsableUntil = grant.ExpiresAt - Margin;
+                lease.UsableUntil = grant.LeaseId == 0 ? DateTimeOffset.MinValue : grant.ExpiresAt - Margin;
                 lease.LastGrant = (grant.Credits, grant.Requests, grant.Images);
                 lease.Limits = (grant.RequestLimit, grant.ImageLimit);
                 if (release)
