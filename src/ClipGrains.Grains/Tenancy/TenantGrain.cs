@@ -16,6 +16,7 @@ internal sealed class TenantGrain(
     TimeProvider time) : Grain, ITenantGrain
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private const int MaxOutbox = 128;
     private DateTimeOffset _requestsTat;
     private DateTimeOffset _imagesTat;
     private DateTimeOffset _readsTat;
@@ -203,6 +204,13 @@ internal sealed class TenantGrain(
         if (record is not null)
         {
             await PublishAsync([record]);
+
+            // The outbox is written with every state write: when the log lags far behind, wait for it rather than let the
+            // state grow (it then holds at most this many records).
+            if (S.Outbox.Count >= MaxOutbox)
+            {
+                await usage.FlushAsync();
+            }
         }
 
         return S.Balance;
