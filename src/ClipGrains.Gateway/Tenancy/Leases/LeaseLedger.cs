@@ -45,14 +45,15 @@ internal sealed partial class LeaseLedger(
         var refill = false;
         lock (lease.Gate)
         {
+            // Seen, leased or not: an entry still counting a tenant's demand is not idle (it must last the whole second).
             lease.Count(now, estimate);
+            lease.LastUsed = now;
             if (lease.Id != 0 && now < lease.UsableUntil && lease.Credits >= estimate.Credits && lease.Requests >= 1 && lease.Images >= estimate.Images)
             {
                 lease.Credits -= estimate.Credits;
                 lease.Requests--;
                 lease.Images -= estimate.Images;
                 lease.InFlight++;
-                lease.LastUsed = now;
                 ticket = new LeaseTicket(tenant, lease.Id, estimate.Credits);
                 limits = (Remaining(lease.Limits.Requests, lease.Requests), Remaining(lease.Limits.Images, lease.Images));
             }

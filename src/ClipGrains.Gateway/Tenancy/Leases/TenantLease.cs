@@ -29,6 +29,7 @@ internal sealed class TenantLease
     /// <summary>Local use ends a margin before the ledger's expiry, so renewals land in time.</summary>
     public DateTimeOffset UsableUntil { get; set; }
 
+    /// <summary>The tenant's last charged request on this silo, admitted from the lease or not.</summary>
     public DateTimeOffset LastUsed { get; set; }
 
     /// <summary>A grant is being asked for (one at a time per tenant and silo).</summary>
