@@ -10,7 +10,7 @@ namespace ClipGrains.Grains.Usage;
 /// <summary>The usage log in PostgreSQL's <c>clipgrains_usage</c> (schema version 2), one batch per round trip.</summary>
 internal sealed class PostgresUsageStore(PostgresDatabase database, IOptions<ClusterOptions> cluster) : IUsageStore
 {
-    private const string Columns = "usage_id, tenant_id, key_id, model, route, images, texts, credits, at, lease_id, refused, decode_ms, stored_bytes";
+    private const string Columns = UsageRows.Columns;
     private readonly string _serviceId = cluster.Value.ServiceId;
 
     public async Task InsertAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
@@ -58,16 +58,8 @@ internal sealed class PostgresUsageStore(PostgresDatabase database, IOptions<Clu
         command.Parameters.Add(new NpgsqlParameter("afterAt", NpgsqlDbType.TimestampTz) { Value = after is { } a ? a.At.UtcDateTime : DBNull.Value });
         command.Parameters.AddWithValue("afterId", after?.Id ?? string.Empty);
         command.Parameters.AddWithValue("limit", limit);
-        var page = new List<UsageRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            page.Add(new UsageRecord(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5), reader.GetInt32(6),
-                reader.GetInt64(7), new DateTimeOffset(reader.GetDateTime(8), TimeSpan.Zero), reader.GetInt64(9), reader.GetBoolean(10), reader.GetInt64(11), reader.GetInt64(12)));
-        }
-
-        return page;
+        return await UsageRows.ReadAllAsync(
+            command, row => UsageRows.Record(row, new DateTimeOffset(row.GetDateTime(8), TimeSpan.Zero), row.GetBoolean(10)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
@@ -85,16 +77,7 @@ internal sealed class PostgresUsageStore(PostgresDatabase database, IOptions<Clu
         command.Parameters.AddWithValue("tenant", tenant);
         command.Parameters.AddWithValue("from", since.UtcDateTime);
         command.Parameters.AddWithValue("to", until.UtcDateTime);
-        var groups = new List<UsageGroup>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            groups.Add(new UsageGroup(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6),
-                reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10)));
-        }
-
-        return groups;
+        return await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken);
     }
 
     public async Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default)

@@ -8,7 +8,7 @@ namespace ClipGrains.Grains.Usage;
 /// <summary>The usage log in the single-machine database's <c>usage_log</c> table (times in unix milliseconds, UTC).</summary>
 internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
 {
-    private const string Columns = "usage_id, tenant_id, key_id, model, route, images, texts, credits, at, lease_id, refused, decode_ms, stored_bytes";
+    private const string Columns = UsageRows.Columns;
     private const int ColumnCount = 13;
     private const int RowsPerStatement = 64;
 
@@ -97,16 +97,8 @@ internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
         command.Parameters.AddWithValue("$afterAt", after?.At.ToUnixTimeMilliseconds() ?? long.MinValue);
         command.Parameters.AddWithValue("$afterId", after?.Id ?? string.Empty);
         command.Parameters.AddWithValue("$limit", limit);
-        var page = new List<UsageRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            page.Add(new UsageRecord(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5), reader.GetInt32(6),
-                reader.GetInt64(7), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)), reader.GetInt64(9), reader.GetInt64(10) != 0, reader.GetInt64(11), reader.GetInt64(12)));
-        }
-
-        return page;
+        return await UsageRows.ReadAllAsync(
+            command, row => UsageRows.Record(row, DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(8)), row.GetInt64(10) != 0), cancellationToken);
     }
 
     public async Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
@@ -123,16 +115,7 @@ internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
         command.Parameters.AddWithValue("$tenant", tenant);
         command.Parameters.AddWithValue("$from", since.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$to", until.ToUnixTimeMilliseconds());
-        var groups = new List<UsageGroup>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            groups.Add(new UsageGroup(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6),
-                reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10)));
-        }
-
-        return groups;
+        return await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken);
     }
 
     public async Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default)
