@@ -229,6 +229,10 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
         Assert.Equal(charged, records.GroupBy(r => r.GetProperty("key_id").GetString()!).ToDictionary(g => g.Key, g => g.Sum(r => r.GetProperty("credits").GetInt64())));
         Assert.All(records, r => Assert.Equal(tenantId, r.GetProperty("tenant").GetString()));
 
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var shown = (await CliRun.InvokeAsync(["admin", "usage", "show", "--tenant", tenantId, "--from", today, .. admin])).Json();
+        Assert.Equal((charged.Values.Sum(), today + "T00:00:00.000Z"), (shown.GetProperty("totals").GetProperty("credits").GetInt64(), shown.GetProperty("from").GetString()));
+
         var csv = await CliRun.InvokeAsync(["admin", "usage", "export", "--tenant", tenantId, "--format", "csv", .. admin]);
         var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("id,tenant,key_id,model,route,images,texts,credits,created,lease,refused,decode_ms,stored_bytes", lines[0]);
