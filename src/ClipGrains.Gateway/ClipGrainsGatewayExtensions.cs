@@ -48,9 +48,6 @@ public static class ClipGrainsGatewayExtensions
                     .SetPreflightMaxAge(TimeSpan.FromHours(1));
             });
         });
-        services.AddSingleton<UnknownKeyIds>();
-        services.AddSingleton<KeyVerdicts>();
-        services.AddSingleton<IKeyVerdictCache>(sp => sp.GetRequiredService<KeyVerdicts>());
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(AuthSchemes.Operator, null);
@@ -58,10 +55,14 @@ public static class ClipGrainsGatewayExtensions
             .AddPolicy(AuthSchemes.TenantPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.ApiKey).RequireAuthenticatedUser())
             .AddPolicy(AuthSchemes.OperatorPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Operator).RequireAuthenticatedUser());
         services.AddHostedService<AdminKeyAnnouncer>();
-        services.AddSingleton<Metering>();
-        services.AddSettings<Tenancy.Leases.LeaseOptions>(configuration, "ClipGrains:Leases", (o, c) => o.Check(c));
-        services.AddSingleton<Tenancy.Leases.LeaseLedger>();
-        services.AddHostedService<Tenancy.Leases.LeaseKeeper>();
+        services.AddSingleton<ChargedRequests>();
+
+        // The meter (the silo's) keeps replays and claims by the request settings they follow.
+        services.AddOptions<TenantMeterOptions>().Configure<IOptions<GatewayOptions>>((meter, gateway) =>
+        {
+            meter.MaxStoredResponseBytes = gateway.Value.MaxStoredResponseBytes;
+            meter.ClaimLease = gateway.Value.RequestTimeout * 2;
+        });
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         // A query value the framework cannot bind (?limit=abc) is thrown to the exception handler, which answers in

@@ -9,6 +9,8 @@ using ClipGrains.Grains.Placement;
 using ClipGrains.Grains.Postgres;
 using ClipGrains.Grains.Serving;
 using ClipGrains.Grains.Storage;
+using ClipGrains.Grains.Tenancy;
+using ClipGrains.Grains.Tenancy.Leases;
 using ClipGrains.Grains.Usage;
 using ClipGrains.Inference.Model;
 using Microsoft.Extensions.Configuration;
@@ -35,14 +37,26 @@ public static class ClipGrainsSiloExtensions
         services.AddSettings<BatchingOptions>(configuration, "ClipGrains:Batching", (o, c) => o.Check(c));
         services.AddSettings<FanOutOptions>(configuration, "ClipGrains:FanOut", (o, c) => o.Check(c));
         services.AddSettings<LabelSetBuildOptions>(configuration, "ClipGrains:LabelSets", (o, c) => o.Check(c));
-        services.AddSettings<Tenancy.TenancyOptions>(configuration, "ClipGrains:Tenancy", (o, c) => o.Check(c));
+        services.AddSettings<TenancyOptions>(configuration, "ClipGrains:Tenancy", (o, c) => o.Check(c));
         services.AddSettings<UsageLogOptions>(configuration, "ClipGrains:UsageLog", (o, c) => o.Check(c));
+        services.AddSettings<LeaseOptions>(configuration, "ClipGrains:Leases", (o, c) => o.Check(c));
 
         // The usage log's table lives beside grain state (registered by the storage below); memory when state is in memory.
         services.TryAddSingleton<IUsageStore, MemoryUsageStore>();
         services.AddSingleton<UsageLogWriter>();
         services.AddSingleton<IUsageLog>(sp => sp.GetRequiredService<UsageLogWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<UsageLogWriter>());
+
+        // Tenancy's silo half: the meter with this silo's leases and remembered refusals, and the key checks.
+        services.AddOptions<TenantMeterOptions>();
+        services.AddSingleton<SiloLeases>();
+        services.AddHostedService<LeaseKeeper>();
+        services.AddSingleton<RecentRefusals>();
+        services.AddSingleton<ITenantMeter, TenantMeter>();
+        services.AddSingleton<UnknownKeyIds>();
+        services.AddSingleton<KeyVerdicts>();
+        services.AddSingleton<IKeyVerdictCache>(sp => sp.GetRequiredService<KeyVerdicts>());
+        services.AddSingleton<IKeyAuthenticator, SiloKeyAuthenticator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ClipGrainsTelemetry>();
@@ -113,6 +127,6 @@ public static class ClipGrainsSiloExtensions
     private static void AddIdempotencySweeper(IServiceCollection services)
     {
         services.AddSingleton(sp => (IStateExpiry)sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(ClipGrainsStorage.Name));
-        services.AddHostedService<Tenancy.IdempotencyRecordSweeper>();
+        services.AddHostedService<IdempotencyRecordSweeper>();
     }
 }

@@ -7,6 +7,11 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="RetryAfter">When a refused request could succeed (rate limits only).</param>
 /// <param name="Balance">Credits left after the reservation.</param>
 /// <param name="Message">Why, when refused.</param>
+/// <param name="RefusedUntil">
+/// When refused: no request of this tenant can be admitted before this instant unless its limits, balance or status
+/// change (a spent request limit's retry time; <see cref="DateTimeOffset.MaxValue"/> for a suspension or an empty
+/// balance). Null when a different request might pass now (a smaller one, or one with fewer images).
+/// </param>
 [GenerateSerializer, Immutable, Alias("clipgrains.admission-result")]
 public sealed record AdmissionResult(
     [property: Id(0)] AdmissionOutcome Outcome,
@@ -14,4 +19,5 @@ public sealed record AdmissionResult(
     [property: Id(2)] RateLimitStatus? Images,
     [property: Id(3)] TimeSpan? RetryAfter,
     [property: Id(4)] long Balance,
-    [property: Id(5)] string? Message = null);
+    [property: Id(5)] string? Message = null,
+    [property: Id(6)] DateTimeOffset? RefusedUntil = null);

@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Abstractions.LabelSets;
 using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
@@ -24,7 +25,7 @@ internal static class ClassificationsEndpoints
 
     private static async Task<IResult> HandleAsync(
         HttpContext context, ClassificationRequestReader reader, TextEmbedder texts, ImageEmbedder images,
-        ILabelMatrices labelSets, ModelCatalog models, Metering metering, IOptions<PricingOptions> pricing)
+        ILabelMatrices labelSets, ModelCatalog models, ChargedRequests metering, IOptions<PricingOptions> pricing)
     {
         var request = await reader.ReadAsync(context.Request);
 

@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Tenancy;
 using System.Runtime.InteropServices;
 using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
@@ -19,7 +20,7 @@ internal static class EmbeddingsEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, TextEmbedder texts, ImageEmbedder images, ModelCatalog models, Metering metering, ImageUrlResolver urls,
+        HttpContext context, TextEmbedder texts, ImageEmbedder images, ModelCatalog models, ChargedRequests metering, ImageUrlResolver urls,
         IOptions<PricingOptions> pricing, IOptions<GatewayOptions> options)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(options.Value.MaxTextsPerRequest, options.Value.MaxImagesPerRequest));

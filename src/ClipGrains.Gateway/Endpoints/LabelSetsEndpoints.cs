@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Tenancy;
 using System.Globalization;
 using System.Text.Json;
 using ClipGrains.Abstractions.LabelSets;
@@ -34,7 +35,7 @@ internal static class LabelSetsEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext context, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing, ModelCatalog models, IOptions<LabelSetBuildOptions> build,
+        HttpContext context, IGrainFactory grains, ChargedRequests metering, IOptions<PricingOptions> pricing, ModelCatalog models, IOptions<LabelSetBuildOptions> build,
         IOptions<GatewayOptions> gateway)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(build.Value.MaxLabels, build.Value.MaxTemplates));
@@ -91,7 +92,7 @@ internal static class LabelSetsEndpoints
     }
 
     private static async Task<IResult> ReplaceAsync(
-        HttpContext context, string name, IGrainFactory grains, Metering metering, IOptions<PricingOptions> pricing, ModelCatalog models,
+        HttpContext context, string name, IGrainFactory grains, ChargedRequests metering, IOptions<PricingOptions> pricing, ModelCatalog models,
         IOptions<LabelSetBuildOptions> build, IOptions<GatewayOptions> gateway)
     {
         var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(build.Value.MaxLabels, build.Value.MaxTemplates));
@@ -130,7 +131,7 @@ internal static class LabelSetsEndpoints
     }
 
     // The reservation the set takes over when the write creates a version to build; null when metering is off.
-    private static BuildCharge? Owned(HttpContext context, ReservationTicket ticket, Charge charge) =>
+    private static BuildCharge? Owned(HttpContext context, MeterTicket ticket, Charge charge) =>
         ticket.Id is { } id ? new BuildCharge(RequestTenant.Of(context), id, charge.Credits, charge.Texts, Model: charge.Model, KeyId: RequestTenant.KeyOf(context), Route: RequestRoute.Of(context)) : null;
 
     private static Charge BuildCharge(LabelSetDefinition definition, PricingOptions pricing, Abstractions.Configuration.ModelDeploymentOptions model)

@@ -9,8 +9,8 @@ namespace ClipGrains.Gateway.Security;
 
 /// <summary>
 /// Authenticates OpenAI's <c>Authorization: Bearer &lt;key&gt;</c> for the endpoints whose metadata asks for the tenant
-/// policy: the key id selects the key's grain, which compares the secret's hash in constant time (a success is then
-/// remembered on this silo for about a second: <see cref="KeyVerdicts"/>). Unknown, malformed,
+/// policy: the key id selects the key's grain, which compares the secret's hash in constant time (the silo's
+/// <see cref="IKeyAuthenticator"/>, which remembers a success for about a second). Unknown, malformed,
 /// revoked and suspended keys all get the same 401 after the same minimum time, so a caller learns nothing about
 /// which keys exist; failures are throttled per address. The key is never logged.
 /// </summary>
@@ -19,9 +19,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<AuthOptions> auth,
-    IGrainFactory grains,
-    UnknownKeyIds unknown,
-    KeyVerdicts verdicts,
+    IKeyAuthenticator keys,
     FailedAuthLimiter limiter,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -72,30 +70,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         const string Refused = "Incorrect API key provided, or the key was revoked or its tenant suspended.";
-        if (unknown.Contains(keyId))
-        {
-            return (null, keyId, Refused);
-        }
-
-        var hash = ApiKeyMaterial.Hash(secret);
-        if (verdicts.TenantOf(keyId, hash) is { } known)
-        {
-            return (known, keyId, null);
-        }
-
-        var verdict = await ClusterRetry.ReadOnceMoreAsync(() => grains.GetGrain<IApiKeyGrain>(keyId).Authenticate(hash));
-        if (verdict.Tenant is { } tenant)
-        {
-            verdicts.Remember(keyId, hash, tenant);
-            return (tenant, keyId, null);
-        }
-
-        if (!verdict.Exists)
-        {
-            unknown.Add(keyId);
-        }
-
-        return (null, keyId, Refused);
+        var verdict = await keys.AuthenticateAsync(keyId, ApiKeyMaterial.Hash(secret));
+        return verdict.Tenant is { } tenant ? (tenant, keyId, null) : (null, keyId, Refused);
     }
 
     private AuthenticateResult Success(string tenant, string keyId) =>

@@ -1,7 +1,7 @@
+using ClipGrains.Abstractions.Tenancy;
 using System.Net;
 using System.Threading.RateLimiting;
 using ClipGrains.Gateway.Errors;
-using ClipGrains.Gateway.Tenancy;
 using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Gateway.Security;

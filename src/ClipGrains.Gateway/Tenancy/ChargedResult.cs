@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Tenancy;
 namespace ClipGrains.Gateway.Tenancy;
 
 /// <summary>A charged request's outcome: its status, its body (built once the charged credits are known), and what it actually used.</summary>

@@ -6,21 +6,33 @@ namespace ClipGrains.Gateway.Tenancy;
 /// <summary>
 /// Every authenticated request counts against a limit: the routes that are not charged (lookups, usage, deletes) take
 /// one from the tenant's grain before they run — reads from the separate, larger read limit, writes from the request
-/// limit — and answer 429 with Retry-After once it is spent. Charged routes are admitted by <see cref="Metering"/>.
+/// limit — and answer 429 with Retry-After once it is spent. Charged routes are admitted by the meter
+/// (<see cref="ChargedRequests"/>); before their body is read they are only refused when this silo saw a refusal of
+/// the tenant that still holds (rate limit, empty balance, suspension), which costs no grain call.
 /// </summary>
-internal sealed class TenantRateLimitFilter(IGrainFactory grains, IOptions<AuthOptions> auth) : IEndpointFilter
+internal sealed class TenantRateLimitFilter(ITenantMeter meter, IOptions<AuthOptions> auth) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (!auth.Value.Required || http.GetEndpoint()?.Metadata.GetMetadata<ChargedEndpoint>() is not null)
+        if (!auth.Value.Required)
         {
             return await next(context);
         }
 
+        var tenant = RequestTenant.Of(http);
+        if (http.GetEndpoint()?.Metadata.GetMetadata<ChargedEndpoint>() is not null)
+        {
+            if (meter.RecentRefusal(tenant) is { } refused)
+            {
+                throw AdmissionErrors.Of(refused);
+            }
+
+            return await next(context);
+        }
+
         var read = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
-        var decision = await grains.GetGrain<ITenantGrain>(RequestTenant.Of(http)).Take(read);
-        Metering.ThrowUnlessAdmitted(decision);
+        AdmissionErrors.ThrowUnlessAdmitted(await meter.TakeAsync(tenant, read));
         return await next(context);
     }
 }

@@ -15,9 +15,6 @@ internal sealed class ApiKeyGrain(
     TimeProvider time,
     IClusterMembershipService membership) : Grain, IApiKeyGrain
 {
-    // A silo that does not answer this soon keeps a stale verdict until it expires (Auth:VerdictCacheTime).
-    private static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(2);
-
     public async Task Initialize(string tenantId, string name, byte[] secretHash, string prefix, bool tenantSuspended)
     {
         if (state.State.TenantId is not null)
@@ -91,22 +88,10 @@ internal sealed class ApiKeyGrain(
             : new ApiKeyInfo(this.GetPrimaryKeyString(), s.TenantId, s.Name, s.Prefix, s.CreatedAt, s.LastUsedAt, s.Revoked));
     }
 
-    // Best effort by design: the cache's expiry is the guarantee, the push makes it immediate where it arrives.
-    private async Task ForgetEverywhereAsync()
+    private Task ForgetEverywhereAsync()
     {
         var keyId = this.GetPrimaryKeyString();
-        var silos = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString());
-        await Task.WhenAll(silos.Select(async silo =>
-        {
-            try
-            {
-                await GrainFactory.GetGrain<ISiloKeyCacheGrain>(silo).Forget(keyId).WaitAsync(PushTimeout, time);
-            }
-            catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
-            {
-                // Unreachable now: its verdict expires on its own.
-            }
-        }));
+        return EverySilo.TellAsync(GrainFactory, membership, time, silo => silo.Forget(keyId));
     }
 
     private static DateTimeOffset TruncateToMinute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, t.Offset);

@@ -9,11 +9,12 @@ namespace ClipGrains.Grains.Tenancy;
 /// reply; when a write fails the in-memory state is reloaded from storage (or the activation dropped), so no
 /// phantom debit or credit survives, and the rate limiters only move after the write succeeded.
 /// </summary>
-internal sealed class TenantGrain(
+internal sealed partial class TenantGrain(
     [PersistentState("tenant", ClipGrainsStorage.Name)] IPersistentState<TenantState> state,
     IOptions<TenancyOptions> options,
     IUsageLog usage,
-    TimeProvider time) : Grain, ITenantGrain
+    TimeProvider time,
+    IClusterMembershipService membership) : Grain, ITenantGrain
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private const int MaxOutbox = 128;
@@ -35,8 +36,8 @@ internal sealed class TenantGrain(
     // Leases granted by an earlier activation and not yet renewed, returned or reclaimed (see Lease).
     private readonly HashSet<long> _inheritedLeases = [];
 
-    // Outbox records the log has written (set from the flush's continuation, so concurrent).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _published = new(StringComparer.Ordinal);
+    // Outbox records the log has written (set by the flush's continuation, which runs on this activation's scheduler).
+    private readonly HashSet<string> _published = new(StringComparer.Ordinal);
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -69,6 +70,7 @@ internal sealed class TenantGrain(
 
         S.Limits = limits;
         await PersistAsync();
+        await ForgetRefusalsEverywhereAsync();
         return Info();
     }
 
@@ -82,229 +84,8 @@ internal sealed class TenantGrain(
         S.Suspended = suspended;
         await PersistAsync();
         await Task.WhenAll(S.KeyIds.Select(k => GrainFactory.GetGrain<IApiKeyGrain>(k).SetTenantSuspended(suspended)));
+        await ForgetRefusalsEverywhereAsync();
         return Info();
-    }
-
-    public async Task<AdmissionResult> Admit(Admission admission)
-    {
-        ArgumentNullException.ThrowIfNull(admission);
-        if (!S.Exists || S.Suspended)
-        {
-            return new AdmissionResult(AdmissionOutcome.Refused, null, null, null, 0, "The tenant is suspended or does not exist.");
-        }
-
-        var now = time.GetUtcNow();
-        var expired = ExpireReservations(now) | await ReclaimLapsedLeasesAsync(now);
-        if (S.Reservations.ContainsKey(admission.ReservationId) || _recentlySettled.ContainsKey(admission.ReservationId)
-            || (now - _activatedAt < options.Value.ReservationTimeout && await usage.ContainsAsync(Id, admission.ReservationId)))
-        {
-            // A retried admission of the same request: already decided, decide nothing twice.
-            return new AdmissionResult(AdmissionOutcome.Admitted, null, null, null, S.Balance);
-        }
-
-        var requests = new Gcra(Math.Max(1, S.Limits.RequestsPerMinute), Minute).Decide(_requestsTat, now, 1);
-        var images = new Gcra(Math.Max(1, S.Limits.ImagesPerMinute), Minute).Decide(_imagesTat, now, admission.Images);
-        var requestStatus = new RateLimitStatus(S.Limits.RequestsPerMinute, requests.Remaining, requests.Reset);
-        var imageStatus = new RateLimitStatus(S.Limits.ImagesPerMinute, images.Remaining, images.Reset);
-        if (!requests.Allowed || (admission.Images > 0 && !images.Allowed))
-        {
-            await PersistIfAsync(expired);
-            var never = (!requests.Allowed && requests.RetryAfter is null) || (!images.Allowed && images.RetryAfter is null);
-            var retry = new[] { requests.RetryAfter, admission.Images > 0 ? images.RetryAfter : null }.Max();
-            return new AdmissionResult(
-                AdmissionOutcome.RateLimited, requestStatus, imageStatus, never ? null : retry, S.Balance,
-                never ? $"The request has {admission.Images} images; the limit is {S.Limits.ImagesPerMinute} per minute." : null);
-        }
-
-        if (admission.Credits > S.Balance)
-        {
-            await PersistIfAsync(expired);
-            return new AdmissionResult(AdmissionOutcome.InsufficientCredits, requestStatus, imageStatus, null, S.Balance,
-                $"The request costs {admission.Credits} credits; the balance is {S.Balance}.");
-        }
-
-        S.Balance -= admission.Credits;
-        S.Reservations[admission.ReservationId] = new Reservation(admission.Credits, now + (admission.Hold ?? options.Value.ReservationTimeout));
-        await PersistAsync();
-        _requestsTat = requests.Tat;
-        if (admission.Images > 0)
-        {
-            _imagesTat = images.Tat;
-        }
-
-        return new AdmissionResult(AdmissionOutcome.Admitted, requestStatus, imageStatus, null, S.Balance);
-    }
-
-    public Task<AdmissionResult> Take(bool read)
-    {
-        if (!S.Exists || S.Suspended)
-        {
-            return Task.FromResult(new AdmissionResult(AdmissionOutcome.Refused, null, null, null, 0, "The tenant is suspended or does not exist."));
-        }
-
-        var now = time.GetUtcNow();
-        var limit = read ? Math.Max(options.Value.ReadsPerMinute, S.Limits.RequestsPerMinute) : S.Limits.RequestsPerMinute;
-        var decision = new Gcra(Math.Max(1, limit), Minute).Decide(read ? _readsTat : _requestsTat, now, 1);
-        var status = new RateLimitStatus(limit, decision.Remaining, decision.Reset);
-        if (!decision.Allowed)
-        {
-            return Task.FromResult(new AdmissionResult(
-                AdmissionOutcome.RateLimited, status, null, decision.RetryAfter, S.Balance,
-                read ? $"Rate limit reached for reads ({limit} per minute); retry after the delay in Retry-After." : null));
-        }
-
-        if (read)
-        {
-            _readsTat = decision.Tat;
-        }
-        else
-        {
-            _requestsTat = decision.Tat;
-        }
-
-        return Task.FromResult(new AdmissionResult(AdmissionOutcome.Admitted, status, null, null, S.Balance));
-    }
-
-    public async Task<long> Settle(Settlement settlement)
-    {
-        ArgumentNullException.ThrowIfNull(settlement);
-        var now = time.GetUtcNow();
-        var expired = ExpireReservations(now);
-        if (!S.Reservations.TryGetValue(settlement.ReservationId, out var reservation))
-        {
-            // Already settled, or expired and refunded: nothing to do (and never charge an unreserved amount).
-            await PersistIfAsync(expired);
-            return S.Balance;
-        }
-
-        var charged = settlement.Commit ? Math.Clamp(settlement.Credits, 0, reservation.Credits) : 0;
-        UsageRecord? record = null;
-        if (settlement.Commit || settlement.Refused || settlement.StoredResponseBytes > 0)
-        {
-            record = new UsageRecord(
-                settlement.ReservationId, Id, settlement.KeyId, settlement.Model, settlement.Route,
-                settlement.Commit ? settlement.Images : 0, settlement.Commit ? settlement.Texts : 0, charged, now,
-                Refused: !settlement.Commit && settlement.Refused, DecodeMilliseconds: settlement.Refused ? Math.Max(0, settlement.DecodeMilliseconds) : 0,
-                StoredBytes: Math.Max(0, settlement.StoredResponseBytes));
-
-            // Transactional outbox: the record is written with the ledger change in one state write, and leaves the state
-            // once the log has it. A crash in between leaves it in the outbox, which the next activation writes first.
-            S.Outbox.Add(record);
-        }
-
-        S.Reservations.Remove(settlement.ReservationId);
-        RememberSettled(settlement.ReservationId, now);
-        S.Balance += reservation.Credits - charged;
-        if (settlement.Commit)
-        {
-            S.Committed += charged;
-        }
-
-        await PersistAsync();
-        if (record is not null)
-        {
-            await PublishAsync([record]);
-
-            // The outbox is written with every state write: when the log lags far behind, wait for it rather than let the
-            // state grow (it then holds at most this many records).
-            if (S.Outbox.Count >= MaxOutbox)
-            {
-                await usage.FlushAsync();
-            }
-        }
-
-        return S.Balance;
-    }
-
-    public async Task<LeaseGrant> Lease(LeaseRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var now = time.GetUtcNow();
-        var changed = ExpireReservations(now) | await ReclaimLapsedLeasesAsync(now);
-
-        // The silo's report first: what it spent under the lease it still holds is committed.
-        S.Leases.TryGetValue(request.Silo, out var lease);
-        if (lease is not null && lease.Id == request.LeaseId && request.Spent > 0)
-        {
-            var spent = Math.Min(request.Spent, lease.Outstanding);
-            lease = lease with { Outstanding = lease.Outstanding - spent, Reported = lease.Reported + spent };
-            S.Leases[request.Silo] = lease;
-            S.Committed += spent;
-            changed = true;
-        }
-
-        if (lease is not null && lease.Id == request.LeaseId)
-        {
-            _inheritedLeases.Remove(lease.Id); // Its silo is alive and renewing: accounted for.
-        }
-
-        // A report for a lease that ended (it lapsed and was reconciled from the usage log) is not counted again.
-        if (lease is not null && (lease.Id != request.LeaseId || request.Release || !S.Exists || S.Suspended))
-        {
-            S.Balance += lease.Outstanding;
-            S.Leases.Remove(request.Silo);
-            _inheritedLeases.Remove(lease.Id);
-            lease = null;
-            changed = true;
-        }
-
-        if (request.Release || !S.Exists || S.Suspended)
-        {
-            await PersistIfAsync(changed);
-            return LeaseGrant.None;
-        }
-
-        // Credits only while the balance is comfortably above the ask: near exhaustion every request goes to the ledger,
-        // where the last credits are admitted exactly.
-        var credits = request.Credits > 0 && S.Balance >= request.Credits * options.Value.LeaseBalanceFactor ? request.Credits : 0;
-        // No tokens while leases granted before this activation are unaccounted for: their tokens came from limiters this
-        // activation no longer knows ("learning" until they are renewed, returned or reclaimed). Credits are safe: the
-        // outstanding ones are in the stored state.
-        var learning = _inheritedLeases.Count > 0;
-        var (requests, requestStatus) = TakeTokens(ref _requestsTat, S.Limits.RequestsPerMinute, learning ? 0 : request.Requests, now);
-        var (images, imageStatus) = TakeTokens(ref _imagesTat, S.Limits.ImagesPerMinute, learning ? 0 : request.Images, now);
-        lease ??= new Lease(++S.LastLeaseId, 0, 0, now);
-        S.Balance -= credits;
-        lease = lease with { Outstanding = lease.Outstanding + credits, ExpiresAt = now + options.Value.LeaseDuration };
-        S.Leases[request.Silo] = lease;
-        await PersistAsync();
-        return new LeaseGrant(lease.Id, credits, requests, images, lease.ExpiresAt, requestStatus, imageStatus);
-    }
-
-    // Takes up to `wanted` units from a limiter now (never more than fit), for a lease's tokens.
-    private static (int Units, RateLimitStatus Status) TakeTokens(ref DateTimeOffset tat, int limit, int wanted, DateTimeOffset now)
-    {
-        var gcra = new Gcra(Math.Max(1, limit), Minute);
-        var probe = gcra.Decide(tat, now, 0);
-        var units = Math.Clamp(wanted, 0, probe.Remaining);
-        if (units == 0)
-        {
-            return (0, new RateLimitStatus(limit, probe.Remaining, probe.Reset));
-        }
-
-        var taken = gcra.Decide(tat, now, units);
-        tat = taken.Tat;
-        return (units, new RateLimitStatus(limit, taken.Remaining, taken.Reset));
-    }
-
-    // A lease whose silo stopped renewing (it died, or lost the cluster) is taken back ReclaimDelay after it lapsed: what
-    // the usage log shows spent under it beyond what the silo reported is committed, the rest returns to the balance.
-    // Records the silo answered but never wrote are the provider's loss: the tenant gets those credits back.
-    private async Task<bool> ReclaimLapsedLeasesAsync(DateTimeOffset now)
-    {
-        var changed = false;
-        foreach (var (silo, lease) in S.Leases.Where(l => now - l.Value.ExpiresAt >= options.Value.LeaseReclaimDelay).ToList())
-        {
-            var logged = await usage.LeaseCreditsAsync(Id, lease.Id);
-            var spent = Math.Clamp(logged - lease.Reported, 0, lease.Outstanding);
-            S.Committed += spent;
-            S.Balance += lease.Outstanding - spent;
-            S.Leases.Remove(silo);
-            _inheritedLeases.Remove(lease.Id);
-            changed = true;
-        }
-
-        return changed;
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -320,26 +101,6 @@ internal sealed class TenantGrain(
         }
 
         await base.OnActivateAsync(cancellationToken);
-    }
-
-    // Hands records to the log; once written they are dropped from the outbox at the next state write (no write of their own).
-    private async Task PublishAsync(IReadOnlyList<UsageRecord> records)
-    {
-        foreach (var record in records)
-        {
-            await usage.AppendAsync(record);
-        }
-
-        var ids = records.Select(r => r.Id).ToList();
-        _ = usage.FlushAsync().ContinueWith(
-            t =>
-            {
-                if (t.IsCompletedSuccessfully)
-                {
-                    ids.ForEach(id => _published.TryAdd(id, 0));
-                }
-            },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public async Task<TopUpResult> TopUp(string idempotencyKey, long amount, string reason)
@@ -369,18 +130,8 @@ internal sealed class TenantGrain(
         S.Balance = checked(S.Balance + amount);
         S.ToppedUp = checked(S.ToppedUp + amount);
         await PersistAsync();
+        await ForgetRefusalsEverywhereAsync();
         return new TopUpResult(true, false, S.Balance);
-    }
-
-    public Task<(RateLimitStatus Requests, RateLimitStatus Images)> GetRateLimits()
-    {
-        // Deciding zero units reports the state without changing it (Gcra is pure).
-        var now = time.GetUtcNow();
-        var requests = new Gcra(Math.Max(1, S.Limits.RequestsPerMinute), Minute).Decide(_requestsTat, now, 0);
-        var images = new Gcra(Math.Max(1, S.Limits.ImagesPerMinute), Minute).Decide(_imagesTat, now, 0);
-        return Task.FromResult((
-            new RateLimitStatus(S.Limits.RequestsPerMinute, requests.Remaining, requests.Reset),
-            new RateLimitStatus(S.Limits.ImagesPerMinute, images.Remaining, images.Reset)));
     }
 
     public async Task<(string KeyId, string Key)?> CreateKey(string name)
@@ -414,37 +165,9 @@ internal sealed class TenantGrain(
         return new TenantInfo(Id, S.Name!, S.Limits, S.Suspended, S.Balance + expired, live, S.CreatedAt, S.LeasedTotal);
     }
 
-    private void RememberSettled(string id, DateTimeOffset now)
-    {
-        ForgetSettled(now, room: 1);
-        _recentlySettled[id] = now;
-        _settledOrder.Enqueue((id, now));
-    }
-
-    private void ForgetSettled(DateTimeOffset now, int room = 0)
-    {
-        const int MaxRemembered = 100_000;
-        while (_settledOrder.TryPeek(out var oldest) && (now - oldest.At > options.Value.ReservationTimeout || _settledOrder.Count + room > MaxRemembered))
-        {
-            _settledOrder.Dequeue();
-            _recentlySettled.Remove(oldest.Id);
-        }
-    }
-
-    private bool ExpireReservations(DateTimeOffset now)
-    {
-        ForgetSettled(now);
-        var changed = false;
-        foreach (var (id, reservation) in S.Reservations.Where(r => r.Value.ExpiresAt <= now).ToList())
-        {
-            S.Reservations.Remove(id);
-            S.Balance += reservation.Credits;
-            RememberSettled(id, now);
-            changed = true;
-        }
-
-        return changed;
-    }
+    // Silos remember refusals for up to a second (RecentRefusals): a change that could admit the tenant again reaches
+    // them before the admin call returns.
+    private Task ForgetRefusalsEverywhereAsync() => EverySilo.TellAsync(GrainFactory, membership, time, silo => silo.ForgetTenant(Id));
 
     private Task PersistIfAsync(bool changed) => changed ? PersistAsync() : Task.CompletedTask;
 
@@ -453,7 +176,7 @@ internal sealed class TenantGrain(
         // History of earlier versions is dropped on the first write: the usage log holds usage from now on.
         S.LegacySettled = null;
         S.LegacyUsage = null;
-        S.Outbox.RemoveAll(r => _published.TryRemove(r.Id, out _));
+        S.Outbox.RemoveAll(r => _published.Remove(r.Id));
         try
         {
             await state.WriteStateAsync();

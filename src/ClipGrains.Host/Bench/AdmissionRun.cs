@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Gateway.Security;
 using ClipGrains.Gateway.Tenancy;
-using ClipGrains.Gateway.Tenancy.Leases;
+using ClipGrains.Grains.Tenancy.Leases;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,7 +17,7 @@ namespace ClipGrains.Host.Bench;
 
 /// <summary>
 /// Issue 14's figures, in one process: admissions per second for one tenant through the whole admission path — the real
-/// authentication handler (key-verdict cache), then Metering's admit, a no-op piece of work and the settlement — on the
+/// authentication handler (key-verdict cache), then the meter's admit (through the gateway's adapter), a no-op piece of work and the settlement — on the
 /// exact path (one ledger call to admit and one to settle) and with leases, in the same run; the tenant's stored state
 /// size as it runs; and a lone client's end-to-end latency over loopback HTTP with and without leases.
 /// </summary>
@@ -56,7 +56,7 @@ internal static class AdmissionRun
             {
                 // The same server, switched between paths: leases returned first, so each phase starts from the ledger.
                 leases.Enabled = leased;
-                await app.Services.GetRequiredService<LeaseLedger>().ReleaseAllAsync();
+                await app.Services.GetRequiredService<SiloLeases>().ReleaseAllAsync();
                 await progress.WriteLineAsync($"admission path, {(leased ? "leases" : "exact")}, {concurrency} workers, {phase.TotalSeconds} s…");
                 var admitted = await DriveAsync(app.Services, key, concurrency, phase, cancellationToken);
 
@@ -75,7 +75,7 @@ internal static class AdmissionRun
             foreach (var leased in new[] { false, true, false, true })
             {
                 leases.Enabled = leased;
-                await app.Services.GetRequiredService<LeaseLedger>().ReleaseAllAsync();
+                await app.Services.GetRequiredService<SiloLeases>().ReleaseAllAsync();
                 await progress.WriteLineAsync($"lone client over HTTP, {(leased ? "leases" : "exact")}, {loneRequests} requests…");
                 var latencies = new List<double>(loneRequests);
                 for (var i = 0; i < loneRequests; i++)
@@ -114,7 +114,7 @@ internal static class AdmissionRun
     // Workers that authenticate, admit, run nothing and settle, as fast as they can, for `duration`.
     private static async Task<long> DriveAsync(IServiceProvider services, string key, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var metering = services.GetRequiredService<Metering>();
+        var metering = services.GetRequiredService<ChargedRequests>();
         var authentication = services.GetRequiredService<IAuthenticationService>();
         var charge = new Charge(0, 1, 1, "clip-vit-base-patch32");
         var work = new ChargedResult(200, credits => new { credits }, charge);

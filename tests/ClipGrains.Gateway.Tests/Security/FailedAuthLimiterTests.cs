@@ -1,7 +1,7 @@
 using System.Net;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Security;
-using ClipGrains.Gateway.Tenancy;
+using ClipGrains.Abstractions.Tenancy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -57,17 +57,5 @@ public sealed class FailedAuthLimiterTests
         Assert.False(failed.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
         await failed.WaitAsync(TimeSpan.FromSeconds(10));
-    }
-
-    [Fact]
-    public void Unknown_key_ids_are_remembered_for_the_cache_time_only()
-    {
-        var time = new FakeTimeProvider();
-        using var unknown = new UnknownKeyIds(Options.Create(new AuthOptions { UnknownKeyCacheTime = TimeSpan.FromSeconds(60) }), time);
-        unknown.Add("AAAAAAAAAAAA");
-        Assert.True(unknown.Contains("AAAAAAAAAAAA"));
-        Assert.False(unknown.Contains("BBBBBBBBBBBB"));
-        time.Advance(TimeSpan.FromSeconds(61));
-        Assert.False(unknown.Contains("AAAAAAAAAAAA"));
     }
 }

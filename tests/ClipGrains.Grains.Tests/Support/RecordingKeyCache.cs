@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Grains.Tenancy;
 
 namespace ClipGrains.Grains.Tests.Support;
 
 /// <summary>A silo's key-verdict cache that records which key ids it was told to forget.</summary>
-public sealed class RecordingKeyCache : IKeyVerdictCache
+internal sealed class RecordingKeyCache : IKeyVerdictCache
 {
     private readonly ConcurrentBag<string> _forgotten = [];
 

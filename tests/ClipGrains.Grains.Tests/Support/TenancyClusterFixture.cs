@@ -1,4 +1,4 @@
-using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Grains.Tenancy;
 using ClipGrains.Inference.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

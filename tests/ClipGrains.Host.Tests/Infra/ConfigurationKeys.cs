@@ -30,12 +30,12 @@ internal static class ConfigurationKeys
         ["ClipGrains:LabelSets"] = typeof(LabelSetBuildOptions),
         ["ClipGrains:Tenancy"] = typeof(TenancyOptions),
         ["ClipGrains:Gateway"] = typeof(GatewayOptions),
-        ["ClipGrains:Auth"] = typeof(AuthOptions),
+        ["ClipGrains:Auth"] = typeof(ClipGrains.Abstractions.Tenancy.AuthOptions),
         ["ClipGrains:Pricing"] = typeof(PricingOptions),
         ["ClipGrains:Admin"] = typeof(AdminOptions),
         ["ClipGrains:ImageUrls"] = typeof(ImageUrlOptions),
         ["ClipGrains:UsageLog"] = typeof(ClipGrains.Grains.Usage.UsageLogOptions),
-        ["ClipGrains:Leases"] = typeof(ClipGrains.Gateway.Tenancy.Leases.LeaseOptions),
+        ["ClipGrains:Leases"] = typeof(ClipGrains.Grains.Tenancy.Leases.LeaseOptions),
     };
 
     /// <summary>Keys read directly rather than through an options class.</summary>

@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using ClipGrains.Gateway.Tenancy.Leases;
+using ClipGrains.Grains.Tenancy.Leases;
 using ClipGrains.Inference.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static ClipGrains.Host.Tests.Server.HttpJson;
@@ -54,14 +54,14 @@ public sealed class LeaseApiTests() : OwnServerTests("--ClipGrains:Leases:MinReq
         var export = await Server.Admin.GetStringAsync($"/admin/v1/tenants/{tenantId}/usage/records?format=csv");
         var leased = export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Count(l => l.Split(',')[9] != "0");
         Assert.InRange(leased, 1, 319);
-        Assert.True(Server.Services.GetRequiredService<LeaseLedger>().Grants >= 2, "the lease was refilled under sustained load");
+        Assert.True(Server.Services.GetRequiredService<SiloLeases>().Grants >= 2, "the lease was refilled under sustained load");
         // While a lease is out, what its silo spent and has not reported yet is in both `leased` and the log: the sum is
         // the initial credits plus at most everything charged, never less (nothing lost) and never more.
         var during = await AccountAsync(tenantId);
         Assert.InRange(during.Balance + during.Reserved + during.Leased + during.Logged, Initial, Initial + charged);
 
         // Returned (as an idle or stopping silo does): every credit is charged exactly as the responses said, or back.
-        var ledger = Server.Services.GetRequiredService<LeaseLedger>();
+        var ledger = Server.Services.GetRequiredService<SiloLeases>();
         await ledger.ReleaseAllAsync();
         var after = await AccountAsync(tenantId);
         Assert.Equal((Initial - charged, 0L, 0L, charged), after);
@@ -80,7 +80,7 @@ public sealed class LeaseApiTests() : OwnServerTests("--ClipGrains:Leases:MinReq
 
         Assert.Equal(10, statuses.Count(s => s == 200));
         Assert.Equal(40, statuses.Count(s => s == 429));
-        await Server.Services.GetRequiredService<LeaseLedger>().ReleaseAllAsync();
+        await Server.Services.GetRequiredService<SiloLeases>().ReleaseAllAsync();
         Assert.Equal((0L, 0L, 0L, 100L), await AccountAsync(tenantId));
     }
 }

@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Gateway.Tenancy.Leases;
+namespace ClipGrains.Grains.Tenancy.Leases;
 
 /// <summary>Renews, refills and returns this silo's leases every <see cref="LeaseOptions.CheckInterval"/>; returns them all on stop.</summary>
-internal sealed class LeaseKeeper(LeaseLedger ledger, IOptions<LeaseOptions> options, TimeProvider time) : BackgroundService
+internal sealed class LeaseKeeper(SiloLeases leases, IOptions<LeaseOptions> options, TimeProvider time) : BackgroundService
 {
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await ledger.ReleaseAllAsync().WaitAsync(cancellationToken);
+        await leases.ReleaseAllAsync().WaitAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,7 +17,7 @@ internal sealed class LeaseKeeper(LeaseLedger ledger, IOptions<LeaseOptions> opt
         using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await ledger.MaintainAsync();
+            await leases.MaintainAsync();
         }
     }
 }

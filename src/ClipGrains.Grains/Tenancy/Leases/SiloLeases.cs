@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using ClipGrains.Abstractions.Tenancy;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Gateway.Tenancy.Leases;
+namespace ClipGrains.Grains.Tenancy.Leases;
 
 /// <summary>
 /// This silo's side of credit leases (Doorman-style): a busy tenant's requests are admitted and settled here against
@@ -11,8 +12,8 @@ namespace ClipGrains.Gateway.Tenancy.Leases;
 /// <see cref="LeaseOptions.MinRequestsPerSecond"/>, or whose balance is nearly exhausted (the ledger grants nothing),
 /// is admitted by the ledger request by request.
 /// </summary>
-internal sealed partial class LeaseLedger(
-    IGrainFactory grains, IUsageLog usage, IOptions<LeaseOptions> options, TimeProvider time, ILogger<LeaseLedger> logger)
+internal sealed partial class SiloLeases(
+    IGrainFactory grains, IUsageLog usage, IOptions<LeaseOptions> options, TimeProvider time, ILogger<SiloLeases> logger)
 {
     // Local use stops this long before the ledger's expiry, so a renewal in flight never races the lapse.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
@@ -68,7 +69,7 @@ internal sealed partial class LeaseLedger(
 
         if (refill)
         {
-            _ = RefillAsync(tenant, lease, release: false);
+            lease.Refill = RefillAsync(tenant, lease, release: false);
         }
 
         return ticket;
@@ -103,6 +104,9 @@ internal sealed partial class LeaseLedger(
             await usage.AppendAsync(record with { Credits = charged, Lease = ticket.LeaseId });
         }
     }
+
+    /// <summary>Completes when every refill asked for by an admission so far has its answer (tests, benchmarks).</summary>
+    public Task RefillsAsync() => Task.WhenAll(_leases.Values.Select(l => l.Refill ?? Task.CompletedTask));
 
     /// <summary>Renews leases about to lapse, returns idle ones and forgets idle tenants; the keeper calls it.</summary>
     public async Task MaintainAsync()

@@ -1,6 +1,6 @@
-using ClipGrains.Gateway.Errors;
+using ClipGrains.Grains.Cluster;
 
-namespace ClipGrains.Gateway.Tests.Errors;
+namespace ClipGrains.Grains.Tests.Cluster;
 
 public sealed class ClusterRetryTests
 {

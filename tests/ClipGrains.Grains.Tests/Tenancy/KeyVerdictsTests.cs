@@ -1,10 +1,9 @@
 using ClipGrains.Abstractions.Tenancy;
-using ClipGrains.Gateway.Security;
-using ClipGrains.Gateway.Tenancy;
+using ClipGrains.Grains.Tenancy;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace ClipGrains.Gateway.Tests.Security;
+namespace ClipGrains.Grains.Tests.Tenancy;
 
 public sealed class KeyVerdictsTests
 {

@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using ClipGrains.Abstractions.Tenancy;
-using ClipGrains.Gateway.Tenancy;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Gateway.Security;
+namespace ClipGrains.Grains.Tenancy;
 
 /// <summary>
 /// Keys that authenticated on this silo in the last <see cref="AuthOptions.VerdictCacheTime"/>, with the hash of the

@@ -1,6 +1,6 @@
 using ClipGrains.Abstractions.Tenancy;
 
-namespace ClipGrains.Gateway.Tenancy.Leases;
+namespace ClipGrains.Grains.Tenancy.Leases;
 
 /// <summary>
 /// One tenant's allowance on this silo and the demand it is sized from. Guarded by its own lock; every field changes
@@ -34,6 +34,9 @@ internal sealed class TenantLease
 
     /// <summary>A grant is being asked for (one at a time per tenant and silo).</summary>
     public bool Refilling { get; set; }
+
+    /// <summary>The last refill an admission asked for (it never throws: failures are logged).</summary>
+    public Task? Refill { get; set; }
 
     /// <summary>What the last grant added, to refill at half of it.</summary>
     public (long Credits, int Requests, int Images) LastGrant { get; set; }

@@ -1,6 +1,6 @@
 using ClipGrains.Abstractions.Configuration;
 
-namespace ClipGrains.Gateway.Tenancy.Leases;
+namespace ClipGrains.Grains.Tenancy.Leases;
 
 /// <summary>When a silo admits a tenant's requests from a lease instead of one ledger call each. Bound from <c>ClipGrains:Leases</c>.</summary>
 public sealed class LeaseOptions

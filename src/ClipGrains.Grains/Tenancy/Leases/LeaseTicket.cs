@@ -1,4 +1,4 @@
-namespace ClipGrains.Gateway.Tenancy.Leases;
+namespace ClipGrains.Grains.Tenancy.Leases;
 
 /// <summary>A request admitted from a lease: the credits and tokens it took, returned or spent when it settles.</summary>
 /// <param name="Tenant">The tenant.</param>

@@ -1,8 +1,8 @@
-using ClipGrains.Gateway.Tenancy;
+using ClipGrains.Abstractions.Tenancy;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Gateway.Security;
+namespace ClipGrains.Grains.Tenancy;
 
 /// <summary>
 /// Key ids this silo recently learned do not exist, so a repeated guess costs no grain call and no storage read.

@@ -1,4 +1,4 @@
-namespace ClipGrains.Gateway.Security;
+namespace ClipGrains.Grains.Tenancy;
 
 #pragma warning disable CS0618 // ISystemClock is the only way MemoryCache takes a clock.
 /// <summary>A <see cref="TimeProvider"/> as the clock of a <c>MemoryCache</c>, so expiry follows fake clocks in tests.</summary>

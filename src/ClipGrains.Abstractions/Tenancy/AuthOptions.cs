@@ -1,8 +1,11 @@
 using ClipGrains.Abstractions.Configuration;
 
-namespace ClipGrains.Gateway.Tenancy;
+namespace ClipGrains.Abstractions.Tenancy;
 
-/// <summary>How <c>/v1</c> and <c>/admin/v1</c> callers are identified. Bound from <c>ClipGrains:Auth</c>.</summary>
+/// <summary>
+/// How <c>/v1</c> and <c>/admin/v1</c> callers are identified. Bound from <c>ClipGrains:Auth</c> by the gateway; the silo's
+/// key-verdict cache reads <see cref="VerdictCacheTime"/>.
+/// </summary>
 public sealed class AuthOptions
 {
     /// <summary>

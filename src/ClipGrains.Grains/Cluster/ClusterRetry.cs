@@ -1,4 +1,4 @@
-namespace ClipGrains.Gateway.Errors;
+namespace ClipGrains.Grains.Cluster;
 
 /// <summary>
 /// One retry for read-only grain calls that hit a silo the cluster has just declared dead. Orleans fails such a call
