@@ -1,6 +1,6 @@
 namespace ClipGrains.Gateway.Contracts;
 
-/// <summary>OpenAI's error shape: every 4xx and 5xx of the API.</summary>
+/// <summary>OpenAI's error shape: every 4xx and 5xx of the API (its schema in the OpenAPI document; the bytes are <see cref="Abstractions.Errors.ApiError"/>'s).</summary>
 /// <param name="Error">What went wrong.</param>
 internal sealed record ErrorEnvelope(ErrorDetail Error);
 

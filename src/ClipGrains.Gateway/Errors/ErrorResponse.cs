@@ -1,4 +1,4 @@
-using System.Text.Json;
+using ClipGrains.Abstractions.Errors;
 
 namespace ClipGrains.Gateway.Errors;
 
@@ -26,6 +26,6 @@ internal static class ErrorResponse
         }
 
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new Contracts.ErrorEnvelope(new Contracts.ErrorDetail(message, type, param, code)), ApiJson.Options, context.RequestAborted);
+        await context.Response.Body.WriteAsync(new ApiError(message, type, code, param).ToUtf8(), context.RequestAborted);
     }
 }

@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Fairness;
 using ClipGrains.Gateway.Errors;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,7 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
 
     // Tenants with nothing here now, by when their last request ended (kept for the sharing window).
     private readonly Dictionary<string, long> _recent = new(StringComparer.Ordinal);
-    private readonly LinkedList<string> _turns = new();
+    private readonly TenantTurns<TaskCompletionSource> _waiting = new();
     private readonly Lock _gate = new();
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -87,19 +88,14 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
         lock (_gate)
         {
             var tenant = Get(name);
-            if (tenant.Waiting.Count == 0 && tenant.Running < Limit(tenant))
+            if (_waiting.CountOf(name) == 0 && tenant.Running < Limit(tenant))
             {
                 tenant.Running++;
                 return null;
             }
 
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (tenant.Waiting.Count == 0)
-            {
-                _turns.AddLast(name);
-            }
-
-            tenant.Waiting.Enqueue(waiter);
+            _waiting.Enqueue(name, waiter);
 
             // Limits loosen as other tenants' sharing windows end, which no departure announces: look again now.
             StartWaiting();
@@ -117,16 +113,8 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
                 return false;
             }
 
-            var tenant = _tenants[name];
-            var kept = tenant.Waiting.Where(w => w != waiter).ToList();
-            tenant.Waiting.Clear();
-            kept.ForEach(tenant.Waiting.Enqueue);
-            if (kept.Count == 0)
-            {
-                _turns.Remove(name);
-            }
-
-            Forget(name, tenant);
+            _waiting.Remove(name, waiter);
+            Forget(name, _tenants[name]);
             return true;
         }
     }
@@ -145,21 +133,10 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
     // Called under _gate: hands free places to waiting tenants in turn while their limits allow.
     private void StartWaiting()
     {
-        for (var tries = _turns.Count; tries > 0 && _turns.First is { } turn; tries--)
+        while (_waiting.TryDequeue(t => _tenants[t].Running < Limit(_tenants[t]), out var name, out var waiter))
         {
-            _turns.RemoveFirst();
-            var tenant = _tenants[turn.Value];
-            if (tenant.Running < Limit(tenant))
-            {
-                tenant.Running++;
-                tenant.Waiting.Dequeue().TrySetResult();
-                tries = _turns.Count + 1;
-            }
-
-            if (tenant.Waiting.Count > 0)
-            {
-                _turns.AddLast(turn);
-            }
+            _tenants[name].Running++;
+            waiter.TrySetResult();
         }
     }
 
@@ -193,7 +170,7 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
 
     private void Forget(string name, Tenant tenant)
     {
-        if (tenant.Running == 0 && tenant.Waiting.Count == 0)
+        if (tenant.Running == 0 && _waiting.CountOf(name) == 0)
         {
             _tenants.Remove(name);
             _recent[name] = time.GetTimestamp();
@@ -203,7 +180,5 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
     private sealed class Tenant
     {
         public int Running { get; set; }
-
-        public Queue<TaskCompletionSource> Waiting { get; } = new();
     }
 }

@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Fairness;
 using ClipGrains.Abstractions.Telemetry;
 
 namespace ClipGrains.Grains.Serving;
@@ -40,10 +41,8 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     // wait return at once as many times as requests failed while it was busy.
     private readonly SemaphoreSlim _nudge = new(0, 1);
 
-    // Waiting items by tenant, and the tenants with waiting items in round-robin order; both guarded by _gate.
-    private readonly Dictionary<string, Queue<Entry>> _waiting = new(StringComparer.Ordinal);
-    private readonly LinkedList<string> _turns = new();
-    private int _queued;
+    // Waiting items by tenant, taken in turn; guarded by _gate.
+    private readonly TenantTurns<Entry> _waiting = new();
     private bool _closed;
     private int _load;
 
@@ -139,19 +138,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             refused = Refusal(tenant);
             if (refused is null)
             {
-                if (!_waiting.TryGetValue(tenant, out var own))
-                {
-                    own = new Queue<Entry>();
-                    _waiting[tenant] = own;
-                }
-
-                if (own.Count == 0)
-                {
-                    _turns.AddLast(tenant);
-                }
-
-                own.Enqueue(entry);
-                _queued++;
+                _waiting.Enqueue(tenant, entry);
                 Interlocked.Increment(ref _load);
             }
         }
@@ -224,7 +211,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             return $"The {_name} queue is shutting down; retry on another server.";
         }
 
-        if (_queued >= _capacity)
+        if (_waiting.Count >= _capacity)
         {
             return $"The {_name} queue is full; retry shortly.";
         }
@@ -234,8 +221,8 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             return null;
         }
 
-        var own = _waiting.TryGetValue(tenant, out var q) ? q.Count : 0;
-        var others = _turns.Count - (own > 0 ? 1 : 0);
+        var own = _waiting.CountOf(tenant);
+        var others = _waiting.Tenants - (own > 0 ? 1 : 0);
         var share = Math.Max(1, _capacity / (others + 2));
         return own >= share
             ? $"Your requests fill this server's share of the {_name} queue ({share} items while {others} other tenants wait); retry shortly or send fewer at once."
@@ -264,25 +251,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_turns.First is not { } turn)
-            {
-                return null;
-            }
-
-            _turns.RemoveFirst();
-            var own = _waiting[turn.Value];
-            var entry = own.Dequeue();
-            _queued--;
-            if (own.Count > 0)
-            {
-                _turns.AddLast(turn);
-            }
-            else
-            {
-                _waiting.Remove(turn.Value);
-            }
-
-            return entry;
+            return _waiting.TryDequeue(out var entry) ? entry : null;
         }
     }
 
@@ -320,7 +289,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
                 lock (_gate)
                 {
                     // Queued but its permit not released yet counts as coming: the enqueuer is about to release it.
-                    coming = _queued > 0 || _expected > 0;
+                    coming = _waiting.Count > 0 || _expected > 0;
                 }
 
                 // Nothing queued and nothing announced: waiting could only add latency.

@@ -1,3 +1,5 @@
+using ClipGrains.Abstractions.Fairness;
+
 namespace ClipGrains.Grains.Serving;
 
 /// <summary>
@@ -8,8 +10,7 @@ namespace ClipGrains.Grains.Serving;
 internal sealed class FairSlots(int slots)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Queue<TaskCompletionSource<bool>>> _waiting = new(StringComparer.Ordinal);
-    private readonly LinkedList<string> _turns = new();
+    private readonly TenantTurns<TaskCompletionSource<bool>> _waiting = new();
     private int _free = Math.Max(1, slots);
 
     /// <summary>Slots free now (tests and metrics).</summary>
@@ -30,25 +31,14 @@ internal sealed class FairSlots(int slots)
         TaskCompletionSource<bool> waiter;
         lock (_gate)
         {
-            if (_free > 0 && _turns.Count == 0)
+            if (_free > 0 && _waiting.Count == 0)
             {
                 _free--;
                 return true;
             }
 
             waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_waiting.TryGetValue(tenant, out var own))
-            {
-                own = new Queue<TaskCompletionSource<bool>>();
-                _waiting[tenant] = own;
-            }
-
-            if (own.Count == 0)
-            {
-                _turns.AddLast(tenant);
-            }
-
-            own.Enqueue(waiter);
+            _waiting.Enqueue(tenant, waiter);
         }
 
         try
@@ -78,20 +68,8 @@ internal sealed class FairSlots(int slots)
     {
         lock (_gate)
         {
-            while (_turns.First is { } turn)
+            while (_waiting.TryDequeue(out var waiter))
             {
-                _turns.RemoveFirst();
-                var own = _waiting[turn.Value];
-                var waiter = own.Dequeue();
-                if (own.Count > 0)
-                {
-                    _turns.AddLast(turn);
-                }
-                else
-                {
-                    _waiting.Remove(turn.Value);
-                }
-
                 if (waiter.TrySetResult(true))
                 {
                     return;
