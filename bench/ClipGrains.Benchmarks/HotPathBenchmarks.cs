@@ -2,7 +2,7 @@ using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using ClipGrains.Inference;
 using ClipGrains.Inference.Model;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using ClipGrains.Inference.Text;
 
 namespace ClipGrains.Benchmarks;

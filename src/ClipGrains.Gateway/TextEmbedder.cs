@@ -1,6 +1,6 @@
 using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Abstractions.Encoding;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 

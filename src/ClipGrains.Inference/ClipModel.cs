@@ -2,7 +2,7 @@ using System.Buffers;
 using ClipGrains.Inference.Imaging;
 using ClipGrains.Inference.Model;
 using ClipGrains.Inference.Onnx;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using ClipGrains.Inference.Text;
 
 namespace ClipGrains.Inference;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using ClipGrains.Inference.Tests.Support;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using ClipGrains.Inference.Tests.Support;
 using SkiaSharp;
 

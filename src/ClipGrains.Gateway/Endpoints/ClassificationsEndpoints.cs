@@ -4,7 +4,7 @@ using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;
 using ClipGrains.Gateway.Tenancy;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using Microsoft.Extensions.Options;
 using ClipGrains.Gateway.OpenApi;
 

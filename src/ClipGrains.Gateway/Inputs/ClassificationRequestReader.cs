@@ -1,5 +1,5 @@
 using ClipGrains.Gateway.Errors;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,7 @@ using Orleans.Concurrency;
 using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Abstractions.LabelSets;
 using ClipGrains.Abstractions.Tenancy;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

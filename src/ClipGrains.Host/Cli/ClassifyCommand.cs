@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 
 namespace ClipGrains.Host.Cli;
 

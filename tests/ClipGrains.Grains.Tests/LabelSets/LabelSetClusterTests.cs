@@ -1,7 +1,7 @@
 using ClipGrains.Abstractions.LabelSets;
 using ClipGrains.Grains.LabelSets;
 using ClipGrains.Grains.Tests.Support;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using ClipGrains.Inference.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using System.ClientModel;
-using ClipGrains.Inference.Scoring;
+using ClipGrains.Scoring;
 using ClipGrains.Inference.Tests.Support;
 using OpenAI;
 using OpenAI.Embeddings;

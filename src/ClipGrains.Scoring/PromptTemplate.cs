@@ -1,4 +1,4 @@
-namespace ClipGrains.Inference.Scoring;
+namespace ClipGrains.Scoring;
 
 /// <summary>Prompt templates with a <c>{}</c> placeholder, as in the CLIP paper and Hugging Face's pipeline.</summary>
 public static class PromptTemplate

@@ -1,8 +1,8 @@
-namespace ClipGrains.Inference.Scoring;
+namespace ClipGrains.Scoring;
 
 /// <summary>
 /// Labels × templates → one ensembled unit vector per label, the CLIP paper's method; the one home of the rule, used by
-/// the model's own <see cref="ClipModel.EmbedLabels"/>, the gateway's ad-hoc labels and label-set builds.
+/// the model's own <c>ClipModel.EmbedLabels</c>, the gateway's ad-hoc labels and label-set builds.
 /// </summary>
 public static class LabelEnsemble
 {

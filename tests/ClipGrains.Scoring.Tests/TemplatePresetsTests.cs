@@ -1,7 +1,6 @@
-using ClipGrains.Inference.Scoring;
 using ClipGrains.Inference.Tests.Support;
 
-namespace ClipGrains.Inference.Tests.Scoring;
+namespace ClipGrains.Scoring.Tests;
 
 public sealed class TemplatePresetsTests
 {

@@ -1,4 +1,4 @@
-namespace ClipGrains.Inference.Scoring;
+namespace ClipGrains.Scoring;
 
 /// <summary>One label's zero-shot result.</summary>
 /// <param name="Label">The label as given.</param>

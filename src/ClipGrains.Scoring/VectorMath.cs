@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace ClipGrains.Inference.Scoring;
+namespace ClipGrains.Scoring;
 
 /// <summary>Embedding arithmetic. Sums run in double so results do not depend on summation order at float precision.</summary>
 public static class VectorMath

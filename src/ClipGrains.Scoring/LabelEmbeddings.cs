@@ -1,4 +1,4 @@
-namespace ClipGrains.Inference.Scoring;
+namespace ClipGrains.Scoring;
 
 /// <summary>
 /// Unit text embeddings of a label vocabulary, one row per label in a contiguous row-major matrix

@@ -1,4 +1,4 @@
-namespace ClipGrains.Inference.Scoring;
+namespace ClipGrains.Scoring;
 
 /// <summary>Zero-shot classification: <c>softmax(logit_scale · cos(image, label))</c> over the labels.</summary>
 public static class ZeroShot

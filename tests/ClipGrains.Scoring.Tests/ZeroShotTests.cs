@@ -1,6 +1,5 @@
-using ClipGrains.Inference.Scoring;
 
-namespace ClipGrains.Inference.Tests.Scoring;
+namespace ClipGrains.Scoring.Tests;
 
 public sealed class ZeroShotTests
 {

@@ -1,4 +1,4 @@
-namespace ClipGrains.Inference.Scoring;
+namespace ClipGrains.Scoring;
 
 /// <summary>
 /// Named prompt-template sets from the CLIP paper (openai/CLIP, MIT licence): <c>single</c>, the 7 templates
