@@ -3,6 +3,7 @@ using ClipGrains.Abstractions.Telemetry;
 using ClipGrains.Abstractions.Tenancy;
 using ClipGrains.Gateway.Admin;
 using ClipGrains.Gateway.Connections;
+using ClipGrains.Gateway.Embedding;
 using ClipGrains.Gateway.Endpoints;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Hosting;
@@ -70,6 +71,7 @@ public static class ClipGrainsGatewayExtensions
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddClipGrainsOpenApi();
+        services.AddSingleton<EmbeddingCache>();
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<TextEmbedder>();
         services.AddSingleton<ImageEmbedder>();
@@ -93,109 +95,15 @@ public static class ClipGrainsGatewayExtensions
 
         app.UseResponseConventions();
 
-        // Outermost but for the response headers, so the status it records is the one the error handler finally wrote. Routes are the
-        // templates (bounded), never raw paths; taken when routing matched, because the exception handler clears the
-        // endpoint before it writes an error.
-        app.Use(async (context, next) =>
-        {
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                var route = context.Items[RouteItem] as string ?? "unmatched";
-                telemetry.Requests.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", context.Response.StatusCode));
-            }
-        });
+        app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseExceptionHandler();
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();
         telemetry.ObserveRequestsInFlight(() => inFlight.Count);
-        app.UseStatusCodePages(async context =>
-        {
-            var response = context.HttpContext.Response;
-            var request = context.HttpContext.Request;
-            if (response.StatusCode is 404 or 405 or 415 && !response.HasStarted && response.ContentLength is null)
-            {
-                // 415 here is routing's: the endpoints' declared media types (the OpenAPI document's) did not match.
-                var (code, message) = response.StatusCode switch
-                {
-                    404 => ("not_found", $"There is no route {request.Path}; see /v1/models, /v1/embeddings, /v1/classifications, /v1/label-sets."),
-                    405 => ("method_not_allowed", $"{request.Method} is not allowed on {request.Path}."),
-                    _ => ("unsupported_media_type",
-                        $"Send the request as application/json (got \"{request.ContentType ?? "no content type"}\"); POST /v1/classifications also takes multipart/form-data."),
-                };
-                await ErrorResponse.WriteAsync(context.HttpContext, response.StatusCode, "invalid_request_error", code, message);
-            }
-        });
+        app.UseStatusCodePages(UnmatchedRequests.WriteAsync);
         app.UseRouting();
-        app.Use((context, next) =>
-        {
-            if ((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } pattern)
-            {
-                context.Items[RouteItem] = pattern;
-            }
-
-            return next(context);
-        });
-        app.Use(async (context, next) =>
-        {
-            // Connections accepted into the health reserve serve probes and metrics only; every request on a connection
-            // keeps it from being closed as idle-and-unauthenticated while it runs.
-            if (ConnectionGuard.Of(context) is not { } connection)
-            {
-                await next(context);
-                return;
-            }
-
-            if (connection.Reserved && !OperationalEndpoint.Is(context))
-            {
-                throw new ApiException(StatusCodes.Status503ServiceUnavailable, "server_error", "too_many_connections",
-                    "This server has too many open connections; retry after the delay in Retry-After, reusing one connection for many requests.")
-                {
-                    RetryAfter = TimeSpan.FromSeconds(1),
-                    Headers = new Dictionary<string, string> { ["Connection"] = "close" },
-                };
-            }
-
-            connection.Enter();
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                connection.Exit();
-            }
-        });
-        app.Use(async (context, next) =>
-        {
-            // Health probes and metrics stay answerable while stopping; API calls are refused so clients retry elsewhere.
-            if (OperationalEndpoint.Is(context))
-            {
-                await next(context);
-                return;
-            }
-
-            if (!inFlight.TryEnter())
-            {
-                throw new ApiException(StatusCodes.Status503ServiceUnavailable, "server_error", "shutting_down",
-                    "This server is shutting down; retry after the delay in Retry-After and the load balancer will send you to another one.")
-                {
-                    RetryAfter = TimeSpan.FromSeconds(1),
-                    Headers = new Dictionary<string, string> { ["Connection"] = "close" },
-                };
-            }
-
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                inFlight.Exit();
-            }
-        });
+        app.UseMiddleware<RouteTemplateMiddleware>();
+        app.UseMiddleware<ConnectionAdmissionMiddleware>();
+        app.UseMiddleware<DrainingMiddleware>();
         app.UseRequestSizeLimits(limits.MaxJsonRequestBytes);
 
         // Preflights (which carry no key) are answered here, before authorization; off unless ClipGrains:Cors lists origins.
@@ -210,7 +118,7 @@ public static class ClipGrainsGatewayExtensions
         app.MapOpenApi(ApiDocument.Path).AllowAnonymous();
         var v1 = app.MapGroup("/v1").RequireAuthorization(AuthSchemes.TenantPolicy).Fails(401, 429, 500, 503)
             .AddEndpointFilter<TenantRateLimitFilter>()
-            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<TenantConcurrency>().InvokeAsync(context, next));
+            .AddEndpointFilter(app.Services.GetRequiredService<TenantConcurrency>());
         ModelsEndpoints.Map(v1);
         EmbeddingsEndpoints.Map(v1, limits);
         ClassificationsEndpoints.Map(v1, limits);
@@ -243,6 +151,4 @@ public static class ClipGrainsGatewayExtensions
     public static TBuilder AsOperationalEndpoint<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AllowAnonymous().WithMetadata(OperationalEndpoint.Instance);
-
-    private const string RouteItem = "clipgrains.route";
 }

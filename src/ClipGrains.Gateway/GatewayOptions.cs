@@ -56,6 +56,12 @@ public sealed class GatewayOptions
     /// </summary>
     public int MaxConcurrentRequestsPerTenant { get; set; } = Math.Max(4, 2 * Environment.ProcessorCount);
 
+    /// <summary>
+    /// Floats of image and prompt embeddings this gateway keeps so re-sent images and repeated labels cost no inference
+    /// (its own cache, shared with nothing else). 16 M floats (64 MB) hold 32,768 vectors of 512.
+    /// </summary>
+    public long EmbeddingCacheFloats { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>How long a request may wait for the model before it gives up.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -75,6 +81,7 @@ public sealed class GatewayOptions
             .Positive(nameof(MaxImageRequestBytes), MaxImageRequestBytes)
             .Positive(nameof(MaxJsonRequestBytes), MaxJsonRequestBytes)
             .NotNegative(nameof(ShutdownDelay), ShutdownDelay)
+            .Positive(nameof(EmbeddingCacheFloats), EmbeddingCacheFloats)
             .NotNegative(nameof(MaxStoredResponseBytes), MaxStoredResponseBytes)
             .Positive(nameof(MaxConcurrentRequestsPerTenant), MaxConcurrentRequestsPerTenant)
             .Positive(nameof(RequestTimeout), RequestTimeout)

@@ -64,12 +64,9 @@ public static class ClipGrainsSiloExtensions
         services.AddSingleton<IPostConfigureOptions<ModelsOptions>, SingleModelDeployment>();
         services.TryAddSingleton<ModelLoader>();
         services.AddSingleton<DecodeAdmission>();
-        services.AddSingleton<ModelActivations>();
+        services.AddSingleton<SiloModels>();
         services.AddHostedService<ModelLoaderService>();
 
-        // Sized in floats: 64 M floats (256 MB) hold the 1000-label ImageNet matrix 125 times over.
-        var cacheFloats = configuration.GetValue("ClipGrains:LabelSets:CacheFloats", 64L * 1024 * 1024);
-        services.AddMemoryCache(o => o.SizeLimit = cacheFloats);
         services.AddSingleton<LabelMatrixCache>();
         services.AddSingleton<ILabelMatrices>(sp => sp.GetRequiredService<LabelMatrixCache>());
         services.AddSingleton<ClusterView>();

@@ -5,6 +5,12 @@ namespace ClipGrains.Abstractions.LabelSets;
 /// <summary>How label-set matrices are computed. Bound from <c>ClipGrains:LabelSets</c>.</summary>
 public sealed class LabelSetBuildOptions
 {
+    /// <summary>
+    /// Floats of label matrices each silo keeps for classifications (its own cache: nothing else shares it). The default,
+    /// 64 M floats (256 MB), holds the 1000-label ImageNet matrix 125 times over.
+    /// </summary>
+    public long CacheFloats { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Prompts sent to the model host per call; the host batches them further.</summary>
     public int PromptsPerCall { get; set; } = 256;
 
@@ -51,6 +57,7 @@ public sealed class LabelSetBuildOptions
     {
         ArgumentNullException.ThrowIfNull(checks);
         return checks
+            .Positive(nameof(CacheFloats), CacheFloats)
             .Positive(nameof(PromptsPerCall), PromptsPerCall)
             .Positive(nameof(MaxAttempts), MaxAttempts)
             .Positive(nameof(BuildTimeout), BuildTimeout)

@@ -1,5 +1,6 @@
 using ClipGrains.Abstractions.Tenancy;
 using System.Runtime.InteropServices;
+using ClipGrains.Gateway.Embedding;
 using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;

@@ -2,6 +2,7 @@ using ClipGrains.Abstractions.Tenancy;
 using System.Globalization;
 using System.Text.Json;
 using ClipGrains.Abstractions.LabelSets;
+using ClipGrains.Gateway.Embedding;
 using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Gateway.Inputs;

@@ -1,3 +1,4 @@
+using ClipGrains.Gateway.Embedding;
 using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.OpenApi;

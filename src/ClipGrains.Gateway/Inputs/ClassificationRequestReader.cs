@@ -1,3 +1,4 @@
+using ClipGrains.Gateway.Embedding;
 using ClipGrains.Gateway.Errors;
 using ClipGrains.Scoring;
 using Microsoft.AspNetCore.Http.Features;

@@ -12,7 +12,7 @@ namespace ClipGrains.Grains.Cluster;
 /// view: no silo keeps a list that could go stale when another one dies, because dead silos leave the membership.
 /// </summary>
 public sealed class ClusterView(
-    ILocalSiloDetails local, IClusterMembershipService membership, IGrainFactory grains, ModelActivations models, IOptions<FanOutOptions> options, TimeProvider time) : IModelDirectory
+    ILocalSiloDetails local, IClusterMembershipService membership, IGrainFactory grains, SiloModels models, IOptions<FanOutOptions> options, TimeProvider time) : IModelDirectory
 {
     private readonly Dictionary<string, (SiloSnapshot Snapshot, DateTimeOffset At)> _snapshots = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();

@@ -3,8 +3,8 @@ using ClipGrains.Grains.Serving;
 
 namespace ClipGrains.Grains.Cluster;
 
-/// <summary>This silo's membership status and the models it holds, read from the membership table and <see cref="ModelActivations"/>.</summary>
-public sealed class SiloHealth(ILocalSiloDetails local, IClusterMembershipService membership, ModelActivations models) : ISiloHealth
+/// <summary>This silo's membership status and the models it holds, read from the membership table and <see cref="SiloModels"/>.</summary>
+public sealed class SiloHealth(ILocalSiloDetails local, IClusterMembershipService membership, SiloModels models) : ISiloHealth
 {
     /// <inheritdoc />
     public bool IsActive => membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress) == SiloStatus.Active;

@@ -12,7 +12,7 @@ namespace ClipGrains.Grains.Encoding;
 /// </summary>
 [SiloTargetedPlacement]
 [Reentrant]
-internal sealed class SiloEncoderGrain(ModelActivations models, ILocalSiloDetails silo) : Grain, ISiloEncoderGrain
+internal sealed class SiloEncoderGrain(SiloModels models, ILocalSiloDetails silo) : Grain, ISiloEncoderGrain
 {
     public Task<EncodeResult> EncodeImages(ImageBatch batch) => models.EncodeImagesAsync(batch, silo.SiloAddress.ToParsableString());
 

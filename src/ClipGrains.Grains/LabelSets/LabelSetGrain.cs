@@ -17,10 +17,12 @@ namespace ClipGrains.Grains.LabelSets;
 /// </summary>
 internal sealed partial class LabelSetGrain(
     [PersistentState("labelset", ClipGrainsStorage.Name)] IPersistentState<LabelSetState> state,
+    [PersistentState("labelmatrix", ClipGrainsStorage.Name)] IPersistentState<LabelMatrixState> matrixState,
     IOptions<LabelSetBuildOptions> options,
-    Serving.ModelActivations models,
+    Serving.SiloModels models,
     Cluster.ModelRouter router,
     TimeProvider time,
+    IClusterMembershipService membership,
     ILogger<LabelSetGrain> logger) : Grain, ILabelSetGrain, ILabelSetBuildSink
 {
     private int _promptsDone;
@@ -29,6 +31,16 @@ internal sealed partial class LabelSetGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (state.State.LegacyMatrix is { } legacy)
+        {
+            // Stored before the matrix had a state of its own: moved there once (the matrix first, so a crash in between
+            // leaves both copies, never none).
+            matrixState.State = new LabelMatrixState { Version = state.State.Version, Matrix = legacy };
+            await matrixState.WriteStateAsync(cancellationToken);
+            state.State.LegacyMatrix = null;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
         if (state.State.Exists && state.State.Status == LabelSetStatus.Building)
         {
             // The silo that was building went away: start over here (the reservation is still the set's).
@@ -69,6 +81,7 @@ internal sealed partial class LabelSetGrain(
         };
         await state.WriteStateAsync();
         StartBuild(1, definition);
+        await ForgetEverywhereAsync();
         return new LabelSetWriteResult(LabelSetWriteOutcome.Created, Info());
     }
 
@@ -110,6 +123,7 @@ internal sealed partial class LabelSetGrain(
         };
         await state.WriteStateAsync();
         StartBuild(version, definition);
+        await ForgetEverywhereAsync();
         return new LabelSetWriteResult(LabelSetWriteOutcome.Replaced, Info());
     }
 
@@ -129,8 +143,10 @@ internal sealed partial class LabelSetGrain(
 
         await EndChargeAsync(_promptsDone);
         await state.ClearStateAsync();
+        await matrixState.ClearStateAsync();
         _built.TrySetResult();
         await Index().Remove(Name);
+        await ForgetEverywhereAsync();
         DeactivateOnIdle();
         return new LabelSetWriteResult(LabelSetWriteOutcome.Deleted, null);
     }
@@ -159,8 +175,9 @@ internal sealed partial class LabelSetGrain(
     public Task<LabelMatrix?> GetMatrix(int version)
     {
         var s = state.State;
-        return Task.FromResult(s.Exists && s.Version == version && s.Status == LabelSetStatus.Ready && s.Matrix is not null
-            ? new LabelMatrix(s.Version, s.Definition!.Labels, s.Matrix, s.Dimension)
+        var m = matrixState.State;
+        return Task.FromResult(s.Exists && s.Version == version && s.Status == LabelSetStatus.Ready && m.Version == version && m.Matrix is not null
+            ? new LabelMatrix(s.Version, s.Definition!.Labels, m.Matrix, s.Dimension)
             : null);
     }
 
@@ -171,12 +188,15 @@ internal sealed partial class LabelSetGrain(
             return; // A newer version replaced this one while it was being built.
         }
 
-        state.State.Matrix = matrix.Value;
+        // The matrix is written once, into its own state, before the set says it is ready.
+        matrixState.State = new LabelMatrixState { Version = version, Matrix = matrix.Value };
+        await matrixState.WriteStateAsync();
         state.State.Dimension = dimension;
         state.State.Status = LabelSetStatus.Ready;
         state.State.Error = null;
         state.State.Charge = state.State.Charge is { } charge ? charge with { Computed = charge.Prompts } : null;
         await state.WriteStateAsync();
+        await ForgetEverywhereAsync();
         try
         {
             // Settled before waiters are released, so a caller that waited for the build sees its charge committed.
@@ -200,6 +220,7 @@ internal sealed partial class LabelSetGrain(
         state.State.Error = error;
         state.State.Charge = state.State.Charge is { } charge ? charge with { Computed = _promptsDone } : null;
         await state.WriteStateAsync();
+        await ForgetEverywhereAsync();
         try
         {
             await SettleChargeAsync();
@@ -248,6 +269,14 @@ internal sealed partial class LabelSetGrain(
         var dimension = models.LoadedDimension(definition.Model.Length == 0 ? null : definition.Model) ?? 512;
         var refusal = await Index().Reserve(Name, LabelSetBuildOptions.StoredBytes(definition, dimension), o.MaxSetsPerTenant, o.MaxStoredBytesPerTenant);
         return refusal is null ? null : new LabelSetWriteResult(LabelSetWriteOutcome.QuotaExceeded, null, refusal);
+    }
+
+    // Silos keep a ready set's description for classifications (LabelMatrixCache): every change of version or status
+    // reaches them before the call that made it returns; a silo the push missed serves it at most InfoCacheTime longer.
+    private Task ForgetEverywhereAsync()
+    {
+        var (tenant, name) = LabelSetKey.Parse(this.GetPrimaryKeyString());
+        return Cluster.EverySilo.TellAsync(GrainFactory, membership, time, silo => silo.ForgetLabelSet(tenant, name));
     }
 
     private string Name => LabelSetKey.Parse(this.GetPrimaryKeyString()).Name;

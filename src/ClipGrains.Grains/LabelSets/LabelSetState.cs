@@ -2,7 +2,7 @@ using ClipGrains.Abstractions.LabelSets;
 
 namespace ClipGrains.Grains.LabelSets;
 
-/// <summary>Persisted state of a label set. The matrix is stored as floats by the binary serializer, not as JSON text.</summary>
+/// <summary>Persisted state of a label set: its definition, status and the charge of its build (the matrix is <see cref="LabelMatrixState"/>).</summary>
 [GenerateSerializer, Alias("clipgrains.label-set-state")]
 internal sealed class LabelSetState
 {
@@ -12,8 +12,11 @@ internal sealed class LabelSetState
 
     [Id(2)] public LabelSetStatus Status { get; set; }
 
-    /// <summary>Row-major unit embeddings of <see cref="Version"/>; null until built.</summary>
-    [Id(3)] public float[]? Matrix { get; set; }
+    /// <summary>
+    /// The matrix as sets stored before it had a state of its own (<see cref="LabelMatrixState"/>); moved there on the
+    /// set's next activation, null afterwards.
+    /// </summary>
+    [Id(3)] public float[]? LegacyMatrix { get; set; }
 
     [Id(4)] public int Dimension { get; set; }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Grains.Serving;
 
 /// <summary>
-/// One loaded model of a silo (see <see cref="ModelActivations"/>): both ONNX sessions behind an image queue and a text
+/// One loaded model of a silo (see <see cref="SiloModels"/>): both ONNX sessions behind an image queue and a text
 /// queue that merge concurrent requests into batches. Decoding and preprocessing run on the callers'
 /// threads (bounded), so they overlap the inference of earlier batches; inference itself runs on each
 /// queue's runner, never on an Orleans scheduler turn.
@@ -26,18 +26,11 @@ public sealed class ModelHost(
     private ClipModel? _model;
     private BatchQueue<float[], float[]>? _images;
     private BatchQueue<TokenizedText, float[]>? _texts;
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Whether a model is attached and the queues run.</summary>
-    public bool IsReady => Volatile.Read(ref _model) is not null;
-
-    /// <summary>Completes when a model is attached (faults when loading failed).</summary>
-    public Task Ready => _ready.Task;
 
     /// <summary>The attached model; throws before <see cref="Attach"/>.</summary>
     public ClipModel Model => _model ?? throw new InvalidOperationException("The model is not loaded yet.");
 
-    /// <summary>The decode admission this host takes slots and pixel buffers from (the silo's, when loaded by <see cref="ModelActivations"/>).</summary>
+    /// <summary>The decode admission this host takes slots and pixel buffers from (the silo's, when loaded by <see cref="SiloModels"/>).</summary>
     internal DecodeAdmission Admission => _admission;
 
     /// <summary>Counters since start.</summary>
@@ -49,7 +42,7 @@ public sealed class ModelHost(
     /// <summary>Images queued or being inferred.</summary>
     public int ImageLoad => _images?.Load ?? 0;
 
-    /// <summary>Attaches the loaded model and starts the queues. Called once, by the loader, at start.</summary>
+    /// <summary>Attaches the loaded model and starts the queues. Called once per host, by the model's load (<see cref="SiloModels"/>).</summary>
     public void Attach(ClipModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -82,11 +75,7 @@ public sealed class ModelHost(
         _texts.BatchRan += Statistics.RecordTextBatch;
         _texts.BatchTimed += (size, duration, waits) => Record("text", size, duration, waits);
         Volatile.Write(ref _model, model);
-        _ready.TrySetResult();
     }
-
-    /// <summary>Records that loading failed, so waiters fail instead of hanging.</summary>
-    public void LoadFailed(Exception error) => _ready.TrySetException(error);
 
     /// <summary>
     /// Decodes, preprocesses and embeds images; failures come back as <see cref="EncodeResult.Failure"/>. A request is

@@ -11,7 +11,7 @@ namespace ClipGrains.Grains.Serving;
 /// host with the reason in the log: the operator asked for it to be there.
 /// </summary>
 internal sealed partial class ModelLoaderService(
-    ModelActivations models, IOptions<ModelsOptions> options, IHostApplicationLifetime lifetime, ILogger<ModelLoaderService> logger) : BackgroundService
+    SiloModels models, IOptions<ModelsOptions> options, IHostApplicationLifetime lifetime, ILogger<ModelLoaderService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

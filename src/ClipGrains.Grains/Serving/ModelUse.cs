@@ -3,14 +3,14 @@ namespace ClipGrains.Grains.Serving;
 /// <summary>One request's hold on a loaded model: the model is not unloaded or evicted until every use is disposed.</summary>
 public sealed class ModelUse : IDisposable
 {
-    private readonly ModelActivations _owner;
-    private readonly ModelActivations.Activation _activation;
+    private readonly SiloModels _owner;
+    private readonly SiloModels.ModelSlot _slot;
     private int _disposed;
 
-    internal ModelUse(ModelActivations owner, ModelActivations.Activation activation, ModelHost host)
+    internal ModelUse(SiloModels owner, SiloModels.ModelSlot slot, ModelHost host)
     {
         _owner = owner;
-        _activation = activation;
+        _slot = slot;
         Host = host;
     }
 
@@ -22,7 +22,7 @@ public sealed class ModelUse : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _owner.Release(_activation);
+            _owner.Release(_slot);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Grains.Cluster;
 
 namespace ClipGrains.Grains.Tenancy;
 

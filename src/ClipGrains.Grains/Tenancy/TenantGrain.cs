@@ -1,4 +1,5 @@
 using ClipGrains.Abstractions.Tenancy;
+using ClipGrains.Grains.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace ClipGrains.Grains.Tenancy;

@@ -48,7 +48,7 @@ public sealed class ModelPlacementTests : IAsyncLifetime
 
     private IServiceProvider Silo(int index) => _cluster.Silos[index].ServiceProvider;
 
-    private bool Holds(int index) => Silo(index).GetRequiredService<ModelActivations>().States().Single().Loaded;
+    private bool Holds(int index) => Silo(index).GetRequiredService<SiloModels>().States().Single().Loaded;
 
     private Task<FannedOutResult> EncodeAtAsync(int index) =>
         Silo(index).GetRequiredService<ClusterEncoder>().EncodeImagesAsync(new ImageBatch(Images, DateTimeOffset.UtcNow.AddMinutes(2), "t", "lazy"));
@@ -80,14 +80,14 @@ public sealed class ModelPlacementTests : IAsyncLifetime
 
         Assert.Null(after.Failure);
         Assert.Equal([survivor.ServiceProvider.GetRequiredService<ClusterView>().LocalSilo], after.Silos);
-        Assert.True(survivor.ServiceProvider.GetRequiredService<ModelActivations>().States().Single().Loaded);
+        Assert.True(survivor.ServiceProvider.GetRequiredService<SiloModels>().States().Single().Loaded);
     }
 
     [Fact]
     public async Task A_model_whose_only_holder_stays_busy_gets_a_second_copy_on_the_other_silo()
     {
         await EncodeAtAsync(0);
-        var host = Silo(0).GetRequiredService<ModelActivations>().Host("lazy");
+        var host = Silo(0).GetRequiredService<SiloModels>().Host("lazy");
         using var gate = new ManualResetEventSlim();
         var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Hold(int size)

@@ -18,7 +18,7 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
 
     public IServiceProvider Silo(int index) => Cluster.Silos[index].ServiceProvider;
 
-    public ModelHost Host(int index) => Silo(index).GetRequiredService<ModelActivations>().Host();
+    public ModelHost Host(int index) => Silo(index).GetRequiredService<SiloModels>().Host();
 
     public async Task InitializeAsync()
     {
@@ -38,7 +38,7 @@ public sealed class TwoSiloClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        await Task.WhenAll(Silo(0).GetRequiredService<ModelActivations>().LoadAsync(), Silo(1).GetRequiredService<ModelActivations>().LoadAsync());
+        await Task.WhenAll(Silo(0).GetRequiredService<SiloModels>().LoadAsync(), Silo(1).GetRequiredService<SiloModels>().LoadAsync());
     }
 
     public async Task DisposeAsync()

@@ -43,7 +43,6 @@ internal static class ConfigurationKeys
     {
         "ClipGrains:DataDirectory",
         "ClipGrains:Telemetry:PrometheusPath",
-        "ClipGrains:LabelSets:CacheFloats",
     };
 
     /// <summary>Null when <paramref name="environmentName"/> (<c>ClipGrains__Section__Key</c>) is a real setting and its value converts; else why not.</summary>

@@ -47,7 +47,7 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The default model's host on this silo (loaded at start: the single-model configuration keeps it).</summary>
     public ModelHost ModelHost => Models.Host();
 
-    public ModelActivations Models => _app.Services.GetRequiredService<ModelActivations>();
+    public SiloModels Models => _app.Services.GetRequiredService<SiloModels>();
 
     public IServiceProvider Services => _app.Services;
 

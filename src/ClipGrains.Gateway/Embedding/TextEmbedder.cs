@@ -1,10 +1,9 @@
 using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Scoring;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Gateway;
+namespace ClipGrains.Gateway.Embedding;
 
 /// <summary>
 /// Embeds prompts through the cluster's encoders, with a per-silo cache of prompt embeddings (keyed by model) so that ad-hoc
@@ -12,7 +11,7 @@ namespace ClipGrains.Gateway;
 /// text tower once. The cache key includes the tenant: one tenant cannot learn from timing which prompts
 /// another tenant used.
 /// </summary>
-internal sealed class TextEmbedder(IClusterEncoder encoder, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
+internal sealed class TextEmbedder(IClusterEncoder encoder, EmbeddingCache cache, TimeProvider time, IOptions<GatewayOptions> options)
 {
     /// <summary>The texts' embeddings under <paramref name="model"/>, and their token count in all.</summary>
     public async Task<(float[][] Vectors, int Tokens)> EmbedAsync(string tenant, string model, IReadOnlyList<string> texts)
@@ -22,7 +21,7 @@ internal sealed class TextEmbedder(IClusterEncoder encoder, IMemoryCache cache, 
         var missing = new List<int>();
         for (var i = 0; i < texts.Count; i++)
         {
-            if (cache.TryGetValue(new PromptKey(tenant, model, texts[i]), out Embedded? cached) && cached is not null)
+            if (cache.TryGet(new PromptKey(tenant, model, texts[i]), out Embedded? cached) && cached is not null)
             {
                 vectors[i] = cached.Vector;
                 tokens += cached.Tokens;
@@ -50,11 +49,7 @@ internal sealed class TextEmbedder(IClusterEncoder encoder, IMemoryCache cache, 
         {
             var embedded = new Embedded(result.Vectors[d], result.Tokens?[d] ?? 0);
             computed[distinct[d]] = embedded;
-            cache.Set(new PromptKey(tenant, model, distinct[d]), embedded, new MemoryCacheEntryOptions
-            {
-                Size = result.Vectors[d].Length,
-                SlidingExpiration = TimeSpan.FromMinutes(30),
-            });
+            cache.Set(new PromptKey(tenant, model, distinct[d]), embedded, result.Vectors[d].Length, TimeSpan.FromMinutes(30));
         }
 
         foreach (var i in missing)

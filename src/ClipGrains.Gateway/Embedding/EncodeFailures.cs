@@ -1,7 +1,7 @@
 using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Gateway.Errors;
 
-namespace ClipGrains.Gateway;
+namespace ClipGrains.Gateway.Embedding;
 
 /// <summary>Maps a model host's <see cref="EncodeFailure"/> to the API error the caller sees.</summary>
 internal static class EncodeFailures

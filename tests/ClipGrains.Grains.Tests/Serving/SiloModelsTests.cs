@@ -14,7 +14,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ClipGrains.Grains.Tests.Serving;
 
 /// <summary>Models as per-silo activations: lazy single-flight loads, idle unload, the memory budget and its eviction order.</summary>
-public sealed class ModelActivationsTests : IDisposable
+public sealed class SiloModelsTests : IDisposable
 {
     private readonly SyntheticClip _model = SyntheticClip.Create();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -32,7 +32,7 @@ public sealed class ModelActivationsTests : IDisposable
     public async Task Nothing_loads_until_a_request_needs_it_and_twenty_concurrent_first_requests_share_one_load()
     {
         var loader = new CountingLoader();
-        await using var models = Activations(loader, Deployment("a"));
+        await using var models = Models(loader, Deployment("a"));
         Assert.Equal([new ModelState("a", false, false, 0, 0, default)], models.States());
 
         loader.Gate.Reset();
@@ -55,7 +55,7 @@ public sealed class ModelActivationsTests : IDisposable
     public async Task An_idle_model_unloads_after_its_timeout_on_the_clock_and_loads_again_on_the_next_request()
     {
         var loader = new CountingLoader();
-        await using var models = Activations(loader, Deployment("a", idle: TimeSpan.FromMinutes(10)));
+        await using var models = Models(loader, Deployment("a", idle: TimeSpan.FromMinutes(10)));
         (await models.AcquireAsync("a", Forever)).Dispose();
 
         _clock.Advance(TimeSpan.FromMinutes(9));
@@ -74,7 +74,7 @@ public sealed class ModelActivationsTests : IDisposable
     [Fact]
     public async Task A_model_in_use_is_not_unloaded_however_long_its_request_takes()
     {
-        await using var models = Activations(new CountingLoader(), Deployment("a", idle: TimeSpan.FromMinutes(1)));
+        await using var models = Models(new CountingLoader(), Deployment("a", idle: TimeSpan.FromMinutes(1)));
         using var use = await models.AcquireAsync("a", Forever);
 
         _clock.Advance(TimeSpan.FromHours(1));
@@ -86,7 +86,7 @@ public sealed class ModelActivationsTests : IDisposable
     [Fact]
     public async Task Min_copies_keeps_a_model_loaded_forever()
     {
-        await using var models = Activations(new CountingLoader(), Deployment("a", idle: TimeSpan.FromMinutes(1), minCopies: 1));
+        await using var models = Models(new CountingLoader(), Deployment("a", idle: TimeSpan.FromMinutes(1), minCopies: 1));
         await models.LoadAsync("a");
 
         _clock.Advance(TimeSpan.FromDays(30));
@@ -99,7 +99,7 @@ public sealed class ModelActivationsTests : IDisposable
     public async Task A_full_budget_evicts_the_least_recently_used_idle_model()
     {
         var loader = new CountingLoader();
-        await using var models = Activations(loader, budgetModels: 2, Deployment("a"), Deployment("b"), Deployment("c"));
+        await using var models = Models(loader, budgetModels: 2, Deployment("a"), Deployment("b"), Deployment("c"));
         (await models.AcquireAsync("a", Forever)).Dispose();
         _clock.Advance(TimeSpan.FromMinutes(1));
         (await models.AcquireAsync("b", Forever)).Dispose();
@@ -114,7 +114,7 @@ public sealed class ModelActivationsTests : IDisposable
     [Fact]
     public async Task When_every_loaded_model_is_in_use_a_new_one_gets_model_capacity()
     {
-        await using var models = Activations(new CountingLoader(), budgetModels: 1, Deployment("a"), Deployment("b"));
+        await using var models = Models(new CountingLoader(), budgetModels: 1, Deployment("a"), Deployment("b"));
         using var busy = await models.AcquireAsync("a", Forever);
         _clock.Advance(TimeSpan.FromMinutes(5));
 
@@ -128,7 +128,7 @@ public sealed class ModelActivationsTests : IDisposable
     [Fact]
     public async Task A_model_loaded_less_than_the_minimum_residency_ago_is_not_evicted_so_two_models_cannot_thrash()
     {
-        await using var models = Activations(new CountingLoader(), budgetModels: 1, Deployment("a"), Deployment("b"));
+        await using var models = Models(new CountingLoader(), budgetModels: 1, Deployment("a"), Deployment("b"));
         (await models.AcquireAsync("a", Forever)).Dispose();
         _clock.Advance(TimeSpan.FromSeconds(29));
 
@@ -144,7 +144,7 @@ public sealed class ModelActivationsTests : IDisposable
     public async Task A_request_whose_deadline_passes_during_the_load_gets_model_loading_and_the_load_goes_on()
     {
         var loader = new CountingLoader();
-        await using var models = Activations(loader, Deployment("a"));
+        await using var models = Models(loader, Deployment("a"));
         loader.Gate.Reset();
 
         var waiting = models.AcquireAsync("a", _clock.GetUtcNow() + TimeSpan.FromSeconds(2));
@@ -163,7 +163,7 @@ public sealed class ModelActivationsTests : IDisposable
     public async Task A_load_that_fails_is_tried_again_by_the_next_request()
     {
         var loader = new CountingLoader { FailNext = true };
-        await using var models = Activations(loader, Deployment("a"));
+        await using var models = Models(loader, Deployment("a"));
 
         var failed = await Assert.ThrowsAsync<ModelUnavailableException>(() => models.AcquireAsync("a", Forever));
         Assert.Equal(EncodeFailure.ModelUnavailable, failed.Code);
@@ -180,7 +180,7 @@ public sealed class ModelActivationsTests : IDisposable
     public async Task Any_load_failure_is_model_unavailable_never_an_exception_from_the_grain(Type failure)
     {
         var loader = new CountingLoader { FailWith = (Exception)Activator.CreateInstance(failure)! };
-        await using var models = Activations(loader, Deployment("a"));
+        await using var models = Models(loader, Deployment("a"));
 
         var result = await models.EncodeTextsAsync(new TextBatch(["a cat"], Forever, "t", "a"), "silo");
 
@@ -193,7 +193,7 @@ public sealed class ModelActivationsTests : IDisposable
     {
         var deployment = Deployment("a");
         deployment.Aliases = ["org/a"];
-        await using var models = Activations(new CountingLoader(), deployment);
+        await using var models = Models(new CountingLoader(), deployment);
 
         using var byAlias = await models.AcquireAsync("org%2Fa", Forever);
         var unknown = await Assert.ThrowsAsync<ModelUnavailableException>(() => models.AcquireAsync("b", Forever));
@@ -205,7 +205,7 @@ public sealed class ModelActivationsTests : IDisposable
     [Fact]
     public async Task Every_loaded_model_decodes_through_the_silos_one_decode_admission()
     {
-        await using var models = Activations(new CountingLoader(), Deployment("a"), Deployment("b"));
+        await using var models = Models(new CountingLoader(), Deployment("a"), Deployment("b"));
         using var a = await models.AcquireAsync("a", Forever);
         using var b = await models.AcquireAsync("b", Forever);
 
@@ -217,10 +217,10 @@ public sealed class ModelActivationsTests : IDisposable
     private ModelDeploymentOptions Deployment(string id, TimeSpan? idle = null, int minCopies = 0) =>
         new() { Id = id, Path = _model.Directory, IntraOpThreads = 1, IdleTimeout = idle ?? TimeSpan.FromMinutes(10), MinCopies = minCopies };
 
-    private ModelActivations Activations(CountingLoader loader, params ModelDeploymentOptions[] deployments) => Activations(loader, 0, deployments);
+    private SiloModels Models(CountingLoader loader, params ModelDeploymentOptions[] deployments) => Models(loader, 0, deployments);
 
     // A budget of n models: n times the synthetic model's graph bytes.
-    private ModelActivations Activations(CountingLoader loader, int budgetModels, params ModelDeploymentOptions[] deployments)
+    private SiloModels Models(CountingLoader loader, int budgetModels, params ModelDeploymentOptions[] deployments)
     {
         var bytes = loader.SizeOf(deployments[0], _model.Directory);
         var options = new ModelsOptions
@@ -232,7 +232,7 @@ public sealed class ModelActivationsTests : IDisposable
         };
         var telemetry = new ClipGrainsTelemetry(_services.GetRequiredService<IMeterFactory>());
         var batching = Options.Create(new BatchingOptions());
-        return new ModelActivations(Options.Create(options), batching, loader, new DecodeAdmission(batching), _clock, telemetry, NullLogger<ModelActivations>.Instance);
+        return new SiloModels(Options.Create(options), batching, loader, new DecodeAdmission(batching), _clock, telemetry, NullLogger<SiloModels>.Instance);
     }
 
     /// <summary>The real loader, counting loads; <see cref="Gate"/> holds loads back while reset.</summary>

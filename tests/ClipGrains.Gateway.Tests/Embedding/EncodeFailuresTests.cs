@@ -1,6 +1,7 @@
+using ClipGrains.Gateway.Embedding;
 using ClipGrains.Abstractions.Encoding;
 
-namespace ClipGrains.Gateway.Tests;
+namespace ClipGrains.Gateway.Tests.Embedding;
 
 /// <summary>What a silo's failure becomes for the caller: the model ones are 503s that say when to retry.</summary>
 public sealed class EncodeFailuresTests

@@ -2,17 +2,16 @@ using System.Security.Cryptography;
 using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Gateway.Inputs;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Gateway;
+namespace ClipGrains.Gateway.Embedding;
 
 /// <summary>
 /// Embeds a request's images, serving identical images (same bytes) from a per-silo cache keyed by tenant,
 /// SHA-256 of the bytes and the model, so re-sent images cost neither decoding nor inference. Only the
 /// misses go to the (fanned-out) encoders. Keyed by tenant so no tenant can learn from timing what another sent.
 /// </summary>
-internal sealed class ImageEmbedder(IClusterEncoder encoder, IMemoryCache cache, TimeProvider time, IOptions<GatewayOptions> options)
+internal sealed class ImageEmbedder(IClusterEncoder encoder, EmbeddingCache cache, TimeProvider time, IOptions<GatewayOptions> options)
 {
     private long _hits;
 
@@ -26,7 +25,7 @@ internal sealed class ImageEmbedder(IClusterEncoder encoder, IMemoryCache cache,
         var missing = new List<int>();
         for (var i = 0; i < images.Count; i++)
         {
-            if (cache.TryGetValue(keys[i], out float[]? cached) && cached is not null)
+            if (cache.TryGet(keys[i], out float[]? cached) && cached is not null)
             {
                 vectors[i] = cached;
                 Interlocked.Increment(ref _hits);
@@ -48,11 +47,7 @@ internal sealed class ImageEmbedder(IClusterEncoder encoder, IMemoryCache cache,
             for (var m = 0; m < missing.Count; m++)
             {
                 vectors[missing[m]] = result.Vectors[m];
-                cache.Set(keys[missing[m]], result.Vectors[m], new MemoryCacheEntryOptions
-                {
-                    Size = result.Vectors[m].Length,
-                    SlidingExpiration = TimeSpan.FromMinutes(10),
-                });
+                cache.Set(keys[missing[m]], result.Vectors[m], result.Vectors[m].Length, TimeSpan.FromMinutes(10));
             }
         }
 

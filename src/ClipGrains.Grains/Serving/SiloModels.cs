@@ -8,14 +8,14 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Grains.Serving;
 
 /// <summary>
-/// The models of one silo as activations: a deployment is loaded when the first request needs it (requests arriving
+/// The models of one silo, each loaded on demand (named apart from Orleans' grain activations, which these are not): a deployment is loaded when the first request needs it (requests arriving
 /// meanwhile wait on that same load, up to their deadlines), stays while used, and is unloaded after its idle timeout
 /// unless <see cref="ModelDeploymentOptions.MinCopies"/> keeps it. Loaded models are weighed by the bytes of their
 /// graphs against <see cref="ModelsOptions.MemoryBudget"/>: a load that does not fit evicts the least recently used
 /// idle models loaded longer than <see cref="ModelsOptions.MinResidency"/>, or is refused with <c>model_capacity</c>.
 /// At most <see cref="ModelsOptions.MaxParallelLoads"/> loads run at once; warm models keep serving meanwhile.
 /// </summary>
-public sealed partial class ModelActivations : IAsyncDisposable
+public sealed partial class SiloModels : IAsyncDisposable
 {
     private readonly ModelsOptions _models;
     private readonly IOptions<BatchingOptions> _batching;
@@ -25,14 +25,14 @@ public sealed partial class ModelActivations : IAsyncDisposable
     private readonly ClipGrainsTelemetry _telemetry;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Activation> _activations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModelSlot> _slots = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loads;
     private readonly ITimer _idleCheck;
 
     /// <summary>Creates the registry; nothing is loaded until asked.</summary>
-    public ModelActivations(
+    public SiloModels(
         IOptions<ModelsOptions> models, IOptions<BatchingOptions> batching, ModelLoader loader, DecodeAdmission decodes, TimeProvider time,
-        ClipGrainsTelemetry telemetry, ILogger<ModelActivations> logger)
+        ClipGrainsTelemetry telemetry, ILogger<SiloModels> logger)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(telemetry);
@@ -45,7 +45,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
         _logger = logger;
         foreach (var deployment in _models.Deployments)
         {
-            _activations[deployment.Id] = new Activation(deployment);
+            _slots[deployment.Id] = new ModelSlot(deployment);
         }
 
         _loads = new SemaphoreSlim(_models.MaxParallelLoads);
@@ -68,7 +68,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _activations.Values.Sum(a => a.Host?.ImageLoad ?? 0);
+                return _slots.Values.Sum(a => a.Host?.ImageLoad ?? 0);
             }
         }
     }
@@ -78,7 +78,7 @@ public sealed partial class ModelActivations : IAsyncDisposable
     {
         lock (_gate)
         {
-            return [.. _models.Deployments.Select(d => _activations[d.Id]).Select(a => new ModelState(
+            return [.. _models.Deployments.Select(d => _slots[d.Id]).Select(a => new ModelState(
                 a.Deployment.Id, a.Host is not null, a.Host is null && a.Load is not null, a.Host is null ? 0 : a.Bytes, a.InUse, a.LastUsed))];
         }
     }
@@ -110,8 +110,8 @@ public sealed partial class ModelActivations : IAsyncDisposable
         Task<ModelHost> load;
         lock (_gate)
         {
-            var activation = Find(id ?? DefaultId) ?? throw new ArgumentException($"No deployment '{id}'.", nameof(id));
-            load = activation.Load ??= StartLoad(activation);
+            var slot = Find(id ?? DefaultId) ?? throw new ArgumentException($"No deployment '{id}'.", nameof(id));
+            load = slot.Load ??= StartLoad(slot);
         }
 
         return await load;
@@ -158,46 +158,46 @@ public sealed partial class ModelActivations : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         var name = model.Length == 0 ? DefaultId : model;
-        Activation activation;
+        ModelSlot slot;
         Task<ModelHost> load;
         lock (_gate)
         {
-            activation = Find(name) ?? throw new ModelUnavailableException(
+            slot = Find(name) ?? throw new ModelUnavailableException(
                 EncodeFailure.ModelUnknown, $"This server does not serve the model '{name}'; it serves {string.Join(", ", _models.Deployments.Select(d => d.Id))}.");
-            activation.InUse++;
-            activation.LastUsed = _time.GetUtcNow();
-            load = activation.Load ??= StartLoad(activation);
+            slot.InUse++;
+            slot.LastUsed = _time.GetUtcNow();
+            load = slot.Load ??= StartLoad(slot);
         }
 
         if (load.IsCompletedSuccessfully)
         {
-            return new ModelUse(this, activation, load.Result);
+            return new ModelUse(this, slot, load.Result);
         }
 
         var started = _time.GetTimestamp();
         try
         {
             var host = await Wait(load, deadline);
-            _telemetry.ModelLoadWait.Record(_time.GetElapsedTime(started).TotalMilliseconds, Tag(activation));
-            return new ModelUse(this, activation, host);
+            _telemetry.ModelLoadWait.Record(_time.GetElapsedTime(started).TotalMilliseconds, Tag(slot));
+            return new ModelUse(this, slot, host);
         }
         catch (TimeoutException)
         {
-            Release(activation);
-            throw new ModelUnavailableException(EncodeFailure.ModelLoading, $"The model '{activation.Deployment.Id}' is still loading; retry in a few seconds.");
+            Release(slot);
+            throw new ModelUnavailableException(EncodeFailure.ModelLoading, $"The model '{slot.Deployment.Id}' is still loading; retry in a few seconds.");
         }
         catch (ModelUnavailableException)
         {
-            Release(activation);
+            Release(slot);
             throw;
         }
         catch (Exception e)
         {
             // Whatever stopped the load (broken files, a download that failed or timed out, a permission), the request
             // gets a 503 it can act on and the operator the reason in the log; it never escapes as a 500.
-            Release(activation);
+            Release(slot);
             throw new ModelUnavailableException(
-                EncodeFailure.ModelUnavailable, $"The model '{activation.Deployment.Id}' could not be loaded on this server; retry later (the operator is told).", e);
+                EncodeFailure.ModelUnavailable, $"The model '{slot.Deployment.Id}' could not be loaded on this server; retry later (the operator is told).", e);
         }
     }
 
@@ -205,17 +205,17 @@ public sealed partial class ModelActivations : IAsyncDisposable
     public async Task UnloadIdleAsync()
     {
         var now = _time.GetUtcNow();
-        List<(Activation, ModelHost, DateTimeOffset)> idle;
+        List<(ModelSlot, ModelHost, DateTimeOffset)> idle;
         lock (_gate)
         {
-            idle = [.. _activations.Values
+            idle = [.. _slots.Values
                 .Where(a => a.Host is not null && a.InUse == 0 && a.Deployment.MinCopies == 0 && now - a.LastUsed >= a.Deployment.IdleTimeout)
                 .Select(a => (a, Detach(a), a.LoadedAt))];
         }
 
-        foreach (var (activation, host, loadedAt) in idle)
+        foreach (var (slot, host, loadedAt) in idle)
         {
-            await UnloadAsync(activation, host, loadedAt, "idle");
+            await UnloadAsync(slot, host, loadedAt, "idle");
         }
     }
 
@@ -223,76 +223,76 @@ public sealed partial class ModelActivations : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _idleCheck.DisposeAsync();
-        List<(Activation, ModelHost, DateTimeOffset)> loaded;
+        List<(ModelSlot, ModelHost, DateTimeOffset)> loaded;
         lock (_gate)
         {
-            loaded = [.. _activations.Values.Where(a => a.Host is not null).Select(a => (a, Detach(a), a.LoadedAt))];
+            loaded = [.. _slots.Values.Where(a => a.Host is not null).Select(a => (a, Detach(a), a.LoadedAt))];
         }
 
-        foreach (var (activation, host, loadedAt) in loaded)
+        foreach (var (slot, host, loadedAt) in loaded)
         {
-            await UnloadAsync(activation, host, loadedAt, "stopping");
+            await UnloadAsync(slot, host, loadedAt, "stopping");
         }
 
         _loads.Dispose();
     }
 
-    internal void Release(Activation activation)
+    internal void Release(ModelSlot slot)
     {
         lock (_gate)
         {
-            activation.InUse--;
-            activation.LastUsed = _time.GetUtcNow();
+            slot.InUse--;
+            slot.LastUsed = _time.GetUtcNow();
         }
     }
 
     // Called under _gate.
-    private Activation? Find(string name) =>
-        _activations.TryGetValue(name, out var exact) ? exact : _models.Find(name) is { } deployment ? _activations[deployment.Id] : null;
+    private ModelSlot? Find(string name) =>
+        _slots.TryGetValue(name, out var exact) ? exact : _models.Find(name) is { } deployment ? _slots[deployment.Id] : null;
 
-    // Called under _gate: the caller stores the task as the activation's one load (single flight).
-    private Task<ModelHost> StartLoad(Activation activation) => Task.Run(() => LoadCoreAsync(activation));
+    // Called under _gate: the caller stores the task as the slot's one load (single flight).
+    private Task<ModelHost> StartLoad(ModelSlot slot) => Task.Run(() => LoadCoreAsync(slot));
 
-    private async Task<ModelHost> LoadCoreAsync(Activation activation)
+    private async Task<ModelHost> LoadCoreAsync(ModelSlot slot)
     {
-        var id = activation.Deployment.Id;
+        var id = slot.Deployment.Id;
         await _loads.WaitAsync();
         try
         {
             var phase = _time.GetTimestamp();
-            var folder = await _loader.ResolveAsync(activation.Deployment, CancellationToken.None);
-            var bytes = _loader.SizeOf(activation.Deployment, folder);
-            _telemetry.ModelLoadDuration.Record(_time.GetElapsedTime(phase).TotalMilliseconds, Tag(activation), new("phase", "resolve"));
+            var folder = await _loader.ResolveAsync(slot.Deployment, CancellationToken.None);
+            var bytes = _loader.SizeOf(slot.Deployment, folder);
+            _telemetry.ModelLoadDuration.Record(_time.GetElapsedTime(phase).TotalMilliseconds, Tag(slot), new("phase", "resolve"));
 
-            foreach (var (victim, host, loadedAt) in MakeRoom(activation, bytes))
+            foreach (var (victim, host, loadedAt) in MakeRoom(slot, bytes))
             {
                 await UnloadAsync(victim, host, loadedAt, "evicted");
             }
 
             // Seconds of blocking work: on a thread of its own, so the thread pool keeps serving the warm models' requests.
             var model = await Task.Factory.StartNew(
-                () => _loader.Load(activation.Deployment, folder), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                () => _loader.Load(slot.Deployment, folder), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             foreach (var (name, session) in new[] { ("vision_session", model.VisionLoad), ("text_session", model.TextLoad) })
             {
-                _telemetry.ModelLoadDuration.Record(session.Duration.TotalMilliseconds, Tag(activation), new("phase", name), new("cached", session.FromCache));
+                _telemetry.ModelLoadDuration.Record(session.Duration.TotalMilliseconds, Tag(slot), new("phase", name), new("cached", session.FromCache));
             }
 
             // Announced only once warm: ONNX Runtime's first run of a session allocates, and that is not the first request's to pay.
             phase = _time.GetTimestamp();
             await Task.Factory.StartNew(model.WarmUp, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             var warmUp = _time.GetElapsedTime(phase);
-            _telemetry.ModelLoadDuration.Record(warmUp.TotalMilliseconds, Tag(activation), new("phase", "warmup"));
+            _telemetry.ModelLoadDuration.Record(warmUp.TotalMilliseconds, Tag(slot), new("phase", "warmup"));
             var loaded = new ModelHost(_batching, _time, _telemetry, _decodes);
             loaded.Attach(model);
             lock (_gate)
             {
-                activation.Host = loaded;
-                activation.Bytes = bytes;
-                activation.Reserved = 0;
-                activation.LoadedAt = _time.GetUtcNow();
+                slot.Host = loaded;
+                slot.Bytes = bytes;
+                slot.Reserved = 0;
+                slot.LoadedAt = _time.GetUtcNow();
             }
 
-            _telemetry.ModelLoads.Add(1, Tag(activation), new("outcome", "ok"));
+            _telemetry.ModelLoads.Add(1, Tag(slot), new("outcome", "ok"));
             LogLoaded(
                 _logger, id, folder, bytes / (1024 * 1024), model.Dimension, (long)model.VisionLoad.Duration.TotalMilliseconds, (long)model.TextLoad.Duration.TotalMilliseconds,
                 model.VisionLoad.FromCache && model.TextLoad.FromCache ? "cached" : "optimised now", (long)warmUp.TotalMilliseconds);
@@ -303,12 +303,12 @@ public sealed partial class ModelActivations : IAsyncDisposable
             lock (_gate)
             {
                 // A later request tries again; nothing of this load is counted against the budget.
-                activation.Load = null;
-                activation.Reserved = 0;
+                slot.Load = null;
+                slot.Reserved = 0;
             }
 
             var capacity = e is ModelUnavailableException { Code: EncodeFailure.ModelCapacity };
-            _telemetry.ModelLoads.Add(1, Tag(activation), new("outcome", capacity ? "no_room" : "failed"));
+            _telemetry.ModelLoads.Add(1, Tag(slot), new("outcome", capacity ? "no_room" : "failed"));
             if (!capacity)
             {
                 LogLoadFailed(_logger, id, e.Message);
@@ -323,14 +323,14 @@ public sealed partial class ModelActivations : IAsyncDisposable
     }
 
     // Picks what to evict so that `bytes` more fit, detaching the victims from new requests, and reserves the room.
-    private List<(Activation, ModelHost, DateTimeOffset)> MakeRoom(Activation loading, long bytes)
+    private List<(ModelSlot, ModelHost, DateTimeOffset)> MakeRoom(ModelSlot loading, long bytes)
     {
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            var used = _activations.Values.Where(a => a != loading).Sum(a => (a.Host is null ? 0 : a.Bytes) + a.Reserved);
-            var victims = new List<Activation>();
-            foreach (var candidate in _activations.Values
+            var used = _slots.Values.Where(a => a != loading).Sum(a => (a.Host is null ? 0 : a.Bytes) + a.Reserved);
+            var victims = new List<ModelSlot>();
+            foreach (var candidate in _slots.Values
                 .Where(a => a != loading && a.Host is not null && a.InUse == 0 && a.Deployment.MinCopies == 0 && now - a.LoadedAt >= _models.MinResidency)
                 .OrderBy(a => a.LastUsed))
             {
@@ -356,25 +356,25 @@ public sealed partial class ModelActivations : IAsyncDisposable
     }
 
     // Called under _gate: new requests start a new load from now on.
-    private static ModelHost Detach(Activation activation)
+    private static ModelHost Detach(ModelSlot slot)
     {
-        var host = activation.Host!;
-        activation.Host = null;
-        activation.Load = null;
+        var host = slot.Host!;
+        slot.Host = null;
+        slot.Load = null;
         return host;
     }
 
-    private async Task UnloadAsync(Activation activation, ModelHost host, DateTimeOffset loadedAt, string reason)
+    private async Task UnloadAsync(ModelSlot slot, ModelHost host, DateTimeOffset loadedAt, string reason)
     {
         // Queued work finishes first; then the sessions' native memory is released and handed back to the system.
         await host.DisposeAsync();
         Inference.Onnx.NativeHeap.Trim();
-        _telemetry.ModelUnloads.Add(1, Tag(activation), new("reason", reason));
-        _telemetry.ModelAgeAtUnload.Record((_time.GetUtcNow() - loadedAt).TotalSeconds, Tag(activation), new("reason", reason));
-        LogUnloaded(_logger, activation.Deployment.Id, reason);
+        _telemetry.ModelUnloads.Add(1, Tag(slot), new("reason", reason));
+        _telemetry.ModelAgeAtUnload.Record((_time.GetUtcNow() - loadedAt).TotalSeconds, Tag(slot), new("reason", reason));
+        LogUnloaded(_logger, slot.Deployment.Id, reason);
     }
 
-    private static KeyValuePair<string, object?> Tag(Activation activation) => new("model", activation.Deployment.Id);
+    private static KeyValuePair<string, object?> Tag(ModelSlot slot) => new("model", slot.Deployment.Id);
 
     private async Task<ModelHost> Wait(Task<ModelHost> load, DateTimeOffset deadline)
     {
@@ -397,8 +397,8 @@ public sealed partial class ModelActivations : IAsyncDisposable
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Model {Model} unloaded ({Reason})")]
     private static partial void LogUnloaded(ILogger logger, string model, string reason);
 
-    /// <summary>One deployment's activation on this silo; every field is guarded by the registry's lock.</summary>
-    internal sealed class Activation(ModelDeploymentOptions deployment)
+    /// <summary>One deployment's slot on this silo; every field is guarded by the registry's lock.</summary>
+    internal sealed class ModelSlot(ModelDeploymentOptions deployment)
     {
         public ModelDeploymentOptions Deployment { get; } = deployment;
 

@@ -1,8 +1,9 @@
 using ClipGrains.Abstractions.Configuration;
+using ClipGrains.Gateway.Embedding;
 using ClipGrains.Gateway.Errors;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Gateway.Tests;
+namespace ClipGrains.Gateway.Tests.Embedding;
 
 public sealed class ModelCatalogTests
 {

@@ -3,7 +3,7 @@ using ClipGrains.Gateway.Contracts;
 using ClipGrains.Gateway.Errors;
 using Microsoft.Extensions.Options;
 
-namespace ClipGrains.Gateway;
+namespace ClipGrains.Gateway.Embedding;
 
 /// <summary>The models the API serves: the configured deployments, found by id or alias (also URL-encoded).</summary>
 internal sealed class ModelCatalog(IOptions<ModelsOptions> options)

@@ -1,0 +1,74 @@
+using ClipGrains.Abstractions.LabelSets;
+using ClipGrains.Grains.LabelSets;
+using ClipGrains.Grains.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClipGrains.Grains.Tests.LabelSets;
+
+/// <summary>A ready set is served from each silo's memory; its grain pushes every change to every silo (fake clock: no expiry meanwhile).</summary>
+[Collection(TenancyClusterGroup.Name)]
+public sealed class LabelMatrixCacheTests(TenancyClusterFixture fixture)
+{
+    private static readonly LabelSetDefinition Pets = new(["cat", "dog"], ["a photo of a {}"], null);
+
+    private LabelMatrixCache Cache(int silo) => fixture.Cluster.Silos[silo].ServiceProvider.GetRequiredService<LabelMatrixCache>();
+
+    [Fact]
+    public async Task A_ready_set_costs_no_grain_call_per_lookup_until_its_grain_pushes_a_change_to_every_silo()
+    {
+        var tenant = "tn_" + Guid.NewGuid().ToString("N");
+        var grain = fixture.Cluster.Client.GetGrain<ILabelSetGrain>(LabelSetKey.Of(tenant, "pets"));
+        await grain.Create(Pets, null);
+        Assert.Equal(LabelSetStatus.Ready, (await grain.WaitForBuild(1, TimeSpan.FromMinutes(1)))!.Status);
+
+        foreach (var silo in new[] { 0, 1 })
+        {
+            var (first, _) = await Cache(silo).GetAsync(tenant, "pets");
+            Assert.Equal(1, first!.Version);
+            var calls = Cache(silo).InfoCalls;
+            for (var i = 0; i < 5; i++)
+            {
+                var (info, matrix) = await Cache(silo).GetAsync(tenant, "pets");
+                Assert.Equal((1, 2), (info!.Version, matrix!.Labels.Count));
+            }
+
+            Assert.Equal(calls, Cache(silo).InfoCalls);
+        }
+
+        await grain.Replace(Pets with { Labels = ["fish", "cat", "owl"] }, expectedVersion: 1, charge: null);
+        foreach (var silo in new[] { 0, 1 })
+        {
+            // The replace was pushed before it returned: no silo serves version 1 any more.
+            var (building, none) = await Cache(silo).GetAsync(tenant, "pets");
+            Assert.True(building!.Version == 2 && none is null || building.Status == LabelSetStatus.Ready, $"silo {silo} served v{building.Version} {building.Status}");
+        }
+
+        Assert.Equal(LabelSetStatus.Ready, (await grain.WaitForBuild(2, TimeSpan.FromMinutes(1)))!.Status);
+        foreach (var silo in new[] { 0, 1 })
+        {
+            var (info, matrix) = await Cache(silo).GetAsync(tenant, "pets");
+            Assert.Equal((2, 3), (info!.Version, matrix!.Labels.Count));
+        }
+
+        await grain.Delete(expectedVersion: null);
+        foreach (var silo in new[] { 0, 1 })
+        {
+            Assert.Null((await Cache(silo).GetAsync(tenant, "pets")).Info);
+        }
+    }
+
+    [Fact]
+    public async Task A_built_matrix_is_read_back_from_its_own_state_after_deactivation()
+    {
+        var tenant = "tn_" + Guid.NewGuid().ToString("N");
+        var grain = fixture.Cluster.Client.GetGrain<ILabelSetGrain>(LabelSetKey.Of(tenant, "apart"));
+        await grain.Create(Pets, null);
+        await grain.WaitForBuild(1, TimeSpan.FromMinutes(1));
+
+        // Deactivated and read back from storage: the matrix comes from its own state.
+        await fixture.Cluster.Client.GetGrain<Orleans.Runtime.IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var matrix = await grain.GetMatrix(1);
+        Assert.Equal(Pets.Labels, matrix!.Labels);
+        Assert.Equal(2 * matrix.Dimension, matrix.Matrix.Length);
+    }
+}
