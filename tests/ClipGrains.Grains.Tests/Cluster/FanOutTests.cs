@@ -7,6 +7,7 @@ using SkiaSharp;
 
 namespace ClipGrains.Grains.Tests.Cluster;
 
+[Trait("Category", "cluster")]
 [Collection(TwoSiloClusterGroup.Name)]
 public sealed class FanOutTests(TwoSiloClusterFixture fixture)
 {

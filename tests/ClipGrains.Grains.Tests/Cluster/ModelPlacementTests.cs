@@ -11,6 +11,7 @@ using SkiaSharp;
 namespace ClipGrains.Grains.Tests.Cluster;
 
 /// <summary>Destructive: two silos of their own and a model nobody keeps loaded (scale to zero).</summary>
+[Trait("Category", "cluster")]
 public sealed class ModelPlacementTests : IAsyncLifetime
 {
     private readonly SyntheticClip _model = SyntheticClip.Create();

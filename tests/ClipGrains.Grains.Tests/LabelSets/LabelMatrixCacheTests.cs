@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ClipGrains.Grains.Tests.LabelSets;
 
 /// <summary>A ready set is served from each silo's memory; its grain pushes every change to every silo (fake clock: no expiry meanwhile).</summary>
+[Trait("Category", "cluster")]
 [Collection(TenancyClusterGroup.Name)]
 public sealed class LabelMatrixCacheTests(TenancyClusterFixture fixture)
 {

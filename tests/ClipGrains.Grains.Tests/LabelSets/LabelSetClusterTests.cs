@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClipGrains.Grains.Tests.LabelSets;
 
+[Trait("Category", "cluster")]
 [Collection(TwoSiloClusterGroup.Name)]
 public sealed class LabelSetClusterTests(TwoSiloClusterFixture fixture)
 {

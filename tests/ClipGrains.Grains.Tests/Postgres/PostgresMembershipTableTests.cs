@@ -9,6 +9,7 @@ using Orleans.Serialization;
 namespace ClipGrains.Grains.Tests.Postgres;
 
 /// <summary>The membership-table contract Orleans' protocol relies on, against a fresh PostgreSQL database.</summary>
+[Trait("Category", "postgres")]
 public sealed class PostgresMembershipTableTests : IAsyncLifetime, IDisposable
 {
     private static readonly DateTime Start = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);

@@ -4,6 +4,7 @@ using Npgsql;
 
 namespace ClipGrains.Grains.Tests.Postgres;
 
+[Trait("Category", "postgres")]
 public sealed class PostgresSchemaTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using Orleans.Storage;
 namespace ClipGrains.Grains.Tests.Storage;
 
 /// <summary>The shared storage contract against PostgreSQL (a fresh database per test).</summary>
+[Trait("Category", "postgres")]
 public sealed class PostgresGrainStorageTests : GrainStorageConformance, IAsyncLifetime
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddSerializer().BuildServiceProvider();

@@ -3,6 +3,7 @@ using ClipGrains.Grains.Tests.Support;
 
 namespace ClipGrains.Grains.Tests.Tenancy;
 
+[Trait("Category", "cluster")]
 [Collection(TenancyClusterGroup.Name)]
 public sealed class IdempotencyGrainTests(TenancyClusterFixture fixture)
 {

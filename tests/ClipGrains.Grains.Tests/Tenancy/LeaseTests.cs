@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ClipGrains.Grains.Tests.Tenancy;
 
 /// <summary>The ledger's side of credit leases, driven as silos would drive it, on the shared cluster's fake clock.</summary>
+[Trait("Category", "cluster")]
 [Collection(TenancyClusterGroup.Name)]
 public sealed class LeaseTests(TenancyClusterFixture fixture)
 {

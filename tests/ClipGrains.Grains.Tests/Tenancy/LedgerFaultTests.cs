@@ -10,6 +10,7 @@ using Orleans.TestingHost;
 namespace ClipGrains.Grains.Tests.Tenancy;
 
 /// <summary>Destructive: its own cluster, whose ledger storage fails on demand.</summary>
+[Trait("Category", "cluster")]
 public sealed class LedgerFaultTests : IAsyncLifetime
 {
     private OwnCluster _own = null!;

@@ -6,6 +6,7 @@ using Orleans.TestingHost;
 namespace ClipGrains.Grains.Tests.Tenancy;
 
 /// <summary>Destructive: kills the silo that hosts a tenant's ledger in the middle of a load.</summary>
+[Trait("Category", "cluster")]
 public sealed class SiloCrashTests : IAsyncLifetime
 {
     private OwnCluster _own = null!;

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 namespace ClipGrains.Grains.Tests.Tenancy;
 
 /// <summary>Every outcome of the money path, driven through the meter on the shared tenancy cluster's fake clock.</summary>
+[Trait("Category", "cluster")]
 [Collection(TenancyClusterGroup.Name)]
 public sealed class TenantMeterTests(TenancyClusterFixture fixture)
 {

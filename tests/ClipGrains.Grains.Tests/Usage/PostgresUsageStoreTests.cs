@@ -7,6 +7,7 @@ using Orleans.Configuration;
 namespace ClipGrains.Grains.Tests.Usage;
 
 /// <summary>The usage-log contract against PostgreSQL (a fresh database per test; skipped where none runs).</summary>
+[Trait("Category", "postgres")]
 public sealed class PostgresUsageStoreTests : UsageStoreConformance, IAsyncLifetime
 {
     private readonly List<PostgresDatabase> _databases = [];

@@ -4,6 +4,7 @@ using ClipGrains.Inference.Tests.Support;
 
 namespace ClipGrains.Host.Tests.Bench;
 
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class LoadGeneratorTests(GoldenServerFixture fixture)
 {

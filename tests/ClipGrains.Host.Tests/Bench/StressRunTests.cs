@@ -5,6 +5,7 @@ using ClipGrains.Inference.Tests.Support;
 namespace ClipGrains.Host.Tests.Bench;
 
 /// <summary>The stress harness drives what it claims to; its figures belong in docs/security.md, not in assertions.</summary>
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class StressRunTests(GoldenServerFixture fixture)
 {

@@ -5,6 +5,7 @@ using ClipGrains.Inference.Tests.Support;
 namespace ClipGrains.Host.Tests.Cli;
 
 /// <summary><c>clipgrains serve</c> refuses configurations it cannot run safely: non-zero exit, one line naming the setting.</summary>
+[Trait("Category", "api")]
 public sealed class ServeConfigurationTests(SyntheticClipFixture fixture) : IClassFixture<SyntheticClipFixture>
 {
     private static async Task<CliRun> ServeAsync(string[] args)

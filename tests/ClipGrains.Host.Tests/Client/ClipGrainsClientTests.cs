@@ -7,6 +7,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 namespace ClipGrains.Host.Tests.Client;
 
 /// <summary>The typed .NET client (src/ClipGrains.Client) against the real server on the golden tiny model.</summary>
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class ClipGrainsClientTests(GoldenServerFixture fixture)
 {

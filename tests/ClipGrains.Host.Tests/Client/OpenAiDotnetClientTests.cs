@@ -9,6 +9,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 namespace ClipGrains.Host.Tests.Client;
 
 /// <summary>The official OpenAI .NET package, unmodified, against the server: what its users see of ids, errors and models.</summary>
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class OpenAiDotnetClientTests(GoldenServerFixture fixture)
 {

@@ -6,6 +6,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>What unmodified OpenAI-style clients rely on: request ids, retry hints, URL-encoded model ids, harmless options.</summary>
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class ClientConventionsApiTests(GoldenServerFixture fixture)
 {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace ClipGrains.Host.Tests.Server;
 
+[Trait("Category", "api")]
 public sealed class ClusterSetupTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using ClipGrains.Inference.Tests.Support;
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>Destructive: each test runs its own server with tiny connection limits, driven over raw sockets.</summary>
+[Trait("Category", "api")]
 public sealed class ConnectionLimitTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -1,6 +1,7 @@
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>CORS is off by default: the shared server sends no CORS headers to any origin.</summary>
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class CorsOffTests(GoldenServerFixture fixture)
 {

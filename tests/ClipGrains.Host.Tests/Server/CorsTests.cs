@@ -3,6 +3,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>Destructive: its own server with one allowed origin. Without the setting (the shared server) there is no CORS.</summary>
+[Trait("Category", "api")]
 public sealed class CorsTests() : OwnServerTests("--ClipGrains:Cors:AllowedOrigins:0=https://app.example.com")
 {
     private static HttpRequestMessage Preflight(string origin)

@@ -8,6 +8,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
 
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class EmbeddingsApiTests(GoldenServerFixture fixture)
 {
@@ -128,6 +129,7 @@ public sealed class EmbeddingsApiTests(GoldenServerFixture fixture)
         Assert.Contains("at most 2048", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Trait("Category", "slow")]
     [SkippableFact]
     public async Task Two_thousand_and_forty_eight_images_embed_in_one_request_and_one_more_is_refused_by_name()
     {

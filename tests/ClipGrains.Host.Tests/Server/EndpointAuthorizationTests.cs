@@ -11,6 +11,7 @@ namespace ClipGrains.Host.Tests.Server;
 /// editing this test), refuses a call without a key, in the path's own case and in upper case, unless its metadata
 /// marks it anonymous; and the anonymous ones are exactly the operational and console endpoints.
 /// </summary>
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class EndpointAuthorizationTests(GoldenServerFixture fixture)
 {

@@ -4,6 +4,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>Destructive: its own server allowing 3 failed authentications a minute per address (the test's 127.0.0.1).</summary>
+[Trait("Category", "api")]
 public sealed class FailedAuthenticationTests() : OwnServerTests("--ClipGrains:Auth:FailedAttemptsPerMinute=3")
 {
     [SkippableFact]

@@ -6,6 +6,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
 
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class HostileInputApiTests(GoldenServerFixture fixture, ITestOutputHelper output)
 {
@@ -59,6 +60,7 @@ public sealed class HostileInputApiTests(GoldenServerFixture fixture, ITestOutpu
 }
 
 /// <summary>Destructive: a server whose decode budget no 40 MP image can meet.</summary>
+[Trait("Category", "api")]
 public sealed class DecodeBudgetTests
 {
     [SkippableFact]
@@ -80,6 +82,7 @@ public sealed class DecodeBudgetTests
 /// Destructive: its own server, flooded with decompression-bomb-sized images. Runs alone (no parallel tests in
 /// the process), because it measures the process's working set.
 /// </summary>
+[Trait("Category", "slow")]
 [Collection(DecodeFloodGroup.Name)]
 public sealed class DecodeFloodTests(ITestOutputHelper output)
 {

@@ -4,6 +4,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>Destructive: its own server keeping at most 600 bytes per idempotency record.</summary>
+[Trait("Category", "api")]
 public sealed class IdempotencyRecordsTests() : OwnServerTests("--ClipGrains:Gateway:MaxStoredResponseBytes=600")
 {
     private static async Task<HttpResponseMessage> EmbedAsync(HttpClient client, string key, string[] texts)

@@ -14,11 +14,62 @@ namespace ClipGrains.Host.Tests.Server;
 /// URL inputs against image hosts on loopback that misbehave. Loopback is allowed for this server only
 /// (<c>ImageUrls:AllowLoopback</c>); private and metadata addresses stay refused, and are never connected to.
 /// </summary>
-public sealed class ImageUrlApiTests : IAsyncLifetime
+[Trait("Category", "api")]
+public sealed class ImageUrlApiTests(ImageUrlServers fixture) : IClassFixture<ImageUrlServers>
 {
+    private async Task<(int Status, System.Text.Json.JsonElement Json)> ClassifyAsync(string url) =>
+        GoldenData.Root.Length == 0 ? default : await ReadAsync(await fixture.Server.Http.PostAsync("/v1/classifications", Body(new
+        {
+            input = new object[] { new { type = "image_url", image_url = new { url } } },
+            labels = new[] { "cat", "dog" },
+        })));
+
+    [SkippableFact]
+    public async Task An_allowed_url_is_fetched_and_classified()
+    {
+        Assert.Equal(200, (await ClassifyAsync($"{fixture.Base}ok.png")).Status);
+        Assert.Equal(200, (await ClassifyAsync($"{fixture.Base}to-ok")).Status);
+    }
+
+    [SkippableTheory]
+    [InlineData("slow.png", "image_url_timeout")]
+    [InlineData("huge.png", "image_too_large")]
+    [InlineData("to-private", "image_url_forbidden")]
+    [InlineData("to-metadata", "image_url_forbidden")]
+    [InlineData("loop", "image_url_unreachable")]
+    [InlineData("missing.png", "image_url_unreachable")]
+    public async Task Misbehaving_hosts_are_refused_with_a_reason(string path, string code)
+    {
+        AssertError(400, code, await ClassifyAsync($"{fixture.Base}{path}"), "input[0]");
+    }
+
+    [SkippableFact]
+    public async Task A_wrong_content_type_is_judged_by_its_bytes()
+    {
+        AssertError(415, "unsupported_image_format", await ClassifyAsync($"{fixture.Base}page.png"), "input[0]");
+    }
+
+    [SkippableTheory]
+    [InlineData("http://localhost:1/ok.png", "image_url_not_allowed")]
+    [InlineData("ftp://127.0.0.1/ok.png", "invalid_image_url")]
+    [InlineData("http://user:pass@127.0.0.1/ok.png", "invalid_image_url")]
+    public async Task Hosts_outside_the_allow_list_and_odd_urls_are_never_fetched(string url, string code)
+    {
+        var (status, json) = await ClassifyAsync(url);
+
+        Assert.Equal(400, status);
+        Assert.Equal(code, json.GetProperty("error").GetProperty("code").GetString());
+    }
+}
+
+/// <summary>One server with URL inputs on and one misbehaving image host on loopback, shared by the class's tests (none changes either).</summary>
+public sealed class ImageUrlServers : IAsyncLifetime
+{
+    public RunningServer Server { get; private set; } = null!;
+
+    public string Base { get; private set; } = string.Empty;
+
     private WebApplication _images = null!;
-    private RunningServer _server = null!;
-    private string _base = string.Empty;
 
     public async Task InitializeAsync()
     {
@@ -54,8 +105,8 @@ public sealed class ImageUrlApiTests : IAsyncLifetime
         _images.MapGet("/to-ok", () => Results.Redirect("/ok.png"));
         _images.MapGet("/loop", () => Results.Redirect("/loop"));
         await _images.StartAsync();
-        _base = _images.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
-        _server = await RunningServer.StartAsync(
+        Base = _images.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+        Server = await RunningServer.StartAsync(
             GoldenData.TinyClip, null,
             "--ClipGrains:ImageUrls:Enabled=true", "--ClipGrains:ImageUrls:AllowedHosts:0=127.0.0.1", "--ClipGrains:ImageUrls:AllowLoopback=true",
             // Allow-listed on purpose: the address rules must refuse them even when an operator allows the host.
@@ -65,58 +116,14 @@ public sealed class ImageUrlApiTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_server is not null)
+        if (Server is not null)
         {
-            await _server.DisposeAsync();
+            await Server.DisposeAsync();
         }
 
         if (_images is not null)
         {
             await _images.DisposeAsync();
         }
-    }
-
-    private async Task<(int Status, System.Text.Json.JsonElement Json)> ClassifyAsync(string url) =>
-        GoldenData.Root.Length == 0 ? default : await ReadAsync(await _server.Http.PostAsync("/v1/classifications", Body(new
-        {
-            input = new object[] { new { type = "image_url", image_url = new { url } } },
-            labels = new[] { "cat", "dog" },
-        })));
-
-    [SkippableFact]
-    public async Task An_allowed_url_is_fetched_and_classified()
-    {
-        Assert.Equal(200, (await ClassifyAsync($"{_base}ok.png")).Status);
-        Assert.Equal(200, (await ClassifyAsync($"{_base}to-ok")).Status);
-    }
-
-    [SkippableTheory]
-    [InlineData("slow.png", "image_url_timeout")]
-    [InlineData("huge.png", "image_too_large")]
-    [InlineData("to-private", "image_url_forbidden")]
-    [InlineData("to-metadata", "image_url_forbidden")]
-    [InlineData("loop", "image_url_unreachable")]
-    [InlineData("missing.png", "image_url_unreachable")]
-    public async Task Misbehaving_hosts_are_refused_with_a_reason(string path, string code)
-    {
-        AssertError(400, code, await ClassifyAsync($"{_base}{path}"), "input[0]");
-    }
-
-    [SkippableFact]
-    public async Task A_wrong_content_type_is_judged_by_its_bytes()
-    {
-        AssertError(415, "unsupported_image_format", await ClassifyAsync($"{_base}page.png"), "input[0]");
-    }
-
-    [SkippableTheory]
-    [InlineData("http://localhost:1/ok.png", "image_url_not_allowed")]
-    [InlineData("ftp://127.0.0.1/ok.png", "invalid_image_url")]
-    [InlineData("http://user:pass@127.0.0.1/ok.png", "invalid_image_url")]
-    public async Task Hosts_outside_the_allow_list_and_odd_urls_are_never_fetched(string url, string code)
-    {
-        var (status, json) = await ClassifyAsync(url);
-
-        Assert.Equal(400, status);
-        Assert.Equal(code, json.GetProperty("error").GetProperty("code").GetString());
     }
 }

@@ -7,6 +7,7 @@ namespace ClipGrains.Host.Tests.Server;
 /// Destructive: its own server with a small text queue and large label-set limits. Builds are charged for what they
 /// computed, and a full queue makes a build wait instead of failing.
 /// </summary>
+[Trait("Category", "api")]
 public sealed class LabelSetChargingTests() : OwnServerTests(
     "--ClipGrains:Batching:MaxTextQueueLength=200", "--ClipGrains:LabelSets:MaxLabels=6000",
     "--ClipGrains:LabelSets:MaxSetsPerTenant=10", "--ClipGrains:LabelSets:MaxStoredBytesPerTenant=2000000")

@@ -7,6 +7,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>Destructive: a server that leases credits to a tenant from five requests a second.</summary>
+[Trait("Category", "api")]
 public sealed class LeaseApiTests() : OwnServerTests("--ClipGrains:Leases:MinRequestsPerSecond=5")
 {
     private HttpClient As(string key)

@@ -4,6 +4,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>Destructive: its own server, every log line captured at Trace level.</summary>
+[Trait("Category", "api")]
 public sealed class LogHygieneTests
 {
     [SkippableFact]

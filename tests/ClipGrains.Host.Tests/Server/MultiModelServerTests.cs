@@ -62,6 +62,7 @@ public sealed class ThreeModels : IDisposable
 }
 
 /// <summary>Destructive: one server, three deployments, nothing loaded until asked.</summary>
+[Trait("Category", "api")]
 public sealed class MultiModelServerTests(ThreeModels models) : IClassFixture<ThreeModels>, IAsyncLifetime
 {
     private RunningServer? _server;

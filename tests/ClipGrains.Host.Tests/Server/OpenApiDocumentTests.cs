@@ -11,6 +11,7 @@ namespace ClipGrains.Host.Tests.Server;
 /// The OpenAPI document at <c>/openapi/v1.json</c> against the running server: every documented operation is called
 /// for real, and each response's status and body must be what the document says (its schema, strict for responses).
 /// </summary>
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
 {

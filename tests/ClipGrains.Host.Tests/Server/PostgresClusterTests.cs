@@ -14,6 +14,7 @@ namespace ClipGrains.Host.Tests.Server;
 /// their own. Failure detection runs on Orleans' default settings, so the takeover time printed is the one a
 /// deployment gets out of the box.
 /// </summary>
+[Trait("Category", "postgres")]
 [Collection(ProcessClusterGroup.Name)]
 public sealed class PostgresClusterTests(ITestOutputHelper output)
 {

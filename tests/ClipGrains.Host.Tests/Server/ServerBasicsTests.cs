@@ -4,6 +4,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
 
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class ServerBasicsTests(GoldenServerFixture fixture)
 {

@@ -4,6 +4,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 namespace ClipGrains.Host.Tests.Server;
 
 /// <summary>Destructive: each test runs its own servers.</summary>
+[Trait("Category", "api")]
 public sealed class ServerRestartTests
 {
     [SkippableFact]

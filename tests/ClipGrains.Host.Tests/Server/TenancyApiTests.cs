@@ -5,6 +5,7 @@ using static ClipGrains.Host.Tests.Server.HttpJson;
 
 namespace ClipGrains.Host.Tests.Server;
 
+[Trait("Category", "api")]
 [Collection(GoldenServerGroup.Name)]
 public sealed class TenancyApiTests(GoldenServerFixture fixture)
 {

@@ -11,6 +11,7 @@ namespace ClipGrains.Host.Tests.WebConsole;
 /// The console in a real browser against the real server on the golden tiny model: what a tenant and an operator
 /// do, checked against the API's own answers. Each test signs in with a tenant of its own.
 /// </summary>
+[Trait("Category", "browser")]
 [Collection(GoldenServerGroup.Name)]
 public sealed partial class ConsoleBrowserTests(GoldenServerFixture fixture) : IAsyncLifetime
 {
