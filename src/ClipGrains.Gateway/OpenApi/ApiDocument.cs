@@ -16,6 +16,18 @@ internal static class ApiDocument
 
     private const string Bearer = "bearer";
 
+    // Every tag an endpoint uses (WithTags), with what it groups.
+    private static readonly Dictionary<string, string> Tags = new(StringComparer.Ordinal)
+    {
+        ["Admin"] = "The operator's API: tenants, keys, credits, usage and models across the cluster (the operator key).",
+        ["Classifications"] = "Zero-shot classification of images against labels or a stored label set.",
+        ["Embeddings"] = "OpenAI's embeddings API for texts and images in CLIP's shared space.",
+        ["Health"] = "Liveness and readiness probes; anonymous.",
+        ["Label sets"] = "Named, versioned label vocabularies whose prompt embeddings are computed once.",
+        ["Models"] = "The deployments this cluster serves and where their copies are.",
+        ["Usage"] = "The tenant's balance and usage by day, model and key.",
+    };
+
     public static IServiceCollection AddClipGrainsOpenApi(this IServiceCollection services)
     {
         // The document's property names come from the framework's JSON options: the API's own.
@@ -31,6 +43,15 @@ internal static class ApiDocument
                     Version = "v1",
                     Description = "OpenAI-compatible CLIP embeddings and zero-shot image classification. Every error has OpenAI's shape: {\"error\":{\"message\",\"type\",\"param\",\"code\"}}.",
                 };
+                document.Info.License = new OpenApiLicense { Name = "Proprietary: the hosted ClipGrains service's terms of use", Identifier = "LicenseRef-Proprietary" };
+                document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+
+                // Servers are origins: no trailing slash, so paths join without "//".
+                foreach (var server in document.Servers ?? [])
+                {
+                    server.Url = server.Url?.TrimEnd('/');
+                }
+
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
@@ -43,10 +64,10 @@ internal static class ApiDocument
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
-                {
-                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
-                }
+                // Anonymous operations (health) say so with an empty requirement, rather than saying nothing.
+                operation.Security = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any()
+                    ? [new OpenApiSecurityRequirement()]
+                    : [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] }];
 
                 return Task.CompletedTask;
             });
