@@ -2,6 +2,7 @@ using ClipGrains.Abstractions.LabelSets;
 using ClipGrains.Grains.LabelSets;
 using ClipGrains.Grains.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace ClipGrains.Grains.Tests.LabelSets;
 
@@ -40,8 +41,11 @@ public sealed class LabelMatrixCacheTests(TenancyClusterFixture fixture)
         foreach (var silo in new[] { 0, 1 })
         {
             // The replace was pushed before it returned: no silo serves version 1 any more.
-            var (building, none) = await Cache(silo).GetAsync(tenant, "pets");
-            Assert.True(building!.Version == 2 && none is null || building.Status == LabelSetStatus.Ready, $"silo {silo} served v{building.Version} {building.Status}");
+            // Version 2 is served, still building (no matrix) or already built (its three labels' matrix).
+            var (info, matrix) = await Cache(silo).GetAsync(tenant, "pets");
+            Assert.Equal(2, info!.Version);
+            Assert.Equal(info.Status == LabelSetStatus.Ready ? 3 : null, matrix?.Labels.Count);
+            Assert.Contains(info.Status, new[] { LabelSetStatus.Building, LabelSetStatus.Ready });
         }
 
         Assert.Equal(LabelSetStatus.Ready, (await grain.WaitForBuild(2, TimeSpan.FromMinutes(1)))!.Status);
@@ -71,5 +75,34 @@ public sealed class LabelMatrixCacheTests(TenancyClusterFixture fixture)
         var matrix = await grain.GetMatrix(1);
         Assert.Equal(Pets.Labels, matrix!.Labels);
         Assert.Equal(2 * matrix.Dimension, matrix.Matrix.Length);
+    }
+
+    [Fact]
+    public async Task A_matrix_stored_the_old_way_moves_to_its_own_state_on_activation()
+    {
+        var tenant = "tn_" + Guid.NewGuid().ToString("N");
+        var grain = fixture.Cluster.Client.GetGrain<ILabelSetGrain>(LabelSetKey.Of(tenant, "legacy"));
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ClipGrainsStorage.Name);
+        float[] legacy = [0.6f, 0.8f, 1f, 0f];
+        var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var stored = new GrainState<LabelSetState>(new LabelSetState
+        {
+            // Arrays, as a deserialized definition holds (the storage serializer records collection types by name).
+            Definition = new LabelSetDefinition(new[] { "cat", "dog" }, new[] { "a photo of a {}" }, null), Version = 3, Status = LabelSetStatus.Ready, LegacyMatrix = legacy, Dimension = 2, CreatedAt = now, UpdatedAt = now,
+        });
+        await storage.WriteStateAsync("labelset", grain.GetGrainId(), stored);
+
+        var matrix = await grain.GetMatrix(3);
+
+        Assert.Equal(legacy, matrix!.Matrix);
+        Assert.Equal((3, 2), (matrix.Version, matrix.Dimension));
+        var set = new GrainState<LabelSetState>(new LabelSetState());
+        await storage.ReadStateAsync("labelset", grain.GetGrainId(), set);
+        Assert.Null(set.State!.LegacyMatrix);
+        Assert.Equal((3, LabelSetStatus.Ready), (set.State.Version, set.State.Status));
+        var moved = new GrainState<LabelMatrixState>(new LabelMatrixState());
+        await storage.ReadStateAsync("labelmatrix", grain.GetGrainId(), moved);
+        Assert.Equal(3, moved.State!.Version);
+        Assert.Equal(legacy, moved.State.Matrix);
     }
 }
