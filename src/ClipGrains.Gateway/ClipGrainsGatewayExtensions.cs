@@ -79,6 +79,7 @@ public static class ClipGrainsGatewayExtensions
         services.AddSettings<ImageUrlOptions>(configuration, "ClipGrains:ImageUrls", (o, c) => o.Check(c));
         services.AddSingleton<ImageUrlFetcher>();
         services.AddSingleton<ImageUrlResolver>();
+        services.AddSingleton<FetchBudget>();
 
         // Drains in the host's stopping phase, before Kestrel and the silo are stopped.
         services.AddSingleton<InFlightRequests>();

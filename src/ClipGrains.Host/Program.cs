@@ -6,7 +6,14 @@ using ClipGrains.Inference.Hub;
 // server; its arguments are configuration, which System.CommandLine must not try to parse.
 if (args.Length == 0 || args[0] == "serve" || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0].Contains(':', StringComparison.Ordinal)))
 {
-    return await ServerApp.RunAsync(args.Length > 0 && args[0] == "serve" ? args[1..] : args, Console.Error);
+    var settings = args.Length > 0 && args[0] == "serve" ? args[1..] : args;
+    if (ServeUsage.IsRequested(settings))
+    {
+        await Console.Out.WriteLineAsync(ServeUsage.Text);
+        return 0;
+    }
+
+    return await ServerApp.RunAsync(settings, Console.Error);
 }
 
 return await CliApplication.RunAsync(args, new CliContext(Console.Out, Console.Error, HubOptions.FromEnvironment()));

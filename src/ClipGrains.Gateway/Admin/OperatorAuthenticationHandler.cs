@@ -22,16 +22,15 @@ internal sealed class OperatorAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var started = time.GetTimestamp();
-        limiter.ThrowIfBlocked(Context);
+        limiter.ThrowIfBlocked(Context, Security.AuthRealm.Operator);
         var header = Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && store.Verify(header["Bearer ".Length..].Trim()))
         {
-            Connections.ConnectionGuard.Of(Context)?.Authenticated();
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, "operator")], Scheme.Name);
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
         }
 
-        await limiter.FailedAsync(Context, started);
+        await limiter.FailedAsync(Context, Security.AuthRealm.Operator, started);
         return AuthenticateResult.Fail("invalid operator key");
     }
 

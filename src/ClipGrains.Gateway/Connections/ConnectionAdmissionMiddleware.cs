@@ -4,8 +4,8 @@ using ClipGrains.Gateway.Security;
 namespace ClipGrains.Gateway.Connections;
 
 /// <summary>
-/// Connections accepted into the health reserve serve probes and metrics only; every request on a connection keeps it
-/// from being closed as idle-and-unauthenticated while it runs.
+/// Connections accepted into the health reserve serve probes and metrics only; a connection that carried a request is
+/// no longer closed for being unused (<see cref="ConnectionGuard"/>).
 /// </summary>
 internal sealed class ConnectionAdmissionMiddleware(RequestDelegate next)
 {
@@ -27,14 +27,7 @@ internal sealed class ConnectionAdmissionMiddleware(RequestDelegate next)
             };
         }
 
-        connection.Enter();
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            connection.Exit();
-        }
+        connection.Started();
+        await next(context);
     }
 }

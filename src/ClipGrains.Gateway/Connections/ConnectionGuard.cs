@@ -1,3 +1,4 @@
+using ClipGrains.Abstractions.Tenancy;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
@@ -7,10 +8,12 @@ namespace ClipGrains.Gateway.Connections;
 /// <summary>
 /// Counts open connections at the transport (Kestrel connection middleware, before any HTTP parsing): up to
 /// <see cref="ConnectionOptions.MaxConnections"/> are served normally, the next <see cref="ConnectionOptions.HealthReserve"/>
-/// only for health and metrics, and any more are dropped at once. A connection that has not authenticated within
-/// <see cref="ConnectionOptions.UnauthenticatedTimeout"/> and is idle is closed.
+/// only for health and metrics, and any more are dropped at once. A connection that has carried no request within
+/// <see cref="ConnectionOptions.UnauthenticatedTimeout"/> is asked to close — gracefully, so a request whose bytes are
+/// arriving at that instant is still answered (an abort there reset a POST just written). A connection that has served
+/// a request is left to Kestrel's keep-alive timeout, and with authentication off (no keys to wait for) none is cut.
 /// </summary>
-internal sealed class ConnectionGuard(IOptions<ConnectionOptions> options, TimeProvider time)
+internal sealed class ConnectionGuard(IOptions<ConnectionOptions> options, IOptions<AuthOptions> auth, TimeProvider time)
 {
     private const string StateKey = "clipgrains.connection";
     private int _open;
@@ -33,15 +36,7 @@ internal sealed class ConnectionGuard(IOptions<ConnectionOptions> options, TimeP
 
             var state = new State(count > o.MaxConnections);
             connection.Items[StateKey] = state;
-            using var idle = time.CreateTimer(
-                _ =>
-                {
-                    if (state.MayClose)
-                    {
-                        connection.Abort(new ConnectionAbortedException("No authenticated request in time."));
-                    }
-                },
-                null, o.UnauthenticatedTimeout, Timeout.InfiniteTimeSpan);
+            using var idle = auth.Value.Required ? time.CreateTimer(_ => CloseIfUnused(connection, state), null, o.UnauthenticatedTimeout, Timeout.InfiniteTimeSpan) : null;
             await next(connection);
         }
         finally
@@ -50,6 +45,23 @@ internal sealed class ConnectionGuard(IOptions<ConnectionOptions> options, TimeP
         }
     };
 
+    private static void CloseIfUnused(ConnectionContext connection, State state)
+    {
+        if (!state.Unused)
+        {
+            return;
+        }
+
+        if (connection.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+        {
+            lifetime.RequestClose();
+        }
+        else
+        {
+            connection.Abort(new ConnectionAbortedException("No request in time."));
+        }
+    }
+
     /// <summary>The guard's view of the connection an HTTP request came on (null outside Kestrel, e.g. in-memory tests).</summary>
     public static State? Of(HttpContext context) =>
         context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(StateKey, out var state) == true ? state as State : null;
@@ -57,19 +69,15 @@ internal sealed class ConnectionGuard(IOptions<ConnectionOptions> options, TimeP
     /// <summary>What the guard knows about one connection.</summary>
     internal sealed class State(bool reserved)
     {
-        private int _inFlight;
-        private volatile bool _authenticated;
+        private int _requests;
 
         /// <summary>Accepted past the API limit: serves health and metrics only.</summary>
         public bool Reserved { get; } = reserved;
 
-        /// <summary>Idle and never authenticated: may be closed.</summary>
-        public bool MayClose => !_authenticated && Volatile.Read(ref _inFlight) == 0;
+        /// <summary>No request has started on it: it may be closed for holding a connection without using it.</summary>
+        public bool Unused => Volatile.Read(ref _requests) == 0;
 
-        public void Authenticated() => _authenticated = true;
-
-        public void Enter() => Interlocked.Increment(ref _inFlight);
-
-        public void Exit() => Interlocked.Decrement(ref _inFlight);
+        /// <summary>A request started on the connection.</summary>
+        public void Started() => Interlocked.Increment(ref _requests);
     }
 }

@@ -18,8 +18,9 @@ public sealed class ConnectionOptions
     public int HealthReserve { get; set; } = 64;
 
     /// <summary>
-    /// A connection that has not carried an authenticated request this long after it opened, and is idle, is closed:
-    /// keep-alive is for clients with a key.
+    /// A connection that has carried no request this long after it opened is asked to close (gracefully): holding a
+    /// connection is for clients that use it. One that served a request is left to <see cref="KeepAliveTimeout"/>
+    /// (a 401 closes its connection anyway); with authentication off none is cut.
     /// </summary>
     public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

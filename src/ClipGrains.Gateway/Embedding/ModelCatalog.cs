@@ -8,7 +8,16 @@ namespace ClipGrains.Gateway.Embedding;
 /// <summary>The models the API serves: the configured deployments, found by id or alias (also URL-encoded).</summary>
 internal sealed class ModelCatalog(IOptions<ModelsOptions> options)
 {
+    // Embedding sizes by deployment id, learned from answers: a deployment's model does not change while the process runs.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _dimensions = new(StringComparer.Ordinal);
+
     private ModelsOptions Models => options.Value;
+
+    /// <summary>The embedding size of <paramref name="id"/>'s model once this process has seen one of its vectors.</summary>
+    public int? KnownDimension(string id) => _dimensions.TryGetValue(id, out var size) ? size : null;
+
+    /// <summary>Records the embedding size of <paramref name="id"/>'s model.</summary>
+    public void LearnDimension(string id, int size) => _dimensions[id] = size;
 
     /// <summary>The default deployment.</summary>
     public ModelDeploymentOptions Default => Models.Find(Models.DefaultId)!;

@@ -26,7 +26,7 @@ internal static class ClassificationsEndpoints
 
     private static async Task<IResult> HandleAsync(
         HttpContext context, ClassificationRequestReader reader, TextEmbedder texts, ImageEmbedder images,
-        ILabelMatrices labelSets, ModelCatalog models, ChargedRequests metering, IOptions<PricingOptions> pricing)
+        ILabelMatrices labelSets, ModelCatalog models, ChargedRequests metering, ImageUrlResolver urls, IOptions<PricingOptions> pricing)
     {
         var request = await reader.ReadAsync(context.Request);
 
@@ -62,20 +62,22 @@ internal static class ClassificationsEndpoints
         var charge = new Charge(request.Images.Count, request.Prompts, pricing.Value.Price(model, request.Images.Count, request.Prompts), model.Id);
         return await metering.RunAsync(context, request.Canonical, charge, async () =>
         {
+            // Image URLs are fetched once admitted: a tenant that is refused costs no fetch.
+            using var fetched = await urls.ResolveAsync(request.Images, context.RequestAborted);
             LabelEmbeddings labels;
             float[][] vectors;
             var promptTokens = 0;
             if (setLabels is not null)
             {
                 labels = setLabels;
-                vectors = await images.EmbedAsync(RequestTenant.Of(context), model.Id, request.Images);
+                vectors = await images.EmbedAsync(RequestTenant.Of(context), model.Id, fetched.Inputs);
             }
             else
             {
                 // Prompts and images go through different towers and queues: encoding them at once makes the
                 // request's latency the longer of the two instead of their sum.
                 var labelWork = texts.EmbedLabelsAsync(RequestTenant.Of(context), model.Id, request.Labels!, request.Templates);
-                var imageWork = images.EmbedAsync(RequestTenant.Of(context), model.Id, request.Images);
+                var imageWork = images.EmbedAsync(RequestTenant.Of(context), model.Id, fetched.Inputs);
                 await Task.WhenAll(labelWork, imageWork).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 (labels, promptTokens) = await labelWork;
                 vectors = await imageWork;

@@ -41,9 +41,8 @@ internal static class EmbeddingsEndpoints
         }
 
         var limits = options.Value;
-        var inputs = await urls.ResolveAsync(
-            InputParser.Parse(body.TryGetProperty("input", out var input) ? input : default, modality == "image", Math.Max(limits.MaxTextsPerRequest, limits.MaxImagesPerRequest)),
-            context.RequestAborted);
+        var inputs = InputParser.Parse(body.TryGetProperty("input", out var input) ? input : default, modality == "image", Math.Max(limits.MaxTextsPerRequest, limits.MaxImagesPerRequest));
+        urls.Check(inputs);
         var imageInputs = inputs.Where(i => i.IsImage).ToList();
         var textInputs = inputs.Where(i => !i.IsImage).ToList();
         if (imageInputs.Count > limits.MaxImagesPerRequest)
@@ -57,19 +56,26 @@ internal static class EmbeddingsEndpoints
         }
 
         var charge = new Charge(imageInputs.Count, textInputs.Count, pricing.Value.Price(model, imageInputs.Count, textInputs.Count), model.Id);
+        // The model's own size is a harmless no-op (clients send it); anything else would need Matryoshka embeddings.
+        // Refused before admission once this gateway has seen the model's size (from its first answer of that model).
+        if (dimensions is int asked && models.KnownDimension(model.Id) is int known && asked != known)
+        {
+            throw UnsupportedDimensions(model.Id, known);
+        }
+
         return await metering.RunAsync(context, () => body.GetRawText(), charge, async () =>
         {
+            // Image URLs are fetched once admitted: a tenant that is refused costs no fetch.
+            using var fetched = await urls.ResolveAsync(imageInputs, context.RequestAborted);
             var (textVectors, tokens) = textInputs.Count == 0 ? ([], 0) : await texts.EmbedAsync(RequestTenant.Of(context), model.Id, textInputs.Select(t => t.Text!).ToList());
-            var imageVectors = imageInputs.Count == 0 ? [] : await images.EmbedAsync(RequestTenant.Of(context), model.Id, imageInputs);
+            var imageVectors = imageInputs.Count == 0 ? [] : await images.EmbedAsync(RequestTenant.Of(context), model.Id, fetched.Inputs);
 
-            // The model's own size is a harmless no-op (clients send it); anything else would need Matryoshka embeddings.
-            // Known once the model has run: a refused request is not charged.
+            // The first request of a model on this gateway learns its size here (a refused request is not charged).
             var size = (textVectors.Length > 0 ? textVectors[0] : imageVectors[0]).Length;
+            models.LearnDimension(model.Id, size);
             if (dimensions is int wanted && wanted != size)
             {
-                throw ApiException.BadRequest(
-                    $"'dimensions' must be {size} ({model.Id}'s embedding size) or omitted: CLIP embeddings are not Matryoshka embeddings and cannot be shortened.",
-                    "dimensions", "unsupported_parameter");
+                throw UnsupportedDimensions(model.Id, size);
             }
 
             var data = new List<EmbeddingItem>(inputs.Count);
@@ -86,4 +92,8 @@ internal static class EmbeddingsEndpoints
                 charge);
         });
     }
+
+    private static ApiException UnsupportedDimensions(string model, int size) => ApiException.BadRequest(
+        $"'dimensions' must be {size} ({model}'s embedding size) or omitted: CLIP embeddings are not Matryoshka embeddings and cannot be shortened.",
+        "dimensions", "unsupported_parameter");
 }

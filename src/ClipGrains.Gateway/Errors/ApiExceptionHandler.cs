@@ -1,10 +1,12 @@
+using ClipGrains.Abstractions.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ClipGrains.Gateway.Errors;
 
 /// <summary>
 /// Turns every exception into an OpenAI-shaped error: <see cref="ApiException"/> and malformed-request errors
-/// from Kestrel keep their 4xx; anything else is a bug, logged with its stack, and answered with a 500 that
+/// from Kestrel keep their 4xx; timeouts, a silo lost mid-call and an unreachable database are 503 with Retry-After
+/// (<see cref="StorageFailures"/>); anything else is a bug, logged with its stack, and answered with a 500 that
 /// carries no internal detail.
 /// </summary>
 internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
@@ -34,6 +36,13 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 LogSiloLost(logger, httpContext.Request.Method, httpContext.Request.Path);
                 await ErrorResponse.WriteAsync(httpContext, 503, "server_error", "cluster_changing", "A server in the cluster went away while handling the request; retry after the delay in Retry-After (send the same Idempotency-Key to avoid a double charge).", retryAfter: TimeSpan.FromSeconds(1));
                 break;
+            case var e when StorageFailures.IsUnavailable(e):
+                // The database is down or refusing connections (an outage, a failover): a dependency, not a bug.
+                LogStorageUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, e.GetType().Name);
+                await ErrorResponse.WriteAsync(httpContext, 503, "server_error", "storage_unavailable",
+                    "The server's database is unavailable; retry after the delay in Retry-After (send the same Idempotency-Key to avoid a double charge).",
+                    retryAfter: TimeSpan.FromSeconds(2));
+                break;
             default:
                 LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
                 await ErrorResponse.WriteAsync(httpContext, 500, "server_error", "internal_error", "The server failed to process the request; this is a bug on our side.");
@@ -48,6 +57,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "A silo became unavailable during {Method} {Path}")]
     private static partial void LogSiloLost(ILogger logger, string method, string path);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Storage unavailable during {Method} {Path} ({ExceptionType})")]
+    private static partial void LogStorageUnavailable(ILogger logger, string method, string path, string exceptionType);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -17,7 +17,7 @@ internal sealed record ClassificationRequest(
     /// ["cat","dog"] one request).
     /// </summary>
     public string Canonical() => JsonSerializer.Serialize(new CanonicalForm(
-        Model, LabelSet, Labels, Templates, TopK, Images.Select(i => Convert.ToHexString(SHA256.HashData(i.Image!))).ToList()));
+        Model, LabelSet, Labels, Templates, TopK, Images.Select(i => i.Image is { } bytes ? Convert.ToHexString(SHA256.HashData(bytes)) : "url:" + i.Url).ToList()));
 
     private sealed record CanonicalForm(
         string? Model, string? LabelSet, IReadOnlyList<string>? Labels, IReadOnlyList<string> Templates, int? TopK, List<string> Images);

@@ -24,7 +24,8 @@ internal sealed class ClassificationRequestReader(IOptions<GatewayOptions> optio
             throw ApiException.BadRequest("Classification inputs must be images (image_url parts or image data URIs).", text.Param);
         }
 
-        images = await urls.ResolveAsync(images, request.HttpContext.RequestAborted);
+        // Fetched only once the request is admitted (the handler's metered work); refused here when URLs are off.
+        urls.Check(images);
 
         return Validate(
             model, images, JsonBody.OptionalStrings(body, "labels"), JsonBody.OptionalString(body, "label_set"),

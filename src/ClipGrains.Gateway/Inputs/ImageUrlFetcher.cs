@@ -32,7 +32,7 @@ internal sealed class ImageUrlFetcher : IDisposable
 
     public bool Enabled => _options.Enabled;
 
-    public async Task<byte[]> FetchAsync(string url, string param, CancellationToken cancellationToken)
+    public async Task<byte[]> FetchAsync(string url, string param, FetchedBytes budget, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
@@ -58,7 +58,7 @@ internal sealed class ImageUrlFetcher : IDisposable
                     throw Refused(param, "image_url_unreachable", $"Fetching the image URL failed with HTTP {(int)response.StatusCode}.");
                 }
 
-                return await ReadCappedAsync(response, param, timeout.Token);
+                return await ReadCappedAsync(response, param, budget, timeout.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -77,7 +77,7 @@ internal sealed class ImageUrlFetcher : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, string param, CancellationToken cancellationToken)
+    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, string param, FetchedBytes budget, CancellationToken cancellationToken)
     {
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var buffer = new MemoryStream();
@@ -89,6 +89,9 @@ internal sealed class ImageUrlFetcher : IDisposable
             {
                 throw Refused(param, "image_too_large", $"The image at the URL is larger than {_options.MaxBytes} bytes.");
             }
+
+            // Counted as it arrives, against the request's and the process's budgets, before it is kept.
+            budget.Take(read, param);
 
             buffer.Write(chunk, 0, read);
         }

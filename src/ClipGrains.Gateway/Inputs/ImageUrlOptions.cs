@@ -14,6 +14,18 @@ public sealed class ImageUrlOptions
     /// <summary>Largest image fetched, counted on the stream (Content-Length is not trusted).</summary>
     public long MaxBytes { get; set; } = 20L * 1024 * 1024;
 
+    /// <summary>
+    /// Most bytes one request may fetch over all its URLs (its images are held until it is answered): 2,048 URLs of
+    /// <see cref="MaxBytes"/> each would otherwise be 40 GB for one request.
+    /// </summary>
+    public long MaxBytesPerRequest { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Most bytes this process holds in fetched images for all requests together; past it a fetch is refused with 503
+    /// and Retry-After (the memory is busy, not the request wrong).
+    /// </summary>
+    public long MaxBytesInFlight { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Connect timeout per hop.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -35,6 +47,8 @@ public sealed class ImageUrlOptions
         ArgumentNullException.ThrowIfNull(checks);
         return checks
             .Positive(nameof(MaxBytes), MaxBytes)
+            .Positive(nameof(MaxBytesPerRequest), MaxBytesPerRequest)
+            .Positive(nameof(MaxBytesInFlight), MaxBytesInFlight)
             .Positive(nameof(ConnectTimeout), ConnectTimeout)
             .Positive(nameof(Timeout), Timeout)
             .NotNegative(nameof(MaxRedirects), MaxRedirects);

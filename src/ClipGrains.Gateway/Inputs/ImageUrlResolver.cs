@@ -2,43 +2,85 @@ using ClipGrains.Gateway.Errors;
 
 namespace ClipGrains.Gateway.Inputs;
 
-/// <summary>Replaces URL inputs with the fetched bytes (a few at a time), or refuses them when URL inputs are off.</summary>
-internal sealed class ImageUrlResolver(ImageUrlFetcher fetcher)
+/// <summary>
+/// URL inputs: <see cref="Check"/> refuses them before admission when they are off; <see cref="ResolveAsync"/>, run
+/// only once the request is admitted, replaces them with the fetched bytes (a few at a time), counted against the
+/// request's and the process's byte budgets until the request is answered.
+/// </summary>
+internal sealed class ImageUrlResolver(ImageUrlFetcher fetcher, FetchBudget budget)
 {
     private const int ConcurrentFetches = 4;
 
-    public async Task<List<ApiInput>> ResolveAsync(List<ApiInput> inputs, CancellationToken cancellationToken)
+    /// <summary>Throws when <paramref name="inputs"/> name a URL and URL inputs are off.</summary>
+    public void Check(IReadOnlyList<ApiInput> inputs)
     {
-        if (!inputs.Any(i => i.Url is not null))
+        if (!fetcher.Enabled && inputs.FirstOrDefault(i => i.Url is not null) is { } first)
         {
-            return inputs;
-        }
-
-        if (!fetcher.Enabled)
-        {
-            var first = inputs.First(i => i.Url is not null);
             throw ApiException.BadRequest(
                 "Image URLs are not enabled on this server; send the image inline as a data:image/...;base64,... URI.", first.Param, "image_url_not_allowed");
         }
+    }
 
-        using var slots = new SemaphoreSlim(ConcurrentFetches);
-        var resolved = await Task.WhenAll(inputs.Select(async input =>
+    /// <summary>The inputs with every URL fetched; dispose the result when the request is answered.</summary>
+    public async Task<ResolvedImages> ResolveAsync(IReadOnlyList<ApiInput> inputs, CancellationToken cancellationToken)
+    {
+        Check(inputs);
+        var held = budget.ForRequest();
+        if (!inputs.Any(i => i.Url is not null))
         {
-            if (input.Url is null)
-            {
-                return input;
-            }
+            return new ResolvedImages([.. inputs], held);
+        }
 
-            await slots.WaitAsync(cancellationToken);
+        try
+        {
+            using var slots = new SemaphoreSlim(ConcurrentFetches);
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var fetches = Task.WhenAll(inputs.Select(async input =>
+            {
+                if (input.Url is null)
+                {
+                    return input;
+                }
+
+                await slots.WaitAsync(failed.Token);
+                try
+                {
+                    return input with { Image = await fetcher.FetchAsync(input.Url, input.Param, held, failed.Token), Url = null };
+                }
+                catch
+                {
+                    // One refused image fails the request: the rest are not fetched.
+                    await failed.CancelAsync();
+                    throw;
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
             try
             {
-                return input with { Image = await fetcher.FetchAsync(input.Url, input.Param, cancellationToken), Url = null };
+                return new ResolvedImages([.. await fetches], held);
             }
-            finally
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && fetches.Exception is { } all)
             {
-                slots.Release();
+                // The fetches cancelled after the first refusal came first in input order: the refusal is the answer.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(all.InnerExceptions.First(e => e is not OperationCanceledException));
+                throw;
             }
-        }));
-        return [.. resolved];
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
     }
+}
+
+/// <summary>A request's inputs with their images fetched; disposing it returns their bytes to the process's budget.</summary>
+internal sealed class ResolvedImages(List<ApiInput> inputs, FetchedBytes held) : IDisposable
+{
+    public List<ApiInput> Inputs { get; } = inputs;
+
+    public void Dispose() => held.Dispose();
 }

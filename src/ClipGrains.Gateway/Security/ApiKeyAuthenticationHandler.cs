@@ -33,15 +33,14 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var started = time.GetTimestamp();
-        limiter.ThrowIfBlocked(Context);
+        limiter.ThrowIfBlocked(Context, AuthRealm.Tenant);
         var (tenant, keyId, failure) = await VerifyAsync();
         if (tenant is not null)
         {
-            Connections.ConnectionGuard.Of(Context)?.Authenticated();
             return Success(tenant, keyId);
         }
 
-        await limiter.FailedAsync(Context, started);
+        await limiter.FailedAsync(Context, AuthRealm.Tenant, started);
         Context.Items[FailureItem] = failure;
         return AuthenticateResult.Fail(failure!);
     }

@@ -12,6 +12,11 @@ internal readonly record struct UsageRange(DateTimeOffset From, DateTimeOffset T
     /// <summary>The longest range one report covers; exports are not limited.</summary>
     public const int MaxReportDays = 366;
 
+    // Instants a range may name: wide enough for any usage log, narrow enough that a day or a report's length added to
+    // either end stays a valid DateTimeOffset (9999-12-31 + 1 day was a 500).
+    private static readonly DateTimeOffset Earliest = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Latest = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static UsageRange Of(HttpRequest request, TimeProvider time, int? days = null, bool limited = true)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -44,16 +49,26 @@ internal readonly record struct UsageRange(DateTimeOffset From, DateTimeOffset T
             return null;
         }
 
+        DateTimeOffset? parsed = null;
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return endOfDay ? start.AddDays(1) : start;
+            parsed = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
+        else if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
             && value.Contains('T', StringComparison.Ordinal))
         {
-            return instant;
+            parsed = instant;
+            endOfDay = false;
+        }
+
+        if (parsed is { } at)
+        {
+            if (at < Earliest || at >= Latest)
+            {
+                throw ApiException.BadRequest($"'{name}' must be between 1970-01-01 and 8999-12-31 (got '{value}').", name);
+            }
+
+            return endOfDay ? at.AddDays(1) : at;
         }
 
         throw ApiException.BadRequest($"'{name}' must be a UTC date such as 2026-11-01 or an ISO 8601 time such as 2026-11-01T12:00:00Z (got '{value}').", name);

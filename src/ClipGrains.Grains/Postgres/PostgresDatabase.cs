@@ -12,6 +12,24 @@ internal sealed class PostgresDatabase(PostgresOptions options) : IAsyncDisposab
     private readonly SemaphoreSlim _ready = new(1, 1);
     private bool _isReady;
 
+    /// <summary>
+    /// Runs <paramref name="work"/>, turning a transient PostgreSQL failure (unreachable, restarting, out of connections)
+    /// into <see cref="Abstractions.Errors.StorageUnavailableException"/>, which crosses silos where Npgsql's exception cannot.
+    /// </summary>
+    public static async Task Guard(Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        try
+        {
+            await work();
+        }
+        catch (NpgsqlException e) when (e.IsTransient)
+        {
+            var state = e is PostgresException p ? " " + p.SqlState : string.Empty;
+            throw new Abstractions.Errors.StorageUnavailableException($"PostgreSQL is unavailable ({e.GetType().Name}{state}: {e.Message})");
+        }
+    }
+
     /// <summary>Opens a connection once the schema is known to be current (migrating it first when configured).</summary>
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default)
     {

@@ -16,7 +16,10 @@ internal sealed class PostgresGrainStorage(PostgresDatabase database, Serializer
 {
     private readonly string _serviceId = cluster.Value.ServiceId;
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        PostgresDatabase.Guard(() => ReadStateCoreAsync(stateName, grainId, grainState));
+
+    private async Task ReadStateCoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         await using var connection = await database.OpenAsync();
         await using var command = Command(connection, "SELECT etag, payload FROM clipgrains_grain_state WHERE service_id = @s AND grain_id = @g AND state_name = @n", stateName, grainId);
@@ -35,7 +38,10 @@ internal sealed class PostgresGrainStorage(PostgresDatabase database, Serializer
         }
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        PostgresDatabase.Guard(() => WriteStateCoreAsync(stateName, grainId, grainState));
+
+    private async Task WriteStateCoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var payload = serializer.SerializeToArray(grainState.State);
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
@@ -56,7 +62,10 @@ internal sealed class PostgresGrainStorage(PostgresDatabase database, Serializer
         grainState.RecordExists = true;
     }
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        PostgresDatabase.Guard(() => ClearStateCoreAsync(stateName, grainId, grainState));
+
+    private async Task ClearStateCoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (grainState.ETag is not null)
         {

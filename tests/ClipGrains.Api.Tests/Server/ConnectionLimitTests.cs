@@ -94,15 +94,16 @@ public sealed class ConnectionLimitTests
     }
 
     [SkippableFact]
-    public async Task A_connection_that_never_authenticates_is_closed_when_idle()
+    public async Task A_connection_that_carries_no_request_is_closed_and_one_that_served_a_request_is_kept()
     {
         _ = GoldenData.Root;
         await using var server = await RunningServer.StartAsync(GoldenData.TinyClip, null, "--ClipGrains:Gateway:Connections:UnauthenticatedTimeout=00:00:01");
-        using var silent = await ConnectAsync(server);
         using var keyless = await ConnectAsync(server);
-
         Assert.Equal("HTTP/1.1 200 OK", await SendAsync(keyless, "GET /health/ready HTTP/1.1\r\nHost: t\r\n\r\n"));
+        using var silent = await ConnectAsync(server);
+
+        // The silent connection opened after the served one: when it is closed, the served one is past its timeout too.
         Assert.True(await ClosedByServerAsync(silent));
-        Assert.True(await ClosedByServerAsync(keyless));
+        Assert.Equal("HTTP/1.1 200 OK", await SendAsync(keyless, "GET /health/ready HTTP/1.1\r\nHost: t\r\n\r\n"));
     }
 }

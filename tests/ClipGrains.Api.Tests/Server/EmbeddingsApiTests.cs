@@ -156,6 +156,28 @@ public sealed class EmbeddingsApiTests(GoldenServerFixture fixture)
         Assert.Contains("at most 2048", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task Dimensions_other_than_the_models_are_refused_before_any_image_is_encoded_or_charged()
+    {
+        _ = GoldenData.Root;
+        var (tenantId, key) = await fixture.Server.CreateTenantAsync(credits: 10_000);
+        using var client = new HttpClient { BaseAddress = Http.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var size = (await ReadAsync(await client.PostAsync("/v1/embeddings", Body(new { input = "a photo of a cat" }))))
+            .Json.GetProperty("data")[0].GetProperty("embedding").GetArrayLength();
+        var images = fixture.Server.ModelHost.Statistics.Images;
+        var balance = (await ReadAsync(await fixture.Server.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"))).Json.GetProperty("tenant").GetProperty("balance").GetInt64();
+
+        var response = await client.PostAsync("/v1/embeddings", Body(new
+        {
+            modality = "image", dimensions = size / 2, input = Enumerable.Repeat(DataUri(GoldenData.Image("horse.png")), 16).ToArray(),
+        }));
+
+        AssertError(400, "unsupported_parameter", await ReadAsync(response), "dimensions");
+        Assert.Equal(images, fixture.Server.ModelHost.Statistics.Images);
+        Assert.Equal(balance, (await ReadAsync(await fixture.Server.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"))).Json.GetProperty("tenant").GetProperty("balance").GetInt64());
+    }
+
     [SkippableTheory]
     [InlineData("""{"model":"clip-vit-base-patch32","input":"hi","dimensions":256}""", 400, "unsupported_parameter", "dimensions")]
     [InlineData("""{"model":"gpt-4o","input":"hi"}""", 404, "model_not_found", "model")]

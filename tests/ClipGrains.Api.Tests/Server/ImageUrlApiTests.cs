@@ -44,6 +44,39 @@ public sealed class ImageUrlApiTests(ImageUrlServers fixture) : IClassFixture<Im
     }
 
     [SkippableFact]
+    public async Task A_tenant_that_cannot_be_admitted_makes_the_server_fetch_nothing()
+    {
+        _ = GoldenData.Root;
+        var (_, key) = await fixture.Server.CreateTenantAsync(credits: 0);
+        using var client = new HttpClient { BaseAddress = fixture.Server.Http.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var fetched = fixture.Fetches;
+
+        var response = await client.PostAsync("/v1/classifications", Body(new
+        {
+            input = Enumerable.Range(0, 8).Select(i => new { type = "image_url", image_url = new { url = $"{fixture.Base}ok.png?{i}" } }).ToArray(),
+            labels = new[] { "cat", "dog" },
+        }));
+
+        AssertError(429, "insufficient_quota", await ReadAsync(response));
+        Assert.Equal(fetched, fixture.Fetches);
+    }
+
+    [SkippableFact]
+    public async Task The_bytes_one_request_fetches_are_capped_over_all_its_urls()
+    {
+        // 4 × 900,000 bytes: each under the per-image cap (1,000,000), together over the request's (3,000,000).
+        var (status, json) = GoldenData.Root.Length == 0 ? default : await ReadAsync(await fixture.Server.Http.PostAsync("/v1/classifications", Body(new
+        {
+            input = Enumerable.Range(0, 4).Select(i => new { type = "image_url", image_url = new { url = $"{fixture.Base}big.png?{i}" } }).ToArray(),
+            labels = new[] { "cat", "dog" },
+        })));
+
+        Assert.Equal((400, "images_too_large"), (status, json.GetProperty("error").GetProperty("code").GetString()));
+        Assert.Equal(0, fixture.Server.Services.GetRequiredService<ClipGrains.Gateway.Inputs.FetchBudget>().Held);
+    }
+
+    [SkippableFact]
     public async Task A_wrong_content_type_is_judged_by_its_bytes()
     {
         AssertError(415, "unsupported_image_format", await ClassifyAsync($"{fixture.Base}page.png"), "input[0]");
@@ -70,6 +103,10 @@ public sealed class ImageUrlServers : IAsyncLifetime
     public string Base { get; private set; } = string.Empty;
 
     private WebApplication _images = null!;
+    private int _fetches;
+
+    /// <summary>Requests the image host has received so far.</summary>
+    public int Fetches => Volatile.Read(ref _fetches);
 
     public async Task InitializeAsync()
     {
@@ -83,6 +120,17 @@ public sealed class ImageUrlServers : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _images = builder.Build();
+        _images.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref _fetches);
+            await next(context);
+        });
+        _images.MapGet("/big.png", async (HttpContext c) =>
+        {
+            c.Response.ContentType = "image/png";
+            await c.Response.Body.WriteAsync(png.AsMemory(0, 8));
+            await c.Response.Body.WriteAsync(new byte[900_000 - 8], c.RequestAborted);
+        });
         _images.MapGet("/ok.png", () => Results.Bytes(png, "image/png"));
         _images.MapGet("/slow.png", async (HttpContext c) =>
         {
@@ -111,7 +159,7 @@ public sealed class ImageUrlServers : IAsyncLifetime
             "--ClipGrains:ImageUrls:Enabled=true", "--ClipGrains:ImageUrls:AllowedHosts:0=127.0.0.1", "--ClipGrains:ImageUrls:AllowLoopback=true",
             // Allow-listed on purpose: the address rules must refuse them even when an operator allows the host.
             "--ClipGrains:ImageUrls:AllowedHosts:1=10.11.12.13", "--ClipGrains:ImageUrls:AllowedHosts:2=169.254.169.254",
-            "--ClipGrains:ImageUrls:MaxBytes=1000000", "--ClipGrains:ImageUrls:Timeout=00:00:02");
+            "--ClipGrains:ImageUrls:MaxBytes=1000000", "--ClipGrains:ImageUrls:MaxBytesPerRequest=3000000", "--ClipGrains:ImageUrls:Timeout=00:00:02");
     }
 
     public async Task DisposeAsync()
