@@ -33,6 +33,7 @@ public static class ClipGrainsGatewayExtensions
         services.AddSingleton<FailedAuthLimiter>();
         services.AddSettings<ConnectionOptions>(configuration, "ClipGrains:Gateway:Connections", (o, c) => o.Check(c));
         services.AddSingleton<ConnectionGuard>();
+        services.AddSingleton<Security.KeyRecheck>();
         services.AddSingleton<TenantConcurrency>();
         services.AddSettings<CrossOriginOptions>(configuration, "ClipGrains:Cors", (o, c) => o.Check(c));
         services.AddCors();

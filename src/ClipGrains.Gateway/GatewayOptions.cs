@@ -57,6 +57,13 @@ public sealed class GatewayOptions
     public int MaxConcurrentRequestsPerTenant { get; set; } = Math.Max(4, 2 * Environment.ProcessorCount);
 
     /// <summary>
+    /// Requests of a tenant in progress on one silo while it is alone there (work conserving, but bounded): more wait,
+    /// before their body is read, as above. Bodies in flight are memory — 32 concurrent 2,048-file multipart requests
+    /// of a tenant with 0 credits added 2.5 GB before — so even a lone tenant holds at most this many at once.
+    /// </summary>
+    public int MaxRequestsPerTenantAlone { get; set; } = Math.Max(16, 8 * Environment.ProcessorCount);
+
+    /// <summary>
     /// Floats of image and prompt embeddings this gateway keeps so re-sent images and repeated labels cost no inference
     /// (its own cache, shared with nothing else). 16 M floats (64 MB) hold 32,768 vectors of 512.
     /// </summary>
@@ -84,6 +91,7 @@ public sealed class GatewayOptions
             .Positive(nameof(EmbeddingCacheFloats), EmbeddingCacheFloats)
             .NotNegative(nameof(MaxStoredResponseBytes), MaxStoredResponseBytes)
             .Positive(nameof(MaxConcurrentRequestsPerTenant), MaxConcurrentRequestsPerTenant)
+            .Positive(nameof(MaxRequestsPerTenantAlone), MaxRequestsPerTenantAlone)
             .Positive(nameof(RequestTimeout), RequestTimeout)
             .Positive(nameof(LabelSetWaitTimeout), LabelSetWaitTimeout);
     }

@@ -10,9 +10,10 @@ public interface IUsageLog
 {
     /// <summary>
     /// Queues <paramref name="record"/> for the next batch; while the queue is full (the store is slower than the traffic)
-    /// it waits for room, so the log slows admissions down rather than losing records.
+    /// it waits for room, so the log slows admissions down rather than losing records. False when the record was dropped
+    /// all the same (the queue stayed full past the append wait): it will never be written, so nothing may be charged for it.
     /// </summary>
-    ValueTask AppendAsync(UsageRecord record);
+    ValueTask<bool> AppendAsync(UsageRecord record);
 
     /// <summary>
     /// Records this process dropped since start because the queue stayed full longer than the append wait (the store was

@@ -8,14 +8,16 @@ namespace ClipGrains.Gateway.Tenancy;
 /// Divides a silo's request processing between tenants. The CPU a request uses before it reaches the fair queues
 /// (reading and parsing its body, hashing images, encoding the answer) is not divided by tenant anywhere else, so a
 /// tenant with 16 heavy requests in flight could starve another tenant's light one on a small machine.
-/// Work conserving: a tenant alone on the silo runs as many requests as it sends; while other tenants have requests
+/// Work conserving: a tenant alone on the silo runs as many requests as it sends up to
+/// <see cref="GatewayOptions.MaxRequestsPerTenantAlone"/> (bodies in flight are memory); while other tenants have requests
 /// here, or had one within <see cref="SharingWindow"/> (a client sending one request at a time is never "present"
 /// between its requests, and the flood would take every place in that instant), each may have at most
 /// <see cref="GatewayOptions.MaxConcurrentRequestsPerTenant"/> in progress, and the rest wait, in order, before their
 /// body is read (requests already running are never interrupted). Freed places go to waiting tenants in turn. A
-/// request that cannot start before the request timeout gets 429 with Retry-After.
+/// request that cannot start before the request timeout gets 429 with Retry-After. A request that waited has its key
+/// checked again before it starts (<see cref="Security.KeyRecheck"/>).
 /// </summary>
-internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimeProvider time) : IEndpointFilter
+internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimeProvider time, Security.KeyRecheck? recheck = null) : IEndpointFilter
 {
     /// <summary>How long a tenant counts as present on the silo after its last request ended.</summary>
     public static readonly TimeSpan SharingWindow = TimeSpan.FromSeconds(2);
@@ -55,6 +57,19 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
                 {
                     RetryAfter = TimeSpan.FromSeconds(1),
                 };
+            }
+
+            if (recheck is not null)
+            {
+                try
+                {
+                    await recheck.ThrowIfRevokedAsync(context.HttpContext);
+                }
+                catch
+                {
+                    Leave(name);
+                    throw;
+                }
             }
         }
 
@@ -140,7 +155,7 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
         }
     }
 
-    // Called under _gate: unbounded while the tenant is alone on the silo, its share otherwise.
+    // Called under _gate: the lone-tenant bound while the tenant is alone on the silo, its share otherwise.
     private int Limit(Tenant tenant)
     {
         if (_recent.Count > 0)
@@ -153,7 +168,7 @@ internal sealed class TenantConcurrency(IOptions<GatewayOptions> options, TimePr
         }
 
         var alone = _recent.Count == 0 && _tenants.Count == 1 && _tenants.Values.First() == tenant;
-        return alone ? int.MaxValue : Math.Max(1, options.Value.MaxConcurrentRequestsPerTenant);
+        return alone ? Math.Max(1, options.Value.MaxRequestsPerTenantAlone) : Math.Max(1, options.Value.MaxConcurrentRequestsPerTenant);
     }
 
     private Tenant Get(string name)

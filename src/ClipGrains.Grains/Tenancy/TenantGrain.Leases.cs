@@ -76,16 +76,17 @@ internal sealed partial class TenantGrain
         return (units, new RateLimitStatus(limit, taken.Remaining, taken.Reset));
     }
 
-    // A lease whose silo stopped renewing (it died, or lost the cluster) is taken back ReclaimDelay after it lapsed: what
-    // the usage log shows spent under it beyond what the silo reported is committed, the rest returns to the balance.
-    // Records the silo answered but never wrote are the provider's loss: the tenant gets those credits back.
+    // A lease whose silo stopped renewing (it died, or lost the cluster) is taken back ReclaimDelay after it lapsed and
+    // reconciled with the usage log: what the log shows spent under it is what it cost. Beyond what the silo reported,
+    // that is committed; should the reports ever exceed the log (a silo of an older build reported queued records), the
+    // difference is given back. Records the silo answered but never wrote are the provider's loss, never the tenant's.
     private async Task<bool> ReclaimLapsedLeasesAsync(DateTimeOffset now)
     {
         var changed = false;
         foreach (var (silo, lease) in S.Leases.Where(l => now - l.Value.ExpiresAt >= options.Value.LeaseReclaimDelay).ToList())
         {
             var logged = await usage.LeaseCreditsAsync(Id, lease.Id);
-            var spent = Math.Clamp(logged - lease.Reported, 0, lease.Outstanding);
+            var spent = Math.Clamp(logged - lease.Reported, -lease.Reported, lease.Outstanding);
             S.Committed += spent;
             S.Balance += lease.Outstanding - spent;
             S.Leases.Remove(silo);

@@ -8,13 +8,17 @@ internal sealed partial class TenantGrain
     // Hands records to the log; once written they are dropped from the outbox at the next state write (no write of their own).
     private async Task PublishAsync(IReadOnlyList<UsageRecord> records)
     {
+        // A record the log dropped (its store down past the append wait) stays in the outbox for the next publish.
+        var ids = new List<string>();
         foreach (var record in records)
         {
-            await usage.AppendAsync(record);
+            if (await usage.AppendAsync(record))
+            {
+                ids.Add(record.Id);
+            }
         }
 
         // Continues on this activation's scheduler, so the set is only ever touched by the grain's own turns.
-        var ids = records.Select(r => r.Id).ToList();
         _ = usage.FlushAsync().ContinueWith(
             t =>
             {

@@ -28,25 +28,25 @@ internal sealed partial class UsageLogWriter(IUsageStore store, IOptions<UsageLo
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public async ValueTask AppendAsync(UsageRecord record)
+    public async ValueTask<bool> AppendAsync(UsageRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (TryAppend(record))
         {
-            return;
+            return true;
         }
 
         // Backpressure: the store is slower than the traffic; wait for room rather than lose the record.
         if (options.Value.AppendWait > TimeSpan.Zero)
         {
-            await WaitForRoomAsync(record);
-            return;
+            return await WaitForRoomAsync(record);
         }
 
         Drop();
+        return false;
     }
 
-    private async Task WaitForRoomAsync(UsageRecord record)
+    private async Task<bool> WaitForRoomAsync(UsageRecord record)
     {
         // WriteAsync serves waiting appenders one at a time as room frees (no herd of wake-ups).
         using var wait = new CancellationTokenSource(options.Value.AppendWait, time);
@@ -54,7 +54,7 @@ internal sealed partial class UsageLogWriter(IUsageStore store, IOptions<UsageLo
         {
             await _queue.Writer.WriteAsync(record, wait.Token);
             Appended();
-            return;
+            return true;
         }
         catch (OperationCanceledException)
         {
@@ -62,6 +62,7 @@ internal sealed partial class UsageLogWriter(IUsageStore store, IOptions<UsageLo
         }
 
         Drop();
+        return false;
     }
 
     // Counted, and logged at most once a minute.

@@ -133,75 +133,86 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public async Task A_silo_killed_holding_a_lease_costs_the_tenant_nothing_and_the_provider_at_most_its_unwritten_records()
+    public async Task Silos_killed_holding_a_lease_leave_the_ledger_equal_to_the_usage_log_and_never_above_what_was_answered()
     {
-        // Short leases and reclaim delay so the reconciliation happens within the test.
+        // Short leases and reclaim delay so the reconciliation happens within the test; a long write window (a legal
+        // value) so each kill loses queued records, which the ledger must not have counted.
         string[] leasing = ["--ClipGrains:Leases:MinRequestsPerSecond=5", "--ClipGrains:Tenancy:LeaseDuration=00:00:02", "--ClipGrains:Tenancy:LeaseReclaimDelay=00:00:03"];
         await using var postgres = await TestPostgres.CreateDatabaseAsync();
-        await using var a = SiloProcess.Start(GoldenData.TinyClip, postgres.ConnectionString, settings: leasing);
         // B admits through the ledger only, so once A's lease is reclaimed nothing is leased (B's own polling would be).
         await using var b = SiloProcess.Start(GoldenData.TinyClip, postgres.ConnectionString, settings: [.. leasing, "--ClipGrains:Leases:Enabled=false"]);
-        await Task.WhenAll(a.WaitReadyAsync(Startup), b.WaitReadyAsync(Startup));
-        var tenant = await ReadAsync(await a.Admin.PostAsync("/admin/v1/tenants", Body(new { name = "hot", credits = Credits, limits = new { requests_per_minute = 10_000_000, images_per_minute = 100_000 } })));
+        await b.WaitReadyAsync(Startup);
+        var tenant = await ReadAsync(await b.Admin.PostAsync("/admin/v1/tenants", Body(new { name = "hot", credits = Credits, limits = new { requests_per_minute = 10_000_000, images_per_minute = 100_000 } })));
         var tenantId = tenant.Json.GetProperty("id").GetString()!;
-        var key = (await ReadAsync(await a.Admin.PostAsync($"/admin/v1/tenants/{tenantId}/keys", Body(new { name = "k" })))).Json.GetProperty("key").GetString()!;
-
-        // A busy tenant on A (admitted from A's lease), killed mid-load.
-        long seen = 0, unknown = 0, answered = 0;
-        using var stopLoad = new CancellationTokenSource();
-        var load = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        var key = (await ReadAsync(await b.Admin.PostAsync($"/admin/v1/tenants/{tenantId}/keys", Body(new { name = "k" })))).Json.GetProperty("key").GetString()!;
+        long seen = 0, unknown = 0;
+        for (var round = 1; round <= 3; round++)
         {
-            while (!stopLoad.IsCancellationRequested)
+            var a = SiloProcess.Start(GoldenData.TinyClip, postgres.ConnectionString, settings: [.. leasing, "--ClipGrains:UsageLog:FlushInterval=00:00:01"]);
+            try
             {
-                try
-                {
-                    var (status, cost) = await EmbedAsync(a, key);
-                    Assert.True(status == 200, $"{status} from the leasing silo");
-                    Interlocked.Add(ref seen, cost);
-                    Interlocked.Increment(ref answered);
-                }
-                catch (HttpRequestException)
-                {
-                    Interlocked.Increment(ref unknown); // Killed in flight: charged or not, unknown to the client.
-                    return;
-                }
-            }
-        })).ToArray();
-        await WaitForAsync(async () => { await Task.Yield(); return Interlocked.Read(ref answered) >= 1_500; });
-        var leasedBeforeKill = (await ReadAsync(await b.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"))).Json.GetProperty("tenant").GetProperty("leased").GetInt64();
-        a.Kill();
-        await stopLoad.CancelAsync();
-        await Task.WhenAll(load);
+                await a.WaitReadyAsync(Startup);
 
-        // The dead silo's lease lapses and is reconciled from the usage log by the next ledger call (requests through B).
-        var after = default((long Balance, long Reserved, long Leased, long Logged));
-        await WaitForAsync(async () =>
-        {
-            // 503 while the cluster notices A is gone and moves the tenant's ledger (the takeover test measures that).
-            var (status, cost) = await EmbedAsync(b, key);
-            Assert.True(status is 200 or 503, $"{status} from the surviving silo");
-            seen += cost;
-            var (readStatus, json) = await ReadAsync(await b.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"));
-            if (readStatus != 200)
+                // A busy tenant on A (admitted from A's lease), killed mid-load.
+                long answered = 0;
+                using var stopLoad = new CancellationTokenSource();
+                var load = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+                {
+                    while (!stopLoad.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            var (status, cost) = await EmbedAsync(a, key);
+                            Assert.True(status == 200, $"{status} from the leasing silo");
+                            Interlocked.Add(ref seen, cost);
+                            Interlocked.Increment(ref answered);
+                        }
+                        catch (HttpRequestException)
+                        {
+                            Interlocked.Increment(ref unknown); // Killed in flight: charged or not, unknown to the client.
+                            return;
+                        }
+                    }
+                })).ToArray();
+                await WaitForAsync(async () => { await Task.Yield(); return Interlocked.Read(ref answered) >= 800; });
+                var leasedBeforeKill = (await ReadAsync(await b.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"))).Json.GetProperty("tenant").GetProperty("leased").GetInt64();
+                a.Kill();
+                await stopLoad.CancelAsync();
+                await Task.WhenAll(load);
+
+                // The dead silo's lease lapses and is reconciled from the usage log by the next ledger call (through B).
+                var after = default((long Balance, long Reserved, long Leased, long Logged));
+                await WaitForAsync(async () =>
+                {
+                    // 503 while the cluster notices A is gone and moves the tenant's ledger (the takeover test measures that).
+                    var (status, cost) = await EmbedAsync(b, key);
+                    Assert.True(status is 200 or 503, $"{status} from the surviving silo");
+                    seen += cost;
+                    var (readStatus, json) = await ReadAsync(await b.Admin.GetAsync($"/admin/v1/tenants/{tenantId}"));
+                    if (readStatus != 200)
+                    {
+                        return false;
+                    }
+
+                    var t = json.GetProperty("tenant");
+                    after = (t.GetProperty("balance").GetInt64(), t.GetProperty("reserved").GetInt64(), t.GetProperty("leased").GetInt64(), json.GetProperty("totals").GetProperty("credits").GetInt64());
+                    return after.Leased == 0 && after.Reserved == 0;
+                });
+
+                // The ledger equals the log, exactly, after every kill; never more than the clients were answered (plus
+                // what was cut off in flight); what was answered but never written is the provider's loss.
+                var charged = Credits - after.Balance;
+                output.WriteLine($"kill {round}: {answered} answered under A's lease ({leasedBeforeKill} credits leased at the kill), {unknown} cut off so far; " +
+                    $"charged {charged}, log {after.Logged}, answered {seen}: {seen - charged} credits uncharged (the provider's)");
+                Assert.True(leasedBeforeKill > 0, "the load ran on a lease");
+                Assert.Equal(after.Logged, charged);
+                Assert.InRange(charged, 0, seen + (2 * unknown));
+            }
+            finally
             {
-                return false;
+                await a.DisposeAsync();
             }
-
-            var t = json.GetProperty("tenant");
-            after = (t.GetProperty("balance").GetInt64(), t.GetProperty("reserved").GetInt64(), t.GetProperty("leased").GetInt64(), json.GetProperty("totals").GetProperty("credits").GetInt64());
-            return after.Leased == 0 && after.Reserved == 0;
-        });
-
-        // Never more than the clients were answered (plus what was cut off in flight), never less than the log shows; what
-        // was answered but never charged is the provider's loss: the records A had not written when it died.
-        var charged = Credits - after.Balance;
-        var discrepancy = seen - charged;
-        output.WriteLine($"lease crash: {answered} answered under A's lease ({leasedBeforeKill} credits leased at the kill), {unknown} cut off; " +
-            $"charged {charged} (log {after.Logged}) of {seen} answered credits: {discrepancy} credits uncharged (the provider's)");
-        Assert.True(after.Balance >= 0);
-        Assert.True(leasedBeforeKill > 0, "the load ran on a lease");
-        Assert.InRange(charged, after.Logged, seen + (2 * unknown));
-        Assert.True(discrepancy <= 400, $"{discrepancy} credits answered and not charged: more than one write window of A's traffic");
+        }
     }
 
     [SkippableFact]

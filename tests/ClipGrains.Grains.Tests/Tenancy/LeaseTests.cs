@@ -110,6 +110,28 @@ public sealed class LeaseTests(TenancyClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_reclaimed_lease_whose_reports_exceed_the_usage_log_charges_what_the_log_shows()
+    {
+        const long Initial = 10_000;
+        var tenant = await NewTenantAsync(Initial);
+        var tenantId = tenant.GetPrimaryKeyString();
+        var grant = await tenant.Lease(new LeaseRequest("silo-killed", 0, 0, 500, 100, 0));
+
+        // The silo reported 60 spent, but died (kill -9) before writing the last 25 of it to the log.
+        await tenant.Lease(new LeaseRequest("silo-killed", grant.LeaseId, 60, 0, 0, 0));
+        var log = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IUsageLog>();
+        await log.AppendAsync(new UsageRecord("killed-1", tenantId, "k", "m", "createEmbedding", 0, 35, 35, fixture.Clock.GetUtcNow(), Lease: grant.LeaseId));
+        await log.FlushAsync();
+        await AssertCreditsAccountedAsync(tenant, Initial, spent: 60);
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(5 + 40));
+        await tenant.Admit(new Admission("tick", 0, 0)); // Any ledger call reclaims lapsed leases.
+
+        Assert.Equal(0, (await tenant.GetInfo())!.Leased);
+        await AssertCreditsAccountedAsync(tenant, Initial, spent: 35);
+    }
+
+    [Fact]
     public async Task A_report_for_a_lease_that_ended_is_not_counted_again()
     {
         var tenant = await NewTenantAsync(10_000);

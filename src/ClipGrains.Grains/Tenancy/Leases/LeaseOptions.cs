@@ -20,6 +20,12 @@ public sealed class LeaseOptions
     /// <summary>How often leases are renewed, refilled and returned.</summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long a refill waits for the usage log to write the spend it reports; past it the refill reports none this
+    /// time (the store is down) and a return is put off, so the ledger never counts spend the log has not written.
+    /// </summary>
+    public TimeSpan FlushPatience { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>What is wrong with these settings (<c>ClipGrains:Leases</c>).</summary>
     public SettingChecks Check(SettingChecks checks)
     {
@@ -28,6 +34,7 @@ public sealed class LeaseOptions
             .Positive(nameof(MinRequestsPerSecond), MinRequestsPerSecond)
             .That(DemandSeconds is > 0 and <= 60, nameof(DemandSeconds), $"must be between 0 and 60 (got {DemandSeconds})")
             .Positive(nameof(IdleRelease), IdleRelease)
-            .Positive(nameof(CheckInterval), CheckInterval);
+            .Positive(nameof(CheckInterval), CheckInterval)
+            .Positive(nameof(FlushPatience), FlushPatience);
     }
 }

@@ -76,32 +76,43 @@ internal sealed partial class SiloLeases(
     }
 
     /// <summary>
-    /// Ends a request admitted from a lease: the unspent part of its estimate returns to the lease, the rest is reported
-    /// at the next refill, and the request becomes a usage record (a refused one too, at no charge).
+    /// Ends a request admitted from a lease: the unspent part of its estimate returns to the lease, the request becomes a
+    /// usage record (a refused one too, at no charge), and what it was charged counts as spent — reported to the ledger
+    /// at the next refill once the record is written (<see cref="RefillAsync"/>). A record the log dropped is never
+    /// reported: its credits go back to the balance with the lease, so the ledger never charges what the log lacks.
     /// </summary>
     public async ValueTask SettleAsync(LeaseTicket ticket, UsageRecord record)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(record);
         var charged = Math.Clamp(record.Credits, 0, ticket.Credits);
-        if (_leases.TryGetValue(ticket.Tenant, out var lease))
+        _leases.TryGetValue(ticket.Tenant, out var lease);
+        if (lease is not null)
+        {
+            lock (lease.Gate)
+            {
+                // A ticket of a lease that already ended was reconciled from the usage log: nothing to return.
+                if (lease.Id == ticket.LeaseId)
+                {
+                    lease.Credits += ticket.Credits - charged;
+                }
+            }
+        }
+
+        var logged = (record.Credits <= 0 && !record.Refused && record.StoredBytes <= 0)
+            || await usage.AppendAsync(record with { Credits = charged, Lease = ticket.LeaseId });
+        if (lease is not null)
         {
             lock (lease.Gate)
             {
                 lease.InFlight--;
 
-                // A ticket of a lease that already ended was reconciled from the usage log: nothing to return or report.
-                if (lease.Id == ticket.LeaseId)
+                // Counted only once queued in the log: a refill reports what it has flushed (written) of this count.
+                if (lease.Id == ticket.LeaseId && logged)
                 {
-                    lease.Credits += ticket.Credits - charged;
                     lease.Spent += charged;
                 }
             }
-        }
-
-        if (record.Credits > 0 || record.Refused || record.StoredBytes > 0)
-        {
-            await usage.AppendAsync(record with { Credits = charged, Lease = ticket.LeaseId });
         }
     }
 
@@ -183,6 +194,19 @@ internal sealed partial class SiloLeases(
 
         try
         {
+            // Only what is durably in the usage log is reported (every spend counted above was queued before it was
+            // counted): after a kill -9 the ledger's committed credits never exceed the log, and the reclaim that
+            // follows commits exactly what the log shows beyond the reports.
+            if (request.Spent > 0 && !await FlushedAsync())
+            {
+                if (release)
+                {
+                    return; // Not returned with spend unwritten: it lapses, and its ledger reclaims it from the log.
+                }
+
+                request = request with { Spent = 0 };
+            }
+
             var grant = await grains.GetGrain<ITenantGrain>(tenant).Lease(request);
             if (grant.Credits > 0 || grant.Requests > 0)
             {
@@ -223,6 +247,20 @@ internal sealed partial class SiloLeases(
             {
                 lease.Refilling = false;
             }
+        }
+    }
+
+    // Whether the usage log wrote everything queued so far within the flush patience (false while its store is down).
+    private async Task<bool> FlushedAsync()
+    {
+        try
+        {
+            await usage.FlushAsync().WaitAsync(options.Value.FlushPatience, time);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
