@@ -16,6 +16,12 @@ public interface ISiloCachesGrain : IGrainWithStringKey
     [Alias("ForgetTenant")]
     Task ForgetTenant(string tenant);
 
+    /// <summary>
+    /// Stops admitting <paramref name="tenant"/> from this silo's lease (its limits were lowered or it was suspended): the
+    /// lease's unused tokens are dropped and its next request goes to the ledger, which renews it under the new terms.
+    /// </summary>
+    Task TakeBackLease(string tenant);
+
     /// <summary>Forgets what this silo holds of a label set (a new version, status, or its deletion).</summary>
     [Alias("ForgetLabelSet")]
     Task ForgetLabelSet(string tenant, string name);

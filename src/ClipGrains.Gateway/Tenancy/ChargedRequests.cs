@@ -41,19 +41,17 @@ internal sealed class ChargedRequests(ITenantMeter meter, IOptions<AuthOptions> 
             Canonical = canonicalBody,
             Hold = hold,
         };
-        var outcome = await meter.RunAsync(request, async ticket =>
+        MeterOutcome outcome;
+        try
         {
-            try
-            {
-                var result = await work(ticket);
-                return MeteredWork.Done(result.Status, credits => JsonSerializer.SerializeToUtf8Bytes(result.Body(credits), ApiJson.Options), result.Actual);
-            }
-            catch (ApiException e) when (e.Status < 500 && !ticket.HandedOver)
-            {
-                // The request was bad in a way only the work could discover (an undecodable image): its final answer.
-                return MeteredWork.Refused(e.Status, new ApiError(e.Message, e.Type, e.Code, e.Param).ToUtf8(), e.Code, e.RefusedWorkMilliseconds);
-            }
-        });
+            outcome = await RunMeteredAsync(request, work);
+        }
+        catch (AbandonedWorkException abandoned) when (abandoned.InnerException is ApiException failure)
+        {
+            // Recorded by the meter; the caller gets the failure itself (a 5xx with Retry-After).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
 
         switch (outcome.Verdict)
         {
@@ -77,6 +75,26 @@ internal sealed class ChargedRequests(ITenantMeter meter, IOptions<AuthOptions> 
 
         return new BytesResult(outcome.Status, outcome.ContentType, outcome.Body);
     }
+
+    private Task<MeterOutcome> RunMeteredAsync(MeteredRequest request, Func<MeterTicket, Task<ChargedResult>> work) =>
+        meter.RunAsync(request, async ticket =>
+        {
+            try
+            {
+                var result = await work(ticket);
+                return MeteredWork.Done(result.Status, credits => JsonSerializer.SerializeToUtf8Bytes(result.Body(credits), ApiJson.Options), result.Actual);
+            }
+            catch (ApiException e) when (e.Status < 500 && !ticket.HandedOver)
+            {
+                // The request was bad in a way only the work could discover (an undecodable image): its final answer.
+                return MeteredWork.Refused(e.Status, new ApiError(e.Message, e.Type, e.Code, e.Param).ToUtf8(), e.Code, e.RefusedWorkMilliseconds);
+            }
+            catch (ApiException e) when (!ticket.HandedOver)
+            {
+                // Failed on our side after it ran (timed out, overloaded): the meter records it, uncharged, and rethrows.
+                throw new AbandonedWorkException(e.Code, e.RefusedWorkMilliseconds, e);
+            }
+        });
 
     private static string? IdempotencyKey(HttpContext context)
     {

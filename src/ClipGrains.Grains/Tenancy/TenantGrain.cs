@@ -69,8 +69,15 @@ internal sealed partial class TenantGrain(
             return null;
         }
 
+        var lowered = limits.RequestsPerMinute < S.Limits.RequestsPerMinute || limits.ImagesPerMinute < S.Limits.ImagesPerMinute;
         S.Limits = limits;
         await PersistAsync();
+        if (lowered)
+        {
+            // Tokens silos hold under the old limits would let a whole lease's worth through after the change.
+            await EverySilo.TellAsync(GrainFactory, membership, time, silo => silo.TakeBackLease(Id));
+        }
+
         await ForgetRefusalsEverywhereAsync();
         return Info();
     }
@@ -85,6 +92,11 @@ internal sealed partial class TenantGrain(
         S.Suspended = suspended;
         await PersistAsync();
         await Task.WhenAll(S.KeyIds.Select(k => GrainFactory.GetGrain<IApiKeyGrain>(k).SetTenantSuspended(suspended)));
+        if (suspended)
+        {
+            await EverySilo.TellAsync(GrainFactory, membership, time, silo => silo.TakeBackLease(Id));
+        }
+
         await ForgetRefusalsEverywhereAsync();
         return Info();
     }

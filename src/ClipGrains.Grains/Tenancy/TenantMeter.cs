@@ -123,6 +123,14 @@ internal sealed class TenantMeter(
             // The grain that took the reservation settles it; refunding here would make its build free.
             throw;
         }
+        catch (AbandonedWorkException abandoned)
+        {
+            // Ran and failed on our side (timed out, overloaded): not charged, but in the usage log with what it used.
+            await settle(new Settled(false, 0, 0, 0, Refused: true, abandoned.DecodeMilliseconds, 0));
+            telemetry.CreditsRefunded.Add(estimate.Credits);
+            telemetry.RequestsRefused.Add(1, new KeyValuePair<string, object?>("code", abandoned.Code));
+            throw;
+        }
         catch
         {
             await settle(Settled.Refund);

@@ -131,6 +131,53 @@ public sealed class LeaseTests(TenancyClusterFixture fixture)
         await AssertCreditsAccountedAsync(tenant, Initial, spent: 35);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Lowering_a_limit_or_suspending_takes_back_the_tokens_every_silo_holds_before_the_call_returns(bool suspend)
+    {
+        var tenant = await NewTenantAsync(1_000_000);
+        var id = tenant.GetPrimaryKeyString();
+        var leases = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<ClipGrains.Grains.Tenancy.Leases.SiloLeases>();
+        var charge = new Charge(0, 1, 1);
+
+        // Busy enough on silo 0 to ask for a lease; once granted, requests are admitted there with no ledger call.
+        for (var i = 0; i < 30 && leases.TryAdmit(id, charge, out _) is null; i++)
+        {
+        }
+
+        await leases.RefillsAsync();
+        var ticket = leases.TryAdmit(id, charge, out _);
+        Assert.NotNull(ticket);
+        await leases.SettleAsync(ticket, new UsageRecord("t-" + id, id, "k", "m", "createEmbedding", 0, 0, 0, fixture.Clock.GetUtcNow()));
+
+        if (suspend)
+        {
+            await tenant.SetSuspended(true);
+        }
+        else
+        {
+            await tenant.SetLimits(new TenantLimits(10, 10));
+        }
+
+        // The next request goes to the ledger, which decides under the new terms.
+        Assert.Null(leases.TryAdmit(id, charge, out _));
+        await leases.RefillsAsync();
+        var renewed = leases.TryAdmit(id, charge, out var limits);
+        if (suspend)
+        {
+            Assert.Null(renewed);
+        }
+        else
+        {
+            Assert.NotNull(renewed);
+            Assert.Equal(10, limits.Requests!.Limit);
+            await leases.SettleAsync(renewed, new UsageRecord("r-" + id, id, "k", "m", "createEmbedding", 0, 0, 0, fixture.Clock.GetUtcNow()));
+        }
+
+        await leases.ReleaseAllAsync();
+    }
+
     [Fact]
     public async Task A_report_for_a_lease_that_ended_is_not_counted_again()
     {

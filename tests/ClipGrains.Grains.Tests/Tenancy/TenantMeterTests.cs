@@ -247,6 +247,33 @@ public sealed class TenantMeterTests(TenancyClusterFixture fixture)
         Assert.Equal(MeterVerdict.Answered, (await meter.RunAsync(Request(id, key), Work(Estimate))).Verdict);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Work_that_timed_out_after_it_ran_is_not_charged_but_is_in_the_usage_log_with_its_decode_time_and_frees_its_key(bool leased)
+    {
+        var (meter, leases) = NewMeter(leases: leased);
+        var (id, tenant) = await NewTenantAsync(100_000);
+        if (leased)
+        {
+            await meter.RunAsync(Request(id), Work(Estimate));
+            await leases.RefillsAsync();
+        }
+
+        var before = await UsageLogs.RecordsAsync(fixture.Cluster, id);
+        var key = Guid.NewGuid().ToString("N");
+
+        var thrown = await Assert.ThrowsAsync<AbandonedWorkException>(() => meter.RunAsync(Request(id, key), _ => throw new AbandonedWorkException("timeout", 41, null)));
+
+        Assert.Equal("timeout", thrown.Code);
+        await leases.ReleaseAllAsync();
+        var info = (await tenant.GetInfo())!;
+        Assert.Equal((leased ? 100_000L - 23 : 100_000L, 0L, 0L), (info.Balance, info.Reserved, info.Leased));
+        var record = Assert.Single(await UsageLogs.RecordsAsync(fixture.Cluster, id), r => before.All(b => b.Id != r.Id));
+        Assert.Equal((true, 0L, 41L, leased), (record.Refused, record.Credits, record.DecodeMilliseconds, record.Lease != 0));
+        Assert.Equal(MeterVerdict.Answered, (await meter.RunAsync(Request(id, key), Work(Estimate))).Verdict);
+    }
+
     [Fact]
     public async Task Work_refused_by_its_own_input_is_not_charged_but_is_in_the_usage_log_with_its_decode_time()
     {

@@ -116,6 +116,23 @@ internal sealed partial class SiloLeases(
         }
     }
 
+    /// <summary>
+    /// Stops local admission of <paramref name="tenant"/> at once (its ledger lowered its limits or suspended it): the
+    /// lease's unused tokens are dropped — they came from the old limits — and the next request asks the ledger, whose
+    /// renewal grants under the new terms (nothing for a suspended tenant). Requests in flight settle as usual.
+    /// </summary>
+    public void TakeBack(string tenant)
+    {
+        if (_leases.TryGetValue(tenant, out var lease))
+        {
+            lock (lease.Gate)
+            {
+                (lease.Requests, lease.Images) = (0, 0);
+                lease.UsableUntil = DateTimeOffset.MinValue;
+            }
+        }
+    }
+
     /// <summary>Completes when every refill asked for by an admission so far has its answer (tests, benchmarks).</summary>
     public Task RefillsAsync() => Task.WhenAll(_leases.Values.Select(l => l.Refill ?? Task.CompletedTask));
 
