@@ -22,7 +22,7 @@ public sealed class ModelHost(
     IOptions<BatchingOptions> options, TimeProvider time, ClipGrainsTelemetry telemetry, DecodeAdmission? admission = null) : IAsyncDisposable
 {
     private readonly BatchingOptions _options = options.Value;
-    private readonly DecodeAdmission _admission = admission ?? new DecodeAdmission(options);
+    private readonly DecodeAdmission _admission = admission ?? new DecodeAdmission(options, time);
     private ClipModel? _model;
     private BatchQueue<float[], float[]>? _images;
     private BatchQueue<TokenizedText, float[]>? _texts;
@@ -245,7 +245,9 @@ public sealed class ModelHost(
         var wait = deadline - time.GetUtcNow();
         try
         {
-            if (wait <= TimeSpan.Zero || !await _admission.Slots.WaitAsync(tenant, wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait, time, abort.Token))
+            // A decode weighs its megapixels (read from the header): large images share the slots by the time they take.
+            var weight = (int)Math.Clamp(((ImageDecoder.PixelCount(bytes) ?? 0) + 999_999) / 1_000_000, 1, 1_000);
+            if (wait <= TimeSpan.Zero || !await _admission.Slots.WaitAsync(tenant, weight, wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait, abort.Token))
             {
                 return (new EncodeFailure(EncodeFailure.Timeout, "The server could not start decoding the image before the request's deadline.", index), TimeSpan.Zero);
             }
@@ -257,7 +259,7 @@ public sealed class ModelHost(
 
         if (abort.IsCancellationRequested)
         {
-            _admission.Slots.Release();
+            _admission.Slots.Release(tenant);
             return (null, TimeSpan.Zero);
         }
 
@@ -313,7 +315,7 @@ public sealed class ModelHost(
                 }
                 finally
                 {
-                    _admission.Slots.Release();
+                    _admission.Slots.Release(tenant);
                 }
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

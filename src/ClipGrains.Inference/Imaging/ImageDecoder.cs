@@ -30,6 +30,25 @@ public static class ImageDecoder
     public static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits = null, ArrayPool<byte>? pool = null) =>
         Decode(encoded, limits, pool, TurboJpeg.System);
 
+    /// <summary>
+    /// Width × height as the image's header declares it, without decoding; null when the bytes are not an image Skia can
+    /// read. Costs a header parse (no copy): used to weigh a decode before it runs.
+    /// </summary>
+    public static unsafe long? PixelCount(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.IsEmpty || ImageFormatSniffer.Sniff(encoded) is null)
+        {
+            return null;
+        }
+
+        fixed (byte* start = encoded)
+        {
+            using var data = SKData.Create((IntPtr)start, encoded.Length);
+            using var codec = data is null ? null : SKCodec.Create(data);
+            return codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0 ? null : (long)codec.Info.Width * codec.Info.Height;
+        }
+    }
+
     /// <summary>As the public overload; <paramref name="turbo"/> null decodes JPEG with Skia alone (tests compare both).</summary>
     internal static RgbImage Decode(ReadOnlySpan<byte> encoded, ImageLimits? limits, ArrayPool<byte>? pool, TurboJpeg? turbo)
     {

@@ -232,7 +232,7 @@ public sealed class SiloModelsTests : IDisposable
         };
         var telemetry = new ClipGrainsTelemetry(_services.GetRequiredService<IMeterFactory>());
         var batching = Options.Create(new BatchingOptions());
-        return new SiloModels(Options.Create(options), batching, loader, new DecodeAdmission(batching), _clock, telemetry, NullLogger<SiloModels>.Instance);
+        return new SiloModels(Options.Create(options), batching, loader, new DecodeAdmission(batching, _clock), _clock, telemetry, NullLogger<SiloModels>.Instance);
     }
 
     /// <summary>The real loader, counting loads; <see cref="Gate"/> holds loads back while reset.</summary>
