@@ -56,10 +56,11 @@ internal static class StressCommand
         var floodClients = new Option<int>("--flood-clients") { DefaultValueFactory = _ => 16, Description = "Concurrent clients of the flooding tenant" };
         var floodImages = new Option<int>("--flood-images") { DefaultValueFactory = _ => 8, Description = "Images per flooding request" };
         var floodLabels = new Option<int>("--flood-labels") { DefaultValueFactory = _ => 256, Description = "Ad-hoc labels per flooding request (16 templates each)" };
+        var floodImage = new Option<string?>("--flood-image") { Description = "The flooding tenant's image (default --image); a large PNG makes a decode-bound flood" };
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 20, Description = "Duration of each phase" };
         var command = new Command("fairness", "A victim tenant's p50/p99 alone, then during another tenant's flood")
         {
-            url, image, victimKey, floodKey, floodClients, floodImages, floodLabels, seconds,
+            url, image, victimKey, floodKey, floodClients, floodImages, floodLabels, floodImage, seconds,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,7 +69,8 @@ internal static class StressCommand
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
             var victim = new LoadGenerator(http, [gateway], LoadGenerator.ClassificationBody(bytes, 1, ["cat", "dog", "bird", "car", "tree"], null), 1, parse.GetValue(victimKey));
             var labels = Enumerable.Range(0, parse.GetValue(floodLabels)).Select(i => $"flood label {i}").ToList();
-            var floodBody = LoadGenerator.ClassificationBody(bytes, parse.GetValue(floodImages), labels, null, templates: 16);
+            var floodBytes = parse.GetValue(floodImage) is { } floodPath ? await ImageFile.ReadAsync(floodPath, cancellationToken) : bytes;
+            var floodBody = LoadGenerator.ClassificationBody(floodBytes, parse.GetValue(floodImages), labels, null, templates: 16);
             var flood = new LoadGenerator(http, [gateway], floodBody, parse.GetValue(floodImages), parse.GetValue(floodKey));
             await context.Error.WriteLineAsync($"victim alone, then with {parse.GetValue(floodClients)} flooding clients, {parse.GetValue(seconds)} s each…");
             var result = await FairnessRun.MeasureAsync(victim, flood, parse.GetValue(floodClients), TimeSpan.FromSeconds(parse.GetValue(seconds)), cancellationToken);
