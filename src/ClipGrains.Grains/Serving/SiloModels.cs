@@ -164,6 +164,13 @@ public sealed partial class SiloModels : IAsyncDisposable
         {
             slot = Find(name) ?? throw new ModelUnavailableException(
                 EncodeFailure.ModelUnknown, $"This server does not serve the model '{name}'; it serves {string.Join(", ", _models.Deployments.Select(d => d.Id))}.");
+            if (slot.Host is not null && slot.PausedUntil > _time.GetUtcNow())
+            {
+                throw new ModelUnavailableException(
+                    EncodeFailure.ModelCapacity,
+                    $"The model '{slot.Deployment.Id}' is pausing on this server so that another model, waiting for its memory, can load (models share the memory in turns of {_models.MinResidency.TotalSeconds:0} s); retry shortly.");
+            }
+
             slot.InUse++;
             slot.LastUsed = _time.GetUtcNow();
             load = slot.Load ??= StartLoad(slot);
@@ -345,6 +352,30 @@ public sealed partial class SiloModels : IAsyncDisposable
 
             if (used + bytes > MemoryBudget)
             {
+                // Busy models past their residency are paused — new requests turned away until they drain — so a model
+                // kept busy by one tenant cannot keep another tenant's model out for ever: the waiting model loads on a
+                // retry once they are idle, and models take turns of at least MinResidency each.
+                var freed = 0L;
+                foreach (var busy in _slots.Values
+                    .Where(a => a != loading && a.Host is not null && a.InUse > 0 && a.Deployment.MinCopies == 0 && now - a.LoadedAt >= _models.MinResidency)
+                    .OrderBy(a => a.LoadedAt))
+                {
+                    if (used - freed + bytes <= MemoryBudget)
+                    {
+                        break;
+                    }
+
+                    busy.PausedUntil = now + PauseTime;
+                    freed += busy.Bytes;
+                }
+
+                if (freed > 0 && used - freed + bytes <= MemoryBudget)
+                {
+                    throw new ModelUnavailableException(
+                        EncodeFailure.ModelCapacity,
+                        $"This server is making room for the model '{loading.Deployment.Id}': the models it replaces are finishing their work; retry in a few seconds.");
+                }
+
                 throw new ModelUnavailableException(
                     EncodeFailure.ModelCapacity,
                     $"This server has no room for the model '{loading.Deployment.Id}' now: the models loaded are in use or were loaded less than {_models.MinResidency.TotalSeconds:0} s ago; retry shortly.");
@@ -355,9 +386,13 @@ public sealed partial class SiloModels : IAsyncDisposable
         }
     }
 
+    // How long a paused model turns requests away when the model waiting for its memory does not come back to load.
+    private static readonly TimeSpan PauseTime = TimeSpan.FromSeconds(15);
+
     // Called under _gate: new requests start a new load from now on.
     private static ModelHost Detach(ModelSlot slot)
     {
+        slot.PausedUntil = DateTimeOffset.MinValue;
         var host = slot.Host!;
         slot.Host = null;
         slot.Load = null;
@@ -415,5 +450,11 @@ public sealed partial class SiloModels : IAsyncDisposable
         public DateTimeOffset LastUsed { get; set; }
 
         public DateTimeOffset LoadedAt { get; set; }
+
+        /// <summary>
+        /// Until when new requests are turned away so the model drains and another may load in its place (it has been
+        /// loaded past its residency and another model is waiting for its memory); MinValue when not paused.
+        /// </summary>
+        public DateTimeOffset PausedUntil { get; set; } = DateTimeOffset.MinValue;
     }
 }

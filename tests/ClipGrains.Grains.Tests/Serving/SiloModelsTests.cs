@@ -126,6 +126,40 @@ public sealed class SiloModelsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_model_kept_busy_past_its_residency_is_paused_so_a_waiting_model_loads_when_it_drains()
+    {
+        await using var models = Models(new CountingLoader(), budgetModels: 1, Deployment("a"), Deployment("b"));
+        var busy = await models.AcquireAsync("a", Forever);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+
+        // b's first request finds no room, and a is paused: its new requests are turned away while its work drains.
+        Assert.Equal(EncodeFailure.ModelCapacity, (await Assert.ThrowsAsync<ModelUnavailableException>(() => models.AcquireAsync("b", Forever))).Code);
+        var paused = await Assert.ThrowsAsync<ModelUnavailableException>(() => models.AcquireAsync("a", Forever));
+        Assert.Equal(EncodeFailure.ModelCapacity, paused.Code);
+        Assert.Contains("pausing", paused.Message, StringComparison.Ordinal);
+
+        // a drained: b's retry evicts it and loads; a's tenants wait their turn (b is not evicted for a residency).
+        busy.Dispose();
+        (await models.AcquireAsync("b", Forever)).Dispose();
+        Assert.Equal(["b"], models.States().Where(s => s.Loaded).Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task A_pause_ends_when_the_waiting_model_does_not_come_back_to_load()
+    {
+        await using var models = Models(new CountingLoader(), budgetModels: 1, Deployment("a"), Deployment("b"));
+        using var busy = await models.AcquireAsync("a", Forever);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        await Assert.ThrowsAsync<ModelUnavailableException>(() => models.AcquireAsync("b", Forever));
+        await Assert.ThrowsAsync<ModelUnavailableException>(() => models.AcquireAsync("a", Forever));
+
+        _clock.Advance(TimeSpan.FromSeconds(15));
+
+        (await models.AcquireAsync("a", Forever)).Dispose();
+        Assert.Equal(["a"], models.States().Where(s => s.Loaded).Select(s => s.Id));
+    }
+
+    [Fact]
     public async Task A_model_loaded_less_than_the_minimum_residency_ago_is_not_evicted_so_two_models_cannot_thrash()
     {
         await using var models = Models(new CountingLoader(), budgetModels: 1, Deployment("a"), Deployment("b"));
