@@ -103,6 +103,33 @@ internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
 
     public async Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
+        var (raw, whole) = UsageDays.Split(since, until);
+        var groups = new List<UsageGroup>();
+        foreach (var (from, to) in raw)
+        {
+            groups.AddRange(await RawSummaryAsync(tenant, from, to, cancellationToken));
+        }
+
+        if (whole is var (first, last))
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT day, key_id, model, requests, images, texts, credits, refused, refused_decode_ms, stored_responses, stored_bytes
+                FROM usage_daily WHERE tenant_id = $tenant AND day >= $first AND day <= $last
+                """;
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$first", first.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$last", last.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            groups.AddRange(await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken));
+        }
+
+        return UsageDays.Merge(groups);
+    }
+
+    // Summed from the raw log: only for the partial days at a range's edges.
+    private async Task<IReadOnlyList<UsageGroup>> RawSummaryAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """

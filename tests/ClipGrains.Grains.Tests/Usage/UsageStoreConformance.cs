@@ -87,6 +87,36 @@ public abstract class UsageStoreConformance
     }
 
     [SkippableFact]
+    public async Task A_range_of_whole_and_partial_days_sums_exactly_what_falls_inside_it_and_a_repeated_batch_once()
+    {
+        var store = await StoreAsync();
+        static DateTimeOffset At(int day, int hour) => new(2026, 11, day, hour, 0, 0, TimeSpan.Zero);
+        UsageRecord[] batch =
+        [
+            Record("p1", "k", "m", 1, At(27, 10)), // before the range
+            Record("p2", "k", "m", 2, At(27, 13)), // the range's first, partial day
+            Record("p3", "k", "m", 4, At(28, 0)), // a whole day, at its first instant
+            Record("p4", "k", "m", 8, At(28, 23)),
+            Record("p5", "k", "m", 16, At(29, 6)), // the range's last, partial day
+            Record("p6", "k", "m", 32, At(29, 12)), // at the range's end: excluded
+        ];
+        await store.InsertAsync(batch);
+        await store.InsertAsync(batch);
+
+        var groups = await store.SummarizeAsync("tn_a", At(27, 12), At(29, 12));
+
+        Assert.Equal(
+        [
+            new UsageGroup("2026-11-27", "k", "m", 1, 0, 0, 2, 0, 0, 0, 0),
+            new UsageGroup("2026-11-28", "k", "m", 2, 0, 0, 12, 0, 0, 0, 0),
+            new UsageGroup("2026-11-29", "k", "m", 1, 0, 0, 16, 0, 0, 0, 0),
+        ],
+        groups);
+        Assert.Equal([new UsageGroup("2026-11-28", "k", "m", 2, 0, 0, 12, 0, 0, 0, 0)], await store.SummarizeAsync("tn_a", At(28, 0), At(29, 0)));
+        Assert.Equal([new UsageGroup("2026-11-29", "k", "m", 1, 0, 0, 16, 0, 0, 0, 0)], await store.SummarizeAsync("tn_a", At(29, 1), At(29, 7)));
+    }
+
+    [SkippableFact]
     public async Task Lease_credits_and_membership_are_per_tenant()
     {
         var store = await StoreAsync();
