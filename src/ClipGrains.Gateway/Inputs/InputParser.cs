@@ -47,20 +47,19 @@ internal static class InputParser
         switch (item.ValueKind)
         {
             case JsonValueKind.String:
-                var value = item.GetString()!;
                 if (stringsAreImages)
                 {
-                    return DataUri.Image(value, param);
+                    return DataUri.Image(item, param);
                 }
 
-                if (DataUri.LooksLikeImage(value))
+                if (DataUri.LooksLikeImage(item))
                 {
                     throw ApiException.BadRequest(
                         "This string is an image data URI; set \"modality\": \"image\" or send it as {\"type\":\"image_url\",\"image_url\":{\"url\":...}} so it is not embedded as text.",
                         param, "ambiguous_input");
                 }
 
-                return new ApiInput(value, null, param);
+                return new ApiInput(item.GetString()!, null, param);
             case JsonValueKind.Object:
                 return ParsePart(item, param);
             case JsonValueKind.Number:
@@ -80,7 +79,7 @@ internal static class InputParser
         if (type is null && part.TryGetProperty("image", out var jinaImage))
         {
             return jinaImage.ValueKind == JsonValueKind.String
-                ? DataUri.Image(jinaImage.GetString()!, param) with { Param = param }
+                ? DataUri.Image(jinaImage, param) with { Param = param }
                 : throw ApiException.BadRequest("'image' must be a URL, a data URI or base64.", param + ".image");
         }
 
@@ -106,13 +105,14 @@ internal static class InputParser
                     throw ApiException.BadRequest("An image_url part needs 'image_url'.", param + ".image_url");
                 }
 
-                var url = imageUrl.ValueKind switch
+                JsonElement? url = imageUrl.ValueKind switch
                 {
-                    JsonValueKind.String => imageUrl.GetString(),
-                    JsonValueKind.Object when imageUrl.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String => u.GetString(),
+                    JsonValueKind.String => imageUrl,
+                    JsonValueKind.Object when imageUrl.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String => u,
                     _ => null,
-                } ?? throw ApiException.BadRequest("'image_url' must be {\"url\": \"data:image/...;base64,...\"}.", param + ".image_url");
-                var image = DataUri.Image(url, param + ".image_url.url");
+                };
+                var image = DataUri.Image(
+                    url ?? throw ApiException.BadRequest("'image_url' must be {\"url\": \"data:image/...;base64,...\"}.", param + ".image_url"), param + ".image_url.url");
                 return image with { Param = param };
             default:
                 throw ApiException.BadRequest(
