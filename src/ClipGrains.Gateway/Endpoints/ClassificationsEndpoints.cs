@@ -63,7 +63,7 @@ internal static class ClassificationsEndpoints
         return await metering.RunAsync(context, request.Canonical, charge, async () =>
         {
             // Image URLs are fetched once admitted: a tenant that is refused costs no fetch.
-            using var fetched = await urls.ResolveAsync(request.Images, context.RequestAborted);
+            using var fetched = await urls.ResolveAsync(RequestTenant.Of(context), request.Images, context.RequestAborted);
             LabelEmbeddings labels;
             float[][] vectors;
             var promptTokens = 0;

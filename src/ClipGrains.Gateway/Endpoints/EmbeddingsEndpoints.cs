@@ -66,7 +66,7 @@ internal static class EmbeddingsEndpoints
         return await metering.RunAsync(context, () => body.GetRawText(), charge, async () =>
         {
             // Image URLs are fetched once admitted: a tenant that is refused costs no fetch.
-            using var fetched = await urls.ResolveAsync(imageInputs, context.RequestAborted);
+            using var fetched = await urls.ResolveAsync(RequestTenant.Of(context), imageInputs, context.RequestAborted);
             var (textVectors, tokens) = textInputs.Count == 0 ? ([], 0) : await texts.EmbedAsync(RequestTenant.Of(context), model.Id, textInputs.Select(t => t.Text!).ToList());
             var imageVectors = imageInputs.Count == 0 ? [] : await images.EmbedAsync(RequestTenant.Of(context), model.Id, fetched.Inputs);
 

@@ -26,6 +26,12 @@ public sealed class ImageUrlOptions
     /// </summary>
     public long MaxBytesInFlight { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Most of <see cref="MaxBytesInFlight"/> one tenant's requests may hold together, so one tenant fetching large
+    /// images cannot make every other tenant's URL inputs a 503: the rest is always left for the others.
+    /// </summary>
+    public long MaxBytesInFlightPerTenant { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>Connect timeout per hop.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -49,6 +55,7 @@ public sealed class ImageUrlOptions
             .Positive(nameof(MaxBytes), MaxBytes)
             .Positive(nameof(MaxBytesPerRequest), MaxBytesPerRequest)
             .Positive(nameof(MaxBytesInFlight), MaxBytesInFlight)
+            .Positive(nameof(MaxBytesInFlightPerTenant), MaxBytesInFlightPerTenant)
             .Positive(nameof(ConnectTimeout), ConnectTimeout)
             .Positive(nameof(Timeout), Timeout)
             .NotNegative(nameof(MaxRedirects), MaxRedirects);

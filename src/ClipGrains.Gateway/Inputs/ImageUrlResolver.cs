@@ -22,10 +22,10 @@ internal sealed class ImageUrlResolver(ImageUrlFetcher fetcher, FetchBudget budg
     }
 
     /// <summary>The inputs with every URL fetched; dispose the result when the request is answered.</summary>
-    public async Task<ResolvedImages> ResolveAsync(IReadOnlyList<ApiInput> inputs, CancellationToken cancellationToken)
+    public async Task<ResolvedImages> ResolveAsync(string tenant, IReadOnlyList<ApiInput> inputs, CancellationToken cancellationToken)
     {
         Check(inputs);
-        var held = budget.ForRequest();
+        var held = budget.ForRequest(tenant);
         if (!inputs.Any(i => i.Url is not null))
         {
             return new ResolvedImages([.. inputs], held);

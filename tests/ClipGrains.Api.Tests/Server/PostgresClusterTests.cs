@@ -26,8 +26,12 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
     {
         var model = GoldenData.TinyClip;
         await using var postgres = await TestPostgres.CreateDatabaseAsync();
-        await using var a = SiloProcess.Start(model, postgres.ConnectionString);
-        await using var b = SiloProcess.Start(model, postgres.ConnectionString);
+        // A may be granted leases under this load (it depends on the machine's speed): short ones, so that a lease it held
+        // when killed is reclaimed within the test, by B's ledger calls (B admits exactly), and the books are checked
+        // with nothing leased.
+        string[] leasing = ["--ClipGrains:Tenancy:LeaseDuration=00:00:02", "--ClipGrains:Tenancy:LeaseReclaimDelay=00:00:03"];
+        await using var a = SiloProcess.Start(model, postgres.ConnectionString, settings: leasing);
+        await using var b = SiloProcess.Start(model, postgres.ConnectionString, settings: [.. leasing, "--ClipGrains:Leases:Enabled=false"]);
         await Task.WhenAll(a.WaitReadyAsync(Startup), b.WaitReadyAsync(Startup));
         Assert.Equal(2, await postgres.ScalarAsync("SELECT count(*) FROM clipgrains_membership WHERE status = 3"));
 
@@ -114,7 +118,15 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
         // Ledger invariant, tenant by tenant, read through the survivor: nothing created or lost.
         foreach (var key in keys)
         {
-            var usage = await UsageAsync(b, key);
+            // Once the dead silo's lease is reclaimed (by the next ledger call after its reclaim delay).
+            var usage = default((long Balance, long Reserved, long Committed, long Leased));
+            await WaitForAsync(async () =>
+            {
+                var (status, cost) = await EmbedAsync(b, key);
+                Assert.Equal(200, status);
+                ledger.AddOrUpdate(key, (cost, 0), (_, l) => (l.Seen + cost, l.Unknown));
+                return (usage = await UsageAsync(b, key)).Leased == 0;
+            });
             var (seen, unknown) = ledger[key];
             Assert.Equal(Credits, usage.Balance + usage.Reserved + usage.Committed);
             Assert.True(usage.Balance >= 0);
@@ -291,7 +303,7 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
         return (status, status == 200 ? json.GetProperty("usage").GetProperty("credits").GetInt64() : 0);
     }
 
-    private static async Task<(long Balance, long Reserved, long Committed)> UsageAsync(SiloProcess silo, string key)
+    private static async Task<(long Balance, long Reserved, long Committed, long Leased)> UsageAsync(SiloProcess silo, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/usage");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -299,7 +311,8 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
         var (status, json) = await ReadAsync(response);
         Assert.Equal(200, status);
         var tenant = json.GetProperty("tenant");
-        return (tenant.GetProperty("balance").GetInt64(), tenant.GetProperty("reserved").GetInt64(), json.GetProperty("totals").GetProperty("credits").GetInt64());
+        return (tenant.GetProperty("balance").GetInt64(), tenant.GetProperty("reserved").GetInt64(), json.GetProperty("totals").GetProperty("credits").GetInt64(),
+            tenant.GetProperty("leased").GetInt64());
     }
 
     private static async Task<double> GaugeAsync(SiloProcess silo, string name)
