@@ -62,30 +62,21 @@ internal sealed class PostgresUsageStore(PostgresDatabase database, IOptions<Clu
             command, row => UsageRows.Record(row, new DateTimeOffset(row.GetDateTime(8), TimeSpan.Zero), row.GetBoolean(10)), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        UsageDays.SummarizeAsync(since, until, (from, to) => RawSummaryAsync(tenant, from, to, cancellationToken), (first, last) => DailySummaryAsync(tenant, first, last, cancellationToken));
+
+    private async Task<IReadOnlyList<UsageGroup>> DailySummaryAsync(string tenant, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
-        var (raw, whole) = UsageDays.Split(since, until);
-        var groups = new List<UsageGroup>();
-        foreach (var (from, to) in raw)
-        {
-            groups.AddRange(await RawSummaryAsync(tenant, from, to, cancellationToken));
-        }
-
-        if (whole is var (first, last))
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("""
-                SELECT to_char(day, 'YYYY-MM-DD'), key_id, model, requests, images, texts, credits, refused, refused_decode_ms, stored_responses, stored_bytes
-                FROM clipgrains_usage_daily WHERE service_id = @s AND tenant_id = @tenant AND day >= @first AND day <= @last
-                """, connection);
-            command.Parameters.AddWithValue("s", _serviceId);
-            command.Parameters.AddWithValue("tenant", tenant);
-            command.Parameters.AddWithValue("first", first);
-            command.Parameters.AddWithValue("last", last);
-            groups.AddRange(await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken));
-        }
-
-        return UsageDays.Merge(groups);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            SELECT to_char(day, 'YYYY-MM-DD'), key_id, model, requests, images, texts, credits, refused, refused_decode_ms, stored_responses, stored_bytes
+            FROM clipgrains_usage_daily WHERE service_id = @s AND tenant_id = @tenant AND day >= @first AND day <= @last
+            """, connection);
+        command.Parameters.AddWithValue("s", _serviceId);
+        command.Parameters.AddWithValue("tenant", tenant);
+        command.Parameters.AddWithValue("first", first);
+        command.Parameters.AddWithValue("last", last);
+        return await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken);
     }
 
     // Summed from the raw log: only for the partial days at a range's edges.

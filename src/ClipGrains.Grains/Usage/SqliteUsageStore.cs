@@ -101,30 +101,21 @@ internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
             command, row => UsageRows.Record(row, DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(8)), row.GetInt64(10) != 0), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        UsageDays.SummarizeAsync(since, until, (from, to) => RawSummaryAsync(tenant, from, to, cancellationToken), (first, last) => DailySummaryAsync(tenant, first, last, cancellationToken));
+
+    private async Task<IReadOnlyList<UsageGroup>> DailySummaryAsync(string tenant, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
-        var (raw, whole) = UsageDays.Split(since, until);
-        var groups = new List<UsageGroup>();
-        foreach (var (from, to) in raw)
-        {
-            groups.AddRange(await RawSummaryAsync(tenant, from, to, cancellationToken));
-        }
-
-        if (whole is var (first, last))
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT day, key_id, model, requests, images, texts, credits, refused, refused_decode_ms, stored_responses, stored_bytes
-                FROM usage_daily WHERE tenant_id = $tenant AND day >= $first AND day <= $last
-                """;
-            command.Parameters.AddWithValue("$tenant", tenant);
-            command.Parameters.AddWithValue("$first", first.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue("$last", last.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            groups.AddRange(await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken));
-        }
-
-        return UsageDays.Merge(groups);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT day, key_id, model, requests, images, texts, credits, refused, refused_decode_ms, stored_responses, stored_bytes
+            FROM usage_daily WHERE tenant_id = $tenant AND day >= $first AND day <= $last
+            """;
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$first", first.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$last", last.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        return await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken);
     }
 
     // Summed from the raw log: only for the partial days at a range's edges.

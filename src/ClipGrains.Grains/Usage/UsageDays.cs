@@ -41,6 +41,31 @@ internal static class UsageDays
         return (raw, (DateOnly.FromDateTime(firstWhole.UtcDateTime), DateOnly.FromDateTime(lastWholeEnd.UtcDateTime).AddDays(-1)));
     }
 
+    /// <summary>
+    /// A report over [<paramref name="since"/>, <paramref name="until"/>): <paramref name="raw"/> sums the raw log over a
+    /// partial day, <paramref name="daily"/> reads the roll-ups of whole days (first and last included).
+    /// </summary>
+    public static async Task<IReadOnlyList<UsageGroup>> SummarizeAsync(
+        DateTimeOffset since, DateTimeOffset until,
+        Func<DateTimeOffset, DateTimeOffset, Task<IReadOnlyList<UsageGroup>>> raw, Func<DateOnly, DateOnly, Task<IReadOnlyList<UsageGroup>>> daily)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(daily);
+        var (edges, whole) = Split(since, until);
+        var groups = new List<UsageGroup>();
+        foreach (var (from, to) in edges)
+        {
+            groups.AddRange(await raw(from, to));
+        }
+
+        if (whole is var (first, last))
+        {
+            groups.AddRange(await daily(first, last));
+        }
+
+        return Merge(groups);
+    }
+
     /// <summary>Groups summed by day, key and model, in that order (the parts never share a day, but a store may split one).</summary>
     public static IReadOnlyList<UsageGroup> Merge(IEnumerable<UsageGroup> groups) =>
         [.. groups.GroupBy(g => (g.Date, g.KeyId, g.Model))
