@@ -80,7 +80,11 @@ internal sealed class ImageUrlFetcher : IDisposable
     private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, string param, FetchedBytes budget, CancellationToken cancellationToken)
     {
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
+
+        // Sized from Content-Length when it is within the cap (the count below still decides), so the usual image is
+        // read into one array and handed on as it is, not grown by doubling and copied once more at the end.
+        var declared = response.Content.Headers.ContentLength is long length && length > 0 && length <= _options.MaxBytes ? (int)length : 0;
+        using var buffer = new MemoryStream(declared);
         var chunk = new byte[81920];
         int read;
         while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
@@ -96,7 +100,7 @@ internal sealed class ImageUrlFetcher : IDisposable
             buffer.Write(chunk, 0, read);
         }
 
-        return buffer.ToArray();
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     private Uri Parse(string url, string param)
