@@ -85,6 +85,9 @@ public static class ClipGrainsGatewayExtensions
         // Drains in the host's stopping phase, before Kestrel and the silo are stopped.
         services.AddSingleton<InFlightRequests>();
         services.AddHostedService<GracefulDrainService>();
+        services.AddSingleton<IdleMemoryTrimmer>(sp => new IdleMemoryTrimmer(
+            sp.GetRequiredService<InFlightRequests>(), sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<IdleMemoryTrimmer>());
         return services;
     }
 

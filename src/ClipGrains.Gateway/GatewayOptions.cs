@@ -64,6 +64,15 @@ public sealed class GatewayOptions
     public int MaxRequestsPerTenantAlone { get; set; } = Math.Max(16, 8 * Environment.ProcessorCount);
 
     /// <summary>
+    /// After a burst, once the server has been idle this long, the managed heap is compacted and its free part returned
+    /// to the system (when it holds more than <see cref="TrimAboveBytes"/>).
+    /// </summary>
+    public TimeSpan TrimCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Committed managed memory, in bytes, above which an idle server gives memory back.</summary>
+    public long TrimAboveBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
     /// Floats of image and prompt embeddings this gateway keeps so re-sent images and repeated labels cost no inference
     /// (its own cache, shared with nothing else). 16 M floats (64 MB) hold 32,768 vectors of 512.
     /// </summary>
@@ -92,6 +101,8 @@ public sealed class GatewayOptions
             .NotNegative(nameof(MaxStoredResponseBytes), MaxStoredResponseBytes)
             .Positive(nameof(MaxConcurrentRequestsPerTenant), MaxConcurrentRequestsPerTenant)
             .Positive(nameof(MaxRequestsPerTenantAlone), MaxRequestsPerTenantAlone)
+            .Positive(nameof(TrimCheckInterval), TrimCheckInterval)
+            .Positive(nameof(TrimAboveBytes), TrimAboveBytes)
             .Positive(nameof(RequestTimeout), RequestTimeout)
             .Positive(nameof(LabelSetWaitTimeout), LabelSetWaitTimeout);
     }

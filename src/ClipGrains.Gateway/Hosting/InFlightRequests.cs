@@ -9,6 +9,7 @@ public sealed class InFlightRequests
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _count;
+    private long _served;
     private bool _closed;
 
     /// <summary>Requests now being served.</summary>
@@ -19,6 +20,18 @@ public sealed class InFlightRequests
             lock (_lock)
             {
                 return _count;
+            }
+        }
+    }
+
+    /// <summary>Requests finished since start (a change tells that the server was used).</summary>
+    public long Served
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _served;
             }
         }
     }
@@ -59,6 +72,7 @@ public sealed class InFlightRequests
         lock (_lock)
         {
             _count--;
+            _served++;
             if (_closed && _count == 0)
             {
                 _drained.TrySetResult();

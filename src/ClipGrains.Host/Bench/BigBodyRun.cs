@@ -24,7 +24,7 @@ internal static class BigBodyRun
         return Encoding.ASCII.GetBytes(builder.Append("]}").ToString());
     }
 
-    public static async Task<Result> MeasureAsync(HttpClient http, Uri gateway, string? apiKey, int processId, int concurrency, int items, CancellationToken cancellationToken)
+    public static async Task<Result> MeasureAsync(HttpClient http, Uri gateway, string? apiKey, int processId, int concurrency, int items, TimeSpan settle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         var body = Body(items);
@@ -63,7 +63,7 @@ internal static class BigBodyRun
         var seconds = watch.Elapsed.TotalSeconds;
 
         // Settled memory: what the server kept after the requests ended (a full GC runs on its own schedule).
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        await Task.Delay(settle, cancellationToken);
         await sampling.CancelAsync();
         await sampler;
         return new Result(concurrency, body.Length, before, peak, Rss(processId), statuses.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()), seconds);

@@ -93,12 +93,14 @@ internal static class StressCommand
         var pid = new Option<int>("--pid") { Description = "The server's process id, for its resident memory", Required = true };
         var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 4, Description = "Bodies sent at once" };
         var items = new Option<int>("--items") { DefaultValueFactory = _ => 16_000_000, Description = "Items in each body's input array (2 bytes each)" };
-        var command = new Command("big-bodies", "Server memory before, during and after huge {\"input\":[1,1,…]} bodies") { url, apiKey, pid, concurrency, items };
+        var settle = new Option<double>("--settle") { DefaultValueFactory = _ => 2, Description = "Seconds after the burst at which memory is read again" };
+        var command = new Command("big-bodies", "Server memory before, during and after huge {\"input\":[1,1,…]} bodies") { url, apiKey, pid, concurrency, items, settle };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var gateway = Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var parsed) ? parsed : throw new CliUsageException("--url must be an absolute URL.");
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            var result = await BigBodyRun.MeasureAsync(http, gateway, parse.GetValue(apiKey), parse.GetValue(pid), parse.GetValue(concurrency), parse.GetValue(items), cancellationToken);
+            var result = await BigBodyRun.MeasureAsync(
+                http, gateway, parse.GetValue(apiKey), parse.GetValue(pid), parse.GetValue(concurrency), parse.GetValue(items), TimeSpan.FromSeconds(parse.GetValue(settle)), cancellationToken);
             await context.Out.WriteLineAsync(JsonSerializer.Serialize(new
             {
                 result.Bodies, result.BodyBytes, rss_before_mb = Mb(result.RssBeforeBytes), rss_peak_mb = Mb(result.RssPeakBytes), rss_after_mb = Mb(result.RssAfterBytes),

@@ -21,7 +21,7 @@ public sealed class StressRunTests(GoldenServerFixture fixture)
         var server = fixture.Server;
         using var http = new HttpClient();
 
-        var result = await BigBodyRun.MeasureAsync(http, server.Http.BaseAddress!, server.ApiKey, Environment.ProcessId, concurrency: 2, items: 100_000, CancellationToken.None);
+        var result = await BigBodyRun.MeasureAsync(http, server.Http.BaseAddress!, server.ApiKey, Environment.ProcessId, concurrency: 2, items: 100_000, TimeSpan.FromSeconds(2), CancellationToken.None);
 
         Assert.Equal(new Dictionary<int, int> { [400] = 2 }, result.Statuses);
         Assert.True(result.RssBeforeBytes > 0 && result.RssPeakBytes >= result.RssBeforeBytes);
