@@ -97,10 +97,30 @@ internal sealed class ImageUrlFetcher : IDisposable
             // Counted as it arrives, against the request's and the process's budgets, before it is kept.
             budget.Take(read, param);
 
+            var sniffed = buffer.Length >= Scoring.ImageMagic.PrefixLength;
             buffer.Write(chunk, 0, read);
+
+            // Judged by its first bytes as they arrive: a body that is not an image is not downloaded to its end.
+            if (!sniffed && buffer.Length >= Scoring.ImageMagic.PrefixLength)
+            {
+                ThrowUnlessImage(buffer, param);
+            }
+        }
+
+        if (buffer.Length is > 0 and < Scoring.ImageMagic.PrefixLength)
+        {
+            ThrowUnlessImage(buffer, param); // an empty body is the decoder's to describe
         }
 
         return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+    }
+
+    private static void ThrowUnlessImage(MemoryStream buffer, string param)
+    {
+        if (Scoring.ImageMagic.Sniff(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is null)
+        {
+            throw new ApiException(415, "invalid_request_error", "unsupported_image_format", Scoring.ImageMagic.Refusal, param);
+        }
     }
 
     private Uri Parse(string url, string param)

@@ -59,7 +59,7 @@ public static class ImageDecoder
         }
 
         var format = ImageFormatSniffer.Sniff(encoded)
-            ?? throw new ImageDecodeException(ImageDecodeError.UnsupportedFormat, "The bytes are not a JPEG, PNG, WebP, GIF or BMP image; send one of those formats.");
+            ?? throw new ImageDecodeException(ImageDecodeError.UnsupportedFormat, Scoring.ImageMagic.Refusal);
         using var data = SKData.CreateCopy(encoded);
         using var stream = new SKMemoryStream(data);
         using var codec = SKCodec.Create(stream, out var result);

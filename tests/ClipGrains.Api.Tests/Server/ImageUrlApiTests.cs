@@ -82,6 +82,13 @@ public sealed class ImageUrlApiTests(ImageUrlServers fixture) : IClassFixture<Im
         AssertError(415, "unsupported_image_format", await ClassifyAsync($"{fixture.Base}page.png"), "input[0]");
     }
 
+    [SkippableFact]
+    public async Task A_body_that_is_not_an_image_is_refused_from_its_first_bytes_not_downloaded_to_the_cap()
+    {
+        // 4 MB of HTML against a 1 MB per-image cap: judged by its first bytes (415), not read until it is too large (400).
+        AssertError(415, "unsupported_image_format", await ClassifyAsync($"{fixture.Base}huge-page.png"), "input[0]");
+    }
+
     [SkippableTheory]
     [InlineData("http://localhost:1/ok.png", "image_url_not_allowed")]
     [InlineData("ftp://127.0.0.1/ok.png", "invalid_image_url")]
@@ -141,6 +148,16 @@ public sealed class ImageUrlServers : IAsyncLifetime
         {
             c.Response.ContentType = "image/png";
             await c.Response.Body.WriteAsync(png.AsMemory(0, 8));
+            var filler = new byte[64 * 1024];
+            for (var i = 0; i < 64; i++)
+            {
+                await c.Response.Body.WriteAsync(filler, c.RequestAborted);
+            }
+        });
+        _images.MapGet("/huge-page.png", async (HttpContext c) =>
+        {
+            c.Response.ContentType = "image/png";
+            await c.Response.Body.WriteAsync("<!doctype html><html>"u8.ToArray());
             var filler = new byte[64 * 1024];
             for (var i = 0; i < 64; i++)
             {
