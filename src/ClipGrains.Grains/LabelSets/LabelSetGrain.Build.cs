@@ -23,17 +23,7 @@ internal sealed partial class LabelSetGrain
         state.State.Status = LabelSetStatus.Ready;
         state.State.Error = null;
         state.State.Charge = state.State.Charge is { } charge ? charge with { Computed = charge.Prompts } : null;
-        await state.WriteStateAsync();
-        await ForgetEverywhereAsync();
-        try
-        {
-            // Settled before waiters are released, so a caller that waited for the build sees its charge committed.
-            await SettleChargeAsync();
-        }
-        finally
-        {
-            _built.TrySetResult();
-        }
+        await EndBuildAsync();
         LogBuilt(logger, Name, version, state.State.Definition!.Labels.Count);
     }
 
@@ -47,6 +37,13 @@ internal sealed partial class LabelSetGrain
         state.State.Status = LabelSetStatus.Failed;
         state.State.Error = error;
         state.State.Charge = state.State.Charge is { } charge ? charge with { Computed = _promptsDone } : null;
+        await EndBuildAsync();
+    }
+
+    // The version's outcome persisted and pushed to every silo, then its charge settled — before waiters are released,
+    // so a caller that waited for the build sees its charge committed.
+    private async Task EndBuildAsync()
+    {
         await state.WriteStateAsync();
         await ForgetEverywhereAsync();
         try
