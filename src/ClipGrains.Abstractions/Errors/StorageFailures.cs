@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Net.Sockets;
-using Orleans.Serialization;
 
 namespace ClipGrains.Abstractions.Errors;
 
@@ -14,7 +13,7 @@ public static class StorageFailures
     /// <summary>
     /// True when <paramref name="exception"/> or one it wraps is <see cref="StorageUnavailableException"/>, a transient
     /// database error (Npgsql marks connection failures, <c>53300</c> too many connections, <c>57P03</c> cannot connect
-    /// now transient), a socket error, or such an error that crossed a silo boundary as a type the caller could not load.
+    /// now transient) or a socket error.
     /// </summary>
     public static bool IsUnavailable(Exception? exception)
     {
@@ -25,8 +24,6 @@ public static class StorageFailures
                 case StorageUnavailableException:
                 case DbException { IsTransient: true }:
                 case SocketException:
-                case UnavailableExceptionFallbackException fallback when (fallback.ExceptionType ?? string.Empty).Contains("Npgsql", StringComparison.Ordinal)
-                    || (fallback.ExceptionType ?? string.Empty).Contains("Sqlite", StringComparison.Ordinal):
                     return true;
                 case AggregateException { InnerExceptions.Count: > 1 } many:
                     return many.InnerExceptions.Any(IsUnavailable);

@@ -19,9 +19,6 @@ internal sealed class IdleMemoryTrimmer(
     private long _seen = -1;
     private long _trimmedAt;
 
-    /// <summary>Aggressive collections made (tests and metrics).</summary>
-    public int Trims { get; private set; }
-
     /// <summary>One check: trims when the server was used since the last trim and has been idle since the last check.</summary>
     public void Check()
     {
@@ -32,7 +29,6 @@ internal sealed class IdleMemoryTrimmer(
         {
             _trimmedAt = served;
             _collect();
-            Trims++;
         }
     }
 

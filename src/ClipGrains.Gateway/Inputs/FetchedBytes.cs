@@ -17,6 +17,11 @@ internal sealed class FetchedBytes(FetchBudget process, string tenant, long maxP
     /// <summary>Counts <paramref name="bytes"/> more, or throws: 400 past the request's cap, 503 past the process's.</summary>
     public void Take(long bytes, string param)
     {
+        if (bytes <= 0)
+        {
+            return;
+        }
+
         if (Interlocked.Add(ref _held, bytes) > maxPerRequest)
         {
             Interlocked.Add(ref _held, -bytes);

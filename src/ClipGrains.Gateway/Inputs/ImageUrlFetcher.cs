@@ -83,7 +83,10 @@ internal sealed class ImageUrlFetcher : IDisposable
 
         // Sized from Content-Length when it is within the cap (the count below still decides), so the usual image is
         // read into one array and handed on as it is, not grown by doubling and copied once more at the end.
+        // The array is taken from the budgets when it is made (a host may declare more than it sends).
         var declared = response.Content.Headers.ContentLength is long length && length > 0 && length <= _options.MaxBytes ? (int)length : 0;
+        budget.Take(declared, param);
+        long counted = declared;
         using var buffer = new MemoryStream(declared);
         var chunk = new byte[81920];
         int read;
@@ -94,8 +97,12 @@ internal sealed class ImageUrlFetcher : IDisposable
                 throw Refused(param, "image_too_large", $"The image at the URL is larger than {_options.MaxBytes} bytes.");
             }
 
-            // Counted as it arrives, against the request's and the process's budgets, before it is kept.
-            budget.Take(read, param);
+            // Counted as it arrives (beyond what was declared), against the request's and the process's budgets.
+            if (buffer.Length + read > counted)
+            {
+                budget.Take(buffer.Length + read - counted, param);
+                counted = buffer.Length + read;
+            }
 
             var sniffed = buffer.Length >= Scoring.ImageMagic.PrefixLength;
             buffer.Write(chunk, 0, read);

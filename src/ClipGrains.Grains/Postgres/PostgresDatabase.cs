@@ -16,12 +16,23 @@ internal sealed class PostgresDatabase(PostgresOptions options) : IAsyncDisposab
     /// Runs <paramref name="work"/>, turning a transient PostgreSQL failure (unreachable, restarting, out of connections)
     /// into <see cref="Abstractions.Errors.StorageUnavailableException"/>, which crosses silos where Npgsql's exception cannot.
     /// </summary>
-    public static async Task Guard(Func<Task> work)
+    public static Task Guard(Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return Guard(async () =>
+        {
+            await work();
+            return true;
+        });
+    }
+
+    /// <summary>As <see cref="Guard(Func{Task})"/>, for work with a result.</summary>
+    public static async Task<T> Guard<T>(Func<Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         try
         {
-            await work();
+            return await work();
         }
         catch (NpgsqlException e) when (e.IsTransient)
         {

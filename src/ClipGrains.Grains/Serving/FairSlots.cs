@@ -129,7 +129,8 @@ internal sealed class FairSlots(int slots, TimeProvider time)
         }
 
         var now = time.GetTimestamp();
-        foreach (var (other, at) in _seen.ToList())
+        // Removing while enumerating is allowed for Dictionary; no copy under the lock on the decode path.
+        foreach (var (other, at) in _seen)
         {
             if (other == tenant)
             {

@@ -98,7 +98,14 @@ internal sealed class PostgresUsageStore(PostgresDatabase database, IOptions<Clu
         return await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken);
     }
 
-    public async Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default)
+    // Read by the tenant grain: a failure must cross silos as StorageUnavailableException (PostgresDatabase.Guard).
+    public Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
+        PostgresDatabase.Guard(() => ContainsCoreAsync(tenant, id, cancellationToken));
+
+    public Task<long> LeaseCreditsAsync(string tenant, long lease, CancellationToken cancellationToken = default) =>
+        PostgresDatabase.Guard(() => LeaseCreditsCoreAsync(tenant, lease, cancellationToken));
+
+    private async Task<bool> ContainsCoreAsync(string tenant, string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT 1 FROM clipgrains_usage WHERE service_id = @s AND usage_id = @id AND tenant_id = @tenant", connection);
@@ -108,7 +115,7 @@ internal sealed class PostgresUsageStore(PostgresDatabase database, IOptions<Clu
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    public async Task<long> LeaseCreditsAsync(string tenant, long lease, CancellationToken cancellationToken = default)
+    private async Task<long> LeaseCreditsCoreAsync(string tenant, long lease, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
