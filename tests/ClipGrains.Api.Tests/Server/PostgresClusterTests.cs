@@ -148,8 +148,12 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
     public async Task Silos_killed_holding_a_lease_leave_the_ledger_equal_to_the_usage_log_and_never_above_what_was_answered()
     {
         // Short leases and reclaim delay so the reconciliation happens within the test; a long write window (a legal
-        // value) so each kill loses queued records, which the ledger must not have counted.
-        string[] leasing = ["--ClipGrains:Leases:MinRequestsPerSecond=5", "--ClipGrains:Tenancy:LeaseDuration=00:00:02", "--ClipGrains:Tenancy:LeaseReclaimDelay=00:00:03"];
+        // value) so each kill loses queued records, which the ledger must not have counted. A request A admitted through
+        // the ledger just before a kill holds its reservation until it expires: 10 s here (5 min by default), so the
+        // books settle within the test's wait.
+        string[] leasing = [
+            "--ClipGrains:Leases:MinRequestsPerSecond=5", "--ClipGrains:Tenancy:LeaseDuration=00:00:02", "--ClipGrains:Tenancy:LeaseReclaimDelay=00:00:03",
+            "--ClipGrains:Tenancy:ReservationTimeout=00:00:10"];
         await using var postgres = await TestPostgres.CreateDatabaseAsync();
         // B admits through the ledger only, so once A's lease is reclaimed nothing is leased (B's own polling would be).
         await using var b = SiloProcess.Start(GoldenData.TinyClip, postgres.ConnectionString, settings: [.. leasing, "--ClipGrains:Leases:Enabled=false"]);
