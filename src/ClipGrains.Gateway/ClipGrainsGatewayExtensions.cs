@@ -128,6 +128,7 @@ public static class ClipGrainsGatewayExtensions
         EmbeddingsEndpoints.Map(v1, limits);
         ClassificationsEndpoints.Map(v1, limits);
         LabelSetsEndpoints.Map(v1, limits);
+        CollectionsEndpoints.Map(v1, limits);
         UsageEndpoints.Map(v1);
         HealthEndpoints.Map(app);
         AdminEndpoints.Map(app);

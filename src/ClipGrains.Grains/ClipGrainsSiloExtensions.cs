@@ -1,4 +1,6 @@
 using ClipGrains.Abstractions.Cluster;
+using ClipGrains.Abstractions.Collections;
+using ClipGrains.Grains.Collections;
 using ClipGrains.Abstractions.Configuration;
 using ClipGrains.Abstractions.LabelSets;
 using ClipGrains.Abstractions.Telemetry;
@@ -40,6 +42,10 @@ public static class ClipGrainsSiloExtensions
         services.AddSettings<TenancyOptions>(configuration, "ClipGrains:Tenancy", (o, c) => o.Check(c));
         services.AddSettings<UsageLogOptions>(configuration, "ClipGrains:UsageLog", (o, c) => o.Check(c));
         services.AddSettings<LeaseOptions>(configuration, "ClipGrains:Leases", (o, c) => o.Check(c));
+        services.AddSettings<CollectionOptions>(configuration, "ClipGrains:Collections", (o, c) => o.Check(c));
+
+        // Collections' items live beside grain state too (the storage below registers its own); memory when state is in memory.
+        services.TryAddSingleton<ICollectionStore, MemoryCollectionStore>();
 
         // The usage log's table lives beside grain state (registered by the storage below); memory when state is in memory.
         services.TryAddSingleton<IUsageStore, MemoryUsageStore>();
@@ -93,6 +99,7 @@ public static class ClipGrainsSiloExtensions
         silo.Services.Configure<SqliteGrainStorageOptions>(o => o.DatabasePath = databasePath);
         silo.Services.AddSingleton<SqliteDatabase>();
         silo.Services.AddSingleton<IUsageStore, SqliteUsageStore>();
+        silo.Services.AddSingleton<ICollectionStore, SqliteCollectionStore>();
         silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp));
         AddIdempotencySweeper(silo.Services);
         return silo;
@@ -115,6 +122,7 @@ public static class ClipGrainsSiloExtensions
         silo.Services.AddSingleton(_ => new PostgresDatabase(options));
         silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
         silo.Services.AddSingleton<IUsageStore, PostgresUsageStore>();
+        silo.Services.AddSingleton<ICollectionStore, PostgresCollectionStore>();
         silo.Services.AddGrainStorage(ClipGrainsStorage.Name, (sp, _) => ActivatorUtilities.CreateInstance<PostgresGrainStorage>(sp));
         AddIdempotencySweeper(silo.Services);
         return silo;
