@@ -100,6 +100,13 @@ public interface ICollectionShardGrain : IGrainWithStringKey
     [ReadOnly, Alias("Describe")]
     Task<ShardStats> Describe(IndexSettings index);
 
+    /// <summary>
+    /// Waits until the index the settings call for is built (a graph builds in the background; searches scan exactly
+    /// meanwhile), then describes it. For operators and tests; searches never wait for it.
+    /// </summary>
+    [ReadOnly, Alias("WhenBuilt")]
+    Task<ShardStats> WhenBuilt(IndexSettings index);
+
     /// <summary>Forgets the index and deactivates (the collection deletes the rows).</summary>
     [Alias("Drop")]
     Task Drop();

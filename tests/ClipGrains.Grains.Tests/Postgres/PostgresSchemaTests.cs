@@ -29,7 +29,7 @@ public sealed class PostgresSchemaTests
         Assert.Equal(PostgresSchema.Scripts.Select(s => s.Version), first);
         Assert.Empty(second);
         Assert.Equal(PostgresSchema.CurrentVersion, await PostgresSchema.AppliedVersionAsync(source));
-        Assert.Equal(4, await postgres.ScalarAsync("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('clipgrains_membership_version', 'clipgrains_membership', 'clipgrains_grain_state', 'clipgrains_usage')"));
+        Assert.Equal(5, await postgres.ScalarAsync("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('clipgrains_membership_version', 'clipgrains_membership', 'clipgrains_grain_state', 'clipgrains_usage', 'clipgrains_collection_items')"));
     }
 
     [SkippableFact]
@@ -49,7 +49,7 @@ public sealed class PostgresSchemaTests
             await v2.ExecuteNonQueryAsync();
         }
 
-        Assert.Equal([3], await PostgresSchema.MigrateAsync(source));
+        Assert.Equal([3, 4], await PostgresSchema.MigrateAsync(source));
         await using (var later = source.CreateCommand("""
             INSERT INTO clipgrains_usage (service_id, usage_id, tenant_id, key_id, model, route, images, texts, credits, at) VALUES
                 ('s', 'd', 'tn', 'k', 'm', 'r', 0, 4, 4, '2025-11-30T00:00:00Z'), ('s', 'a', 'tn', 'k', 'm', 'r', 2, 0, 20, '2025-11-29T00:00:00Z')

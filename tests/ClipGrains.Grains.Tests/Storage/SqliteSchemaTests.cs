@@ -11,7 +11,7 @@ public sealed class SqliteSchemaTests : IDisposable
     [Fact]
     public void The_scripts_are_the_files_of_infra_sql_sqlite_numbered_from_one()
     {
-        Assert.Equal(["0001_initial", "0002_usage_log", "0003_usage_daily"], SqliteSchema.Scripts.Select(s => s.Name));
+        Assert.Equal(["0001_initial", "0002_usage_log", "0003_usage_daily", "0004_collections"], SqliteSchema.Scripts.Select(s => s.Name));
         Assert.Equal(Enumerable.Range(1, SqliteSchema.Scripts.Count), SqliteSchema.Scripts.Select(s => s.Version));
     }
 
@@ -22,10 +22,10 @@ public sealed class SqliteSchemaTests : IDisposable
         await using var connection = new SqliteConnection($"Data Source={_path}");
         await connection.OpenAsync();
 
-        Assert.Equal([1, 2, 3], await SqliteSchema.MigrateAsync(connection));
+        Assert.Equal([1, 2, 3, 4], await SqliteSchema.MigrateAsync(connection));
         Assert.Empty(await SqliteSchema.MigrateAsync(connection));
-        Assert.Equal(3, await SqliteSchema.VersionAsync(connection));
-        Assert.Equal(["grain_state", "usage_daily", "usage_log"], await TablesAsync(connection));
+        Assert.Equal(4, await SqliteSchema.VersionAsync(connection));
+        Assert.Equal(["collection_items", "grain_state", "usage_daily", "usage_log"], await TablesAsync(connection));
     }
 
     [Fact]
@@ -47,11 +47,11 @@ public sealed class SqliteSchemaTests : IDisposable
         using var database = new SqliteDatabase(Options.Create(new SqliteGrainStorageOptions { DatabasePath = _path }));
         await using var connection = await database.OpenAsync();
 
-        Assert.Equal(3, await SqliteSchema.VersionAsync(connection));
+        Assert.Equal(4, await SqliteSchema.VersionAsync(connection));
         await using var read = connection.CreateCommand();
         read.CommandText = "SELECT etag FROM grain_state WHERE grain_id = 'tenant/tn_old'";
         Assert.Equal(3L, await read.ExecuteScalarAsync());
-        Assert.Equal(["grain_state", "usage_daily", "usage_log"], await TablesAsync(connection));
+        Assert.Equal(["collection_items", "grain_state", "usage_daily", "usage_log"], await TablesAsync(connection));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class SqliteSchemaTests : IDisposable
             await v2.ExecuteNonQueryAsync();
         }
 
-        Assert.Equal([3], await SqliteSchema.MigrateAsync(connection));
+        Assert.Equal([3, 4], await SqliteSchema.MigrateAsync(connection));
         await using (var later = connection.CreateCommand())
         {
             later.CommandText = """
