@@ -17,3 +17,8 @@ CREATE TABLE IF NOT EXISTS clipgrains_collection_items (
     PRIMARY KEY (service_id, collection_uid, item_id)
 );
 CREATE INDEX IF NOT EXISTS clipgrains_collection_items_shard_seq ON clipgrains_collection_items (service_id, collection_uid, shard, seq);
+
+-- Usage records name the collection a request stored into, searched or tagged ('' for other routes); reports sum them
+-- per collection from the rows of collection routes only.
+ALTER TABLE clipgrains_usage ADD COLUMN IF NOT EXISTS collection text NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS clipgrains_usage_collection ON clipgrains_usage (service_id, tenant_id, at) WHERE collection <> '';

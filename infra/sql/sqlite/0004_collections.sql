@@ -15,3 +15,8 @@ CREATE TABLE IF NOT EXISTS collection_items (
     updated_at     INTEGER NOT NULL,
     PRIMARY KEY (collection_uid, item_id));
 CREATE INDEX IF NOT EXISTS collection_items_shard_seq ON collection_items (collection_uid, shard, seq);
+
+-- Usage records name the collection a request stored into, searched or tagged ('' for other routes); reports sum them
+-- per collection from the rows of collection routes only.
+ALTER TABLE usage_log ADD COLUMN collection TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS usage_log_collection ON usage_log (tenant_id, at) WHERE collection <> '';

@@ -30,6 +30,9 @@ public interface IUsageLog
     /// <summary>A tenant's usage in that range summed per day, key and model.</summary>
     Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default);
 
+    /// <summary>A tenant's charged usage of its collections in that range, per collection name.</summary>
+    Task<IReadOnlyList<CollectionUsageGroup>> SummarizeCollectionsAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default);
+
     /// <summary>Whether a record with this id is written (a request settled by an earlier activation of its ledger).</summary>
     Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default);
 

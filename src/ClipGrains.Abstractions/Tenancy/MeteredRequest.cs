@@ -19,6 +19,9 @@ public sealed record MeteredRequest(string Tenant, string KeyId, string Route, C
     /// </summary>
     public Func<string>? Canonical { get; init; }
 
+    /// <summary>The collection the request works on (usage per collection); empty for other routes.</summary>
+    public string Collection { get; init; } = string.Empty;
+
     /// <summary>How long the reservation holds when the work hands it over (label-set builds); null otherwise.</summary>
     public TimeSpan? Hold { get; init; }
 }

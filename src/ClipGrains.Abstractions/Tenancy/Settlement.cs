@@ -17,6 +17,7 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="Model">The deployment that did the work (the usage record's model).</param>
 /// <param name="KeyId">The API key that made the request (the usage record's key).</param>
 /// <param name="Route">The API operation (the usage record's route).</param>
+/// <param name="Collection">The collection the request worked on, if any (the usage record's collection).</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.settlement")]
 public sealed record Settlement(
     [property: Id(0)] string ReservationId,
@@ -29,4 +30,5 @@ public sealed record Settlement(
     [property: Id(7)] long StoredResponseBytes = 0,
     [property: Id(8)] string Model = "",
     [property: Id(9)] string KeyId = "",
-    [property: Id(10)] string Route = "");
+    [property: Id(10)] string Route = "",
+    [property: Id(11)] string Collection = "");

@@ -17,6 +17,7 @@ namespace ClipGrains.Abstractions.Tenancy;
 /// <param name="Refused">Admitted, then refused by its own input (an undecodable image): not charged.</param>
 /// <param name="DecodeMilliseconds">Decoding time a refused request used.</param>
 /// <param name="StoredBytes">Bytes of the response kept for Idempotency-Key replays.</param>
+/// <param name="Collection">The collection the request stored into, searched or tagged; empty otherwise.</param>
 [GenerateSerializer, Immutable, Alias("clipgrains.usage-record")]
 public sealed record UsageRecord(
     [property: Id(0)] string Id,
@@ -31,4 +32,5 @@ public sealed record UsageRecord(
     [property: Id(9)] long Lease = 0,
     [property: Id(10)] bool Refused = false,
     [property: Id(11)] long DecodeMilliseconds = 0,
-    [property: Id(12)] long StoredBytes = 0);
+    [property: Id(12)] long StoredBytes = 0,
+    [property: Id(13)] string Collection = "");

@@ -15,7 +15,7 @@ namespace ClipGrains.Gateway.Admin;
 internal static class UsageExport
 {
     /// <summary>Field names, in order: the CSV header and the JSON lines' properties.</summary>
-    public static readonly string[] Fields = ["id", "tenant", "key_id", "model", "route", "images", "texts", "credits", "created", "lease", "refused", "decode_ms", "stored_bytes"];
+    public static readonly string[] Fields = ["id", "tenant", "key_id", "model", "route", "images", "texts", "credits", "created", "lease", "refused", "decode_ms", "stored_bytes", "collection"];
 
     public static async Task ExportAsync(HttpContext context, string id, string? format, IGrainFactory grains, IUsageLog log, TimeProvider time)
     {
@@ -50,7 +50,7 @@ internal static class UsageExport
 
     private static object?[] Values(UsageRecord r) =>
         [r.Id, r.Tenant, r.KeyId, r.Model, r.Route, r.Images, r.Texts, r.Credits,
-         r.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), r.Lease, r.Refused, r.DecodeMilliseconds, r.StoredBytes];
+         r.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), r.Lease, r.Refused, r.DecodeMilliseconds, r.StoredBytes, r.Collection];
 
     private static string Json(UsageRecord record)
     {

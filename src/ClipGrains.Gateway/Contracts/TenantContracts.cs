@@ -28,7 +28,9 @@ internal sealed record TenantLimitsObject(int RequestsPerMinute, int ImagesPerMi
 /// <param name="To">End of the range (exclusive), ISO 8601 UTC.</param>
 /// <param name="Days">Usage per day with any usage, oldest first.</param>
 /// <param name="Totals">Usage summed over the range.</param>
-internal sealed record UsageReport(TenantObject Tenant, RateLimitsObject RateLimits, string From, string To, IReadOnlyList<UsageDayObject> Days, UsageTotals Totals)
+/// <param name="Collections">Charged usage per collection over the range, by name.</param>
+internal sealed record UsageReport(
+    TenantObject Tenant, RateLimitsObject RateLimits, string From, string To, IReadOnlyList<UsageDayObject> Days, UsageTotals Totals, IReadOnlyList<CollectionUsageObject> Collections)
 {
     /// <summary>Always <c>usage</c>.</summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
@@ -92,3 +94,11 @@ internal sealed record KeyUsageObject(string KeyId, long Requests, long Images, 
 internal sealed record UsageTotals(
     long Requests, long Images, long Texts, long Credits, long Refused, long RefusedDecodeMs, long IdempotencyRecords, long IdempotencyBytes,
     IReadOnlyList<ModelUsageObject> Models, IReadOnlyList<KeyUsageObject> Keys);
+
+/// <summary>Charged usage of one collection over the range (stores, searches, tagging).</summary>
+/// <param name="Collection">The collection's name.</param>
+/// <param name="Requests">Charged requests.</param>
+/// <param name="Images">Images encoded.</param>
+/// <param name="Texts">Prompts encoded.</param>
+/// <param name="Credits">Credits charged.</param>
+internal sealed record CollectionUsageObject(string Collection, long Requests, long Images, long Texts, long Credits);

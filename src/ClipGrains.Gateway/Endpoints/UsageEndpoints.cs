@@ -44,6 +44,7 @@ internal static class UsageEndpoints
         // silo's last records may still be in its write window (FlushInterval, 25 ms).
         await log.FlushAsync();
         var groups = await log.SummarizeAsync(info.Id, range.From, range.To);
+        var collections = await log.SummarizeCollectionsAsync(info.Id, range.From, range.To);
         var (requests, images) = await tenant.GetRateLimits();
         return new UsageReport(
             TenantJson.Of(info),
@@ -51,7 +52,8 @@ internal static class UsageEndpoints
             Instant(range.From),
             Instant(range.To),
             [.. groups.GroupBy(g => g.Date, StringComparer.Ordinal).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => Day(d.Key, [.. d]))],
-            Totals(groups));
+            Totals(groups),
+            [.. collections.Select(c => new CollectionUsageObject(c.Collection, c.Requests, c.Images, c.Texts, c.Credits))]);
     }
 
     private static UsageDayObject Day(string date, IReadOnlyList<UsageGroup> groups) => new(

@@ -40,6 +40,7 @@ internal sealed class ChargedRequests(ITenantMeter meter, IOptions<AuthOptions> 
             Operation = $"{context.Request.Method} {context.Request.Path}",
             Canonical = canonicalBody,
             Hold = hold,
+            Collection = RequestRoute.CollectionOf(context),
         };
         MeterOutcome outcome;
         try

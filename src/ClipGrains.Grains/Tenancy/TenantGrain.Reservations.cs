@@ -25,7 +25,7 @@ internal sealed partial class TenantGrain
                 settlement.ReservationId, Id, settlement.KeyId, settlement.Model, settlement.Route,
                 settlement.Commit ? settlement.Images : 0, settlement.Commit ? settlement.Texts : 0, charged, now,
                 Refused: !settlement.Commit && settlement.Refused, DecodeMilliseconds: settlement.Refused ? Math.Max(0, settlement.DecodeMilliseconds) : 0,
-                StoredBytes: Math.Max(0, settlement.StoredResponseBytes));
+                StoredBytes: Math.Max(0, settlement.StoredResponseBytes), Collection: settlement.Collection);
 
             // Transactional outbox: the record is written with the ledger change in one state write, and leaves the state
             // once the log has it. A crash in between leaves it in the outbox, which the next activation writes first.

@@ -84,7 +84,7 @@ internal sealed class TenantMeter(
         // takes over (label-set builds) always goes through the ledger.
         if (request.Hold is null && leases.TryAdmit(request.Tenant, estimate, out var limits) is { } leased)
         {
-            var record = new UsageRecord(Guid.NewGuid().ToString("N"), request.Tenant, request.KeyId, estimate.Model, request.Route, 0, 0, 0, time.GetUtcNow());
+            var record = new UsageRecord(Guid.NewGuid().ToString("N"), request.Tenant, request.KeyId, estimate.Model, request.Route, 0, 0, 0, time.GetUtcNow(), Collection: request.Collection);
             var (status, body) = await RunAndSettleAsync(estimate, () => work(new MeterTicket(null)), ticket: null, stored, settled => leases.SettleAsync(leased, record with
             {
                 At = time.GetUtcNow(), Images = settled.Images, Texts = settled.Texts, Credits = settled.Credits,
@@ -104,7 +104,7 @@ internal sealed class TenantMeter(
         var ticket = new MeterTicket(reservation);
         var answer = await RunAndSettleAsync(estimate, () => work(ticket), ticket, stored, async settled => await account.Settle(new Settlement(
             reservation, settled.Commit, settled.Credits, settled.Images, settled.Texts, settled.Refused, settled.DecodeMilliseconds, settled.StoredBytes,
-            estimate.Model, request.KeyId, request.Route)));
+            estimate.Model, request.KeyId, request.Route, request.Collection)));
         return new MeterOutcome(MeterVerdict.Answered, answer.Status, answer.Body, admission);
     }
 

@@ -17,6 +17,12 @@ public interface IUsageStore
     /// <summary>A tenant's usage in [<paramref name="since"/>, <paramref name="until"/>) summed per UTC day, key and model.</summary>
     Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A tenant's charged usage per collection in [<paramref name="since"/>, <paramref name="until"/>): summed from the log's
+    /// collection rows (indexed apart from the rest), not from the daily roll-ups.
+    /// </summary>
+    Task<IReadOnlyList<CollectionUsageGroup>> SummarizeCollectionsAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default);
+
     /// <summary>Whether a record with this id is stored.</summary>
     Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default);
 

@@ -52,6 +52,17 @@ public sealed class MemoryUsageStore : IUsageStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<CollectionUsageGroup>> SummarizeCollectionsAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<CollectionUsageGroup>>([.. Range(tenant, since, until).Where(r => r.Collection.Length > 0 && !r.Refused)
+                .GroupBy(r => r.Collection, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new CollectionUsageGroup(g.Key, g.Count(), g.Sum(r => (long)r.Images), g.Sum(r => (long)r.Texts), g.Sum(r => r.Credits)))]);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -21,7 +21,7 @@ internal sealed class PostgresUsageStore(PostgresDatabase database, IOptions<Clu
         // One statement for the whole batch: the arrays are unnested into rows server-side.
         await using var command = new NpgsqlCommand($"""
             INSERT INTO clipgrains_usage (service_id, {Columns})
-            SELECT @s, * FROM unnest(@id, @tenant, @key, @model, @route, @images, @texts, @credits, @at, @lease, @refused, @decode, @stored)
+            SELECT @s, * FROM unnest(@id, @tenant, @key, @model, @route, @images, @texts, @credits, @at, @lease, @refused, @decode, @stored, @collection)
             ON CONFLICT DO NOTHING
             """, connection);
         command.Parameters.AddWithValue("s", _serviceId);
@@ -38,6 +38,7 @@ internal sealed class PostgresUsageStore(PostgresDatabase database, IOptions<Clu
         command.Parameters.AddWithValue("refused", records.Select(r => r.Refused).ToArray());
         command.Parameters.AddWithValue("decode", records.Select(r => r.DecodeMilliseconds).ToArray());
         command.Parameters.AddWithValue("stored", records.Select(r => r.StoredBytes).ToArray());
+        command.Parameters.AddWithValue("collection", records.Select(r => r.Collection).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -96,6 +97,21 @@ internal sealed class PostgresUsageStore(PostgresDatabase database, IOptions<Clu
         command.Parameters.AddWithValue("from", since.UtcDateTime);
         command.Parameters.AddWithValue("to", until.UtcDateTime);
         return await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CollectionUsageGroup>> SummarizeCollectionsAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            SELECT collection, count(*), sum(images)::bigint, sum(texts)::bigint, sum(credits)::bigint FROM clipgrains_usage
+            WHERE service_id = @s AND tenant_id = @tenant AND at >= @from AND at < @to AND collection <> '' AND NOT refused
+            GROUP BY collection ORDER BY collection COLLATE "C"
+            """, connection);
+        command.Parameters.AddWithValue("s", _serviceId);
+        command.Parameters.AddWithValue("tenant", tenant);
+        command.Parameters.AddWithValue("from", since.UtcDateTime);
+        command.Parameters.AddWithValue("to", until.UtcDateTime);
+        return await UsageRows.ReadAllAsync(command, UsageRows.CollectionGroup, cancellationToken);
     }
 
     // Read by the tenant grain: a failure must cross silos as StorageUnavailableException (PostgresDatabase.Guard).

@@ -9,7 +9,7 @@ namespace ClipGrains.Grains.Usage;
 internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
 {
     private const string Columns = UsageRows.Columns;
-    private const int ColumnCount = 13;
+    private const int ColumnCount = 14;
     private const int RowsPerStatement = 64;
 
     public async Task InsertAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
@@ -33,7 +33,7 @@ internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
                     object[] values =
                     [
                         record.Id, record.Tenant, record.KeyId, record.Model, record.Route, record.Images, record.Texts, record.Credits,
-                        record.At.ToUnixTimeMilliseconds(), record.Lease, record.Refused ? 1 : 0, record.DecodeMilliseconds, record.StoredBytes,
+                        record.At.ToUnixTimeMilliseconds(), record.Lease, record.Refused ? 1 : 0, record.DecodeMilliseconds, record.StoredBytes, record.Collection,
                     ];
                     for (var c = 0; c < values.Length; c++)
                     {
@@ -71,7 +71,7 @@ internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
             {
                 var name = $"$p{r}_{c}";
                 values.Append(c == 0 ? name : "," + name);
-                command.Parameters.Add(name, c is 0 or 1 or 2 or 3 or 4 ? SqliteType.Text : SqliteType.Integer);
+                command.Parameters.Add(name, c is 0 or 1 or 2 or 3 or 4 or 13 ? SqliteType.Text : SqliteType.Integer);
             }
 
             values.Append(')');
@@ -134,6 +134,21 @@ internal sealed class SqliteUsageStore(SqliteDatabase database) : IUsageStore
         command.Parameters.AddWithValue("$from", since.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$to", until.ToUnixTimeMilliseconds());
         return await UsageRows.ReadAllAsync(command, UsageRows.Group, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CollectionUsageGroup>> SummarizeCollectionsAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT collection, COUNT(*), SUM(images), SUM(texts), SUM(credits) FROM usage_log
+            WHERE tenant_id = $tenant AND at >= $from AND at < $to AND collection <> '' AND refused = 0
+            GROUP BY collection ORDER BY collection
+            """;
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$from", since.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$to", until.ToUnixTimeMilliseconds());
+        return await UsageRows.ReadAllAsync(command, UsageRows.CollectionGroup, cancellationToken);
     }
 
     public async Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default)

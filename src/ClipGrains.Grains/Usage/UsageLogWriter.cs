@@ -138,6 +138,9 @@ internal sealed partial class UsageLogWriter(IUsageStore store, IOptions<UsageLo
     public Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
         store.SummarizeAsync(tenant, since, until, cancellationToken);
 
+    public Task<IReadOnlyList<CollectionUsageGroup>> SummarizeCollectionsAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        store.SummarizeCollectionsAsync(tenant, since, until, cancellationToken);
+
     public Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
         store.ContainsAsync(tenant, id, cancellationToken);
 

@@ -28,7 +28,8 @@ public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
         Assert.Equal(
             ["/admin/v1/models", "/admin/v1/tenants", "/admin/v1/tenants/{id}", "/admin/v1/tenants/{id}/credits", "/admin/v1/tenants/{id}/keys", "/admin/v1/tenants/{id}/keys/{keyId}",
              "/admin/v1/tenants/{id}/resume", "/admin/v1/tenants/{id}/suspend", "/admin/v1/tenants/{id}/usage", "/admin/v1/tenants/{id}/usage/records", "/health/live", "/health/ready",
-             "/v1/classifications", "/v1/embeddings", "/v1/label-sets", "/v1/label-sets/{name}", "/v1/models", "/v1/models/{id}", "/v1/usage"],
+             "/v1/classifications", "/v1/collections", "/v1/collections/{name}", "/v1/collections/{name}/classify", "/v1/collections/{name}/items",
+             "/v1/collections/{name}/items/delete", "/v1/collections/{name}/items/{id}", "/v1/collections/{name}/search", "/v1/embeddings", "/v1/label-sets", "/v1/label-sets/{name}", "/v1/models", "/v1/models/{id}", "/v1/usage"],
             document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("http", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("type").GetString());
     }
@@ -103,6 +104,36 @@ public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
         await checker.CheckAsync("delete", "/v1/label-sets/{name}", 204, Server.Http.DeleteAsync($"/v1/label-sets/{name}"));
         await checker.CheckAsync("get", "/v1/label-sets/{name}", 404, Server.Http.GetAsync($"/v1/label-sets/{name}"));
         await checker.CheckAsync("get", "/v1/usage", 200, Server.Http.GetAsync("/v1/usage"));
+
+        var collection = "openapi-" + Guid.NewGuid().ToString("N")[..8];
+        var items = $"/v1/collections/{collection}/items";
+        await checker.CheckAsync("post", "/v1/collections", 201, Server.Http.PostAsync("/v1/collections", Body(new { name = collection, metadata = new { team = "docs" }, index = new { type = "auto", ef_search = 32 } })));
+        await checker.CheckAsync("post", "/v1/collections", 409, Server.Http.PostAsync("/v1/collections", Body(new { name = collection })));
+        await checker.CheckAsync("get", "/v1/collections", 200, Server.Http.GetAsync("/v1/collections?limit=2"));
+        await checker.CheckAsync("get", "/v1/collections/{name}", 200, Server.Http.GetAsync($"/v1/collections/{collection}"));
+        await checker.CheckAsync("get", "/v1/collections/{name}", 404, Server.Http.GetAsync("/v1/collections/nothing-here"));
+        await checker.CheckAsync("post", "/v1/collections/{name}/items", 200, Server.Http.PostAsync(items, Body(new
+        {
+            items = new object[] { new { id = "horse", image = png, metadata = new { kind = "animal", tags = new[] { "farm" } } }, new { id = "words", text = "a horse", metadata = new { n = 2 } } },
+        })));
+        await checker.CheckAsync("post", "/v1/collections/{name}/items", 400, Server.Http.PostAsync(items, Body(new { items = new[] { new { id = "x" } } })));
+        await checker.CheckAsync("get", "/v1/collections/{name}/items", 200, Server.Http.GetAsync($"{items}?limit=1&include=embedding"));
+        await checker.CheckAsync("get", "/v1/collections/{name}/items/{id}", 200, Server.Http.GetAsync($"{items}/horse"));
+        await checker.CheckAsync("get", "/v1/collections/{name}/items/{id}", 404, Server.Http.GetAsync($"{items}/nobody"));
+        await checker.CheckAsync("post", "/v1/collections/{name}/search", 200, Server.Http.PostAsync($"/v1/collections/{collection}/search", Body(new
+        {
+            query = new { text = "a horse" }, top_k = 2, filter = new { type = "or", filters = new object[] { new { type = "eq", key = "kind", value = "animal" }, new { type = "gte", key = "n", value = 1 } } },
+            score_threshold = -1, exact = true,
+        })));
+        await checker.CheckAsync("post", "/v1/collections/{name}/search", 400, Server.Http.PostAsync($"/v1/collections/{collection}/search", Body(new { query = new { } })));
+        await checker.CheckAsync("post", "/v1/collections/{name}/classify", 200, Server.Http.PostAsync($"/v1/collections/{collection}/classify", Body(new { labels = new[] { "horse", "cat" }, top_k = 1, limit = 10 })));
+        await checker.CheckAsync("post", "/v1/collections/{name}/classify", 400, Server.Http.PostAsync($"/v1/collections/{collection}/classify", Body(new { top_k = 1 })));
+        await checker.CheckAsync("post", "/v1/collections/{name}/items/delete", 200, Server.Http.PostAsync($"{items}/delete", Body(new { ids = new[] { "words", "nobody" } })));
+        await checker.CheckAsync("post", "/v1/collections/{name}/items/delete", 400, Server.Http.PostAsync($"{items}/delete", Body(new { })));
+        await checker.CheckAsync("delete", "/v1/collections/{name}/items/{id}", 200, Server.Http.DeleteAsync($"{items}/horse"));
+        await checker.CheckAsync("delete", "/v1/collections/{name}/items/{id}", 404, Server.Http.DeleteAsync($"{items}/horse"));
+        await checker.CheckAsync("delete", "/v1/collections/{name}", 200, Server.Http.DeleteAsync($"/v1/collections/{collection}"));
+        await checker.CheckAsync("delete", "/v1/collections/{name}", 404, Server.Http.DeleteAsync($"/v1/collections/{collection}"));
 
         var (_, tenant) = await checker.CheckAsync("post", "/admin/v1/tenants", 201, Server.Admin.PostAsync("/admin/v1/tenants", Body(new { name = "openapi", credits = 5, limits = new { requests_per_minute = 10, images_per_minute = 10 } })));
         var id = tenant.GetProperty("id").GetString()!;

@@ -236,7 +236,7 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
 
         var csv = await CliRun.InvokeAsync(["admin", "usage", "export", "--tenant", tenantId, "--format", "csv", .. admin]);
         var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("id,tenant,key_id,model,route,images,texts,credits,created,lease,refused,decode_ms,stored_bytes", lines[0]);
+        Assert.Equal("id,tenant,key_id,model,route,images,texts,credits,created,lease,refused,decode_ms,stored_bytes,collection", lines[0]);
         Assert.Equal(charged.Values.Sum(), lines.Skip(1).Sum(l => long.Parse(l.Split(',')[7], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(["createClassification", "createEmbedding", "createEmbedding"], lines.Skip(1).Select(l => l.Split(',')[4]).Order(StringComparer.Ordinal));
     }

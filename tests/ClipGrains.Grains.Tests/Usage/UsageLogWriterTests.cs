@@ -113,6 +113,9 @@ public sealed class UsageLogWriterTests
         public Task<IReadOnlyList<UsageGroup>> SummarizeAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
             _inner.SummarizeAsync(tenant, since, until, cancellationToken);
 
+        public Task<IReadOnlyList<CollectionUsageGroup>> SummarizeCollectionsAsync(string tenant, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+            _inner.SummarizeCollectionsAsync(tenant, since, until, cancellationToken);
+
         public Task<bool> ContainsAsync(string tenant, string id, CancellationToken cancellationToken = default) => _inner.ContainsAsync(tenant, id, cancellationToken);
 
         public Task<long> LeaseCreditsAsync(string tenant, long lease, CancellationToken cancellationToken = default) => _inner.LeaseCreditsAsync(tenant, lease, cancellationToken);
