@@ -20,10 +20,29 @@ namespace ClipGrains.Client;
 [JsonSerializable(typeof(TopUpRequest))]
 [JsonSerializable(typeof(TopUp))]
 [JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(CreateCollectionRequest))]
+[JsonSerializable(typeof(CollectionInfo))]
+[JsonSerializable(typeof(CollectionPage))]
+[JsonSerializable(typeof(ItemsRequest))]
+[JsonSerializable(typeof(ItemResults))]
+[JsonSerializable(typeof(ItemPage))]
+[JsonSerializable(typeof(StoredItem))]
+[JsonSerializable(typeof(DeleteItemsRequest))]
+[JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(SearchResults))]
+[JsonSerializable(typeof(ClassifyItemsRequest))]
+[JsonSerializable(typeof(TaggedItems))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ClientJson : JsonSerializerContext;
 
 /// <summary>The body of <c>POST /v1/embeddings</c>.</summary>
 internal sealed record EmbeddingsRequest(IReadOnlyList<string> Input, string? Modality, string? Model);
+
+/// <summary>The body of an items write.</summary>
+internal sealed record ItemsRequest(IReadOnlyList<ItemInput> Items);
+
+/// <summary>The body of a batch delete: ids or a filter.</summary>
+internal sealed record DeleteItemsRequest(IReadOnlyList<string>? Ids, Filter? Filter);
 
 /// <summary>The body of a key creation.</summary>
 internal sealed record KeyRequest(string Name);

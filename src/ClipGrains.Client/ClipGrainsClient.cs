@@ -9,7 +9,7 @@ namespace ClipGrains.Client;
 /// and usage. Give it an <see cref="HttpClient"/> whose <see cref="HttpClient.BaseAddress"/> is the server's
 /// <c>/v1/</c> (trailing slash), e.g. <c>http://127.0.0.1:8080/v1/</c>. Errors are <see cref="ClipGrainsApiException"/>.
 /// </summary>
-public sealed class ClipGrainsClient
+public sealed partial class ClipGrainsClient
 {
     private readonly ApiConnection _api;
 

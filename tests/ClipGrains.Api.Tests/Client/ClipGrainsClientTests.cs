@@ -113,4 +113,41 @@ public sealed class ClipGrainsClientTests(GoldenServerFixture fixture)
         var wrong = await Assert.ThrowsAsync<ClipGrainsApiException>(() => new ClipGrainsAdminClient(http, "cga_not-the-operator-key-0").GetTenantAsync(tenant.Id));
         Assert.Equal((401, "invalid_admin_key"), (wrong.Status, wrong.Code));
     }
+
+    [SkippableFact]
+    public async Task Collections_round_trip_through_the_typed_client()
+    {
+        var (client, _, http) = await NewTenantAsync(10_000);
+        using var _ = http;
+        var tags = System.Text.Json.JsonSerializer.SerializeToElement(new[] { "farm" });
+        var created = await client.CreateCollectionAsync(new CreateCollectionRequest("pictures", Shards: 2, Index: new CollectionIndex(Type: "flat")));
+        Assert.Equal((32, 2, "flat"), (created.Dimensions, created.Shards, created.Index.Type));
+
+        var horse = await File.ReadAllBytesAsync(GoldenData.Image("horse.png"));
+        var stored = await client.UpsertItemsAsync("pictures",
+        [
+            ItemInput.FromImage("horse", horse, new Dictionary<string, System.Text.Json.JsonElement> { ["tags"] = tags }),
+            new ItemInput("words", Text: "a photo of a cat"),
+        ], idempotencyKey: "client-upsert");
+        Assert.Equal(["created", "created"], stored.Data.Select(r => r.Status));
+        Assert.Equal(10 + 1 + 2, stored.Usage.Credits);
+
+        var hits = await client.SearchAsync("pictures", new SearchRequest(new SearchQuery(Image: "data:image/png;base64," + Convert.ToBase64String(horse)), TopK: 1, Filter: Filter.Eq("tags", "farm")));
+        Assert.Equal("horse", Assert.Single(hits.Data).Id);
+        Assert.Equal(1.0, hits.Data[0].Score, 5);
+
+        var page = await client.ListItemsAsync("pictures", limit: 1, withEmbeddings: true);
+        Assert.Equal(("horse", true, 32), (page.Data[0].Id, page.HasMore, page.Data[0].Embedding!.Count));
+        var tagged = await client.ClassifyItemsAsync("pictures", new ClassifyItemsRequest(Labels: ["horse", "cat"], TopK: 1));
+        Assert.Equal(["horse", "words"], tagged.Data.Select(t => t.Id));
+
+        Assert.Equal("deleted", (await client.DeleteMatchingItemsAsync("pictures", Filter.Eq("tags", "farm"))).Data.Single().Status);
+        Assert.Equal("not_found", (await client.DeleteItemsAsync("pictures", ["horse"])).Data.Single().Status);
+        Assert.Equal(1, (await client.GetCollectionAsync("pictures")).ItemCount);
+        Assert.Equal("words", (await client.GetItemAsync("pictures", "words")).Id);
+        Assert.Contains((await client.ListCollectionsAsync()).Data, c => c.Name == "pictures");
+        await client.DeleteCollectionAsync("pictures");
+        var missing = await Assert.ThrowsAsync<ClipGrainsApiException>(() => client.GetCollectionAsync("pictures"));
+        Assert.Equal(404, missing.Status);
+    }
 }
