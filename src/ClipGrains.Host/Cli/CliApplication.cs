@@ -19,6 +19,7 @@ internal static class CliApplication
         BenchCommand.Create(context),
         StressCommand.Create(context),
         AdminCommand.Create(context),
+        CollectionsCommand.Create(context),
         EvalCommand.Create(context),
         DbCommand.Create(context),
         QuantizeCommand.Create(context),
@@ -42,6 +43,10 @@ internal static class CliApplication
         catch (CliUsageException e)
         {
             return await FailAsync(context, e.Message, CliExitCode.Usage);
+        }
+        catch (Client.ClipGrainsApiException e)
+        {
+            return await FailAsync(context, $"HTTP {e.Status}: {e.Message}", CliExitCode.BadInput);
         }
         catch (Exception e) when (e is ModelLoadException or ImageDecodeException or FileNotFoundException or HttpRequestException
             or ArgumentException or IOException or InvalidDataException)
