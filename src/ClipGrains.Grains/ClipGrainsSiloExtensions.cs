@@ -47,6 +47,7 @@ public static class ClipGrainsSiloExtensions
         // Collections' items live beside grain state too (the storage below registers its own); memory when state is in memory.
         services.TryAddSingleton<ICollectionStore, MemoryCollectionStore>();
         services.AddSingleton<NativeSearchSlots>();
+        services.AddSingleton<ShardSnapshots>();
 
         // The usage log's table lives beside grain state (registered by the storage below); memory when state is in memory.
         services.TryAddSingleton<IUsageStore, MemoryUsageStore>();

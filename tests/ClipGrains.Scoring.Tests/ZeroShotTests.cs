@@ -45,4 +45,23 @@ public sealed class ZeroShotTests
         Assert.Equal("a photo of a cat.", PromptTemplate.Apply("a photo of a {}.", "cat"));
         Assert.Throws<ArgumentException>(() => PromptTemplate.Apply("no placeholder", "cat"));
     }
+
+    [Fact]
+    public void Tagging_stored_vectors_ranks_as_classify_does_with_cosines_within_1e6()
+    {
+        var random = new Random(3);
+        float[] Unit(int n)
+        {
+            var v = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+            return VectorMath.Normalize(v);
+        }
+
+        var labels = new LabelEmbeddings([.. Enumerable.Range(0, 300).Select(i => $"l{i}")], [.. Enumerable.Range(0, 300).SelectMany(_ => Unit(512))], 512);
+        var image = Unit(512);
+        var precise = ZeroShot.Classify(image, labels, 100);
+        var stored = ZeroShot.ClassifyStored(image, labels, 100);
+        Assert.Equal(precise.Take(20).Select(s => s.Label), stored.Take(20).Select(s => s.Label));
+        Assert.All(precise.Zip(stored.OrderBy(s => precise.Select(p => p.Label).ToList().IndexOf(s.Label))), p => Assert.Equal(p.First.Cosine, p.Second.Cosine, 1e-6));
+        Assert.Equal(1.0, stored.Sum(s => s.Score), 9);
+    }
 }

@@ -50,6 +50,15 @@ public sealed class CollectionOptions
     /// <summary>Longest side of a stored thumbnail, pixels.</summary>
     public int ThumbnailSize { get; set; } = 128;
 
+    /// <summary>
+    /// Folder where shards keep snapshots of their graphs (the server sets <c>{DataDirectory}/collection-snapshots</c>);
+    /// null or empty keeps none, and a shard rebuilds its graph from the store on every activation.
+    /// </summary>
+    public string? SnapshotDirectory { get; set; }
+
+    /// <summary>Changes to a shard after which its graph snapshot is saved again (also saved when the shard deactivates).</summary>
+    public int SnapshotEvery { get; set; } = 10_000;
+
     /// <summary>The defaults for a new collection's index.</summary>
     public IndexSettings DefaultIndex => new(IndexKind, Quantization, Connectivity, ExpansionAdd, ExpansionSearch, FlatLimit);
 
@@ -72,6 +81,7 @@ public sealed class CollectionOptions
             .Between(nameof(ExpansionAdd), ExpansionAdd, 1, 4096)
             .Between(nameof(ExpansionSearch), ExpansionSearch, 1, 4096)
             .Between(nameof(MaxClassifyPage), MaxClassifyPage, 1, 100_000)
-            .Between(nameof(ThumbnailSize), ThumbnailSize, 16, 1024);
+            .Between(nameof(ThumbnailSize), ThumbnailSize, 16, 1024)
+            .Positive(nameof(SnapshotEvery), SnapshotEvery);
     }
 }

@@ -207,7 +207,7 @@ internal static class CollectionSearchEndpoints
             var page = await grain.Page(after, pageSize, filter, withVectors: true) ?? throw CollectionViews.NotFound(name);
             var data = page.Items.Select(item => new TaggedItem(
                 item.Id,
-                [.. ZeroShot.Classify(item.Vector, matrix, model.LogitScale, topK).Select(s => new ScoredLabel(s.Label, s.Score, s.Cosine))])).ToList();
+                [.. ZeroShot.ClassifyStored(item.Vector, matrix, model.LogitScale, topK).Select(s => new ScoredLabel(s.Label, s.Score, s.Cosine))])).ToList();
             var actual = new Charge(0, prompts, price.Price(model, 0, prompts) + (data.Count * price.CreditsPerTaggedItem), model.Id);
             return new ChargedResult(
                 200,

@@ -16,7 +16,8 @@ namespace ClipGrains.Grains.Collections;
 /// builder never reads a vector being written.
 /// </remarks>
 internal sealed partial class CollectionShardGrain(
-    ICollectionStore store, NativeSearchSlots slots, TimeProvider time, ILogger<CollectionShardGrain> logger) : Grain, ICollectionShardGrain
+    ICollectionStore store, NativeSearchSlots slots, ShardSnapshots snapshots, Microsoft.Extensions.Options.IOptions<CollectionOptions> options, TimeProvider time,
+    ILogger<CollectionShardGrain> logger) : Grain, ICollectionShardGrain
 {
     // Rows read per store round trip while loading: large enough to amortise the query, small enough to stream.
     private const int LoadPage = 4096;
@@ -33,17 +34,47 @@ internal sealed partial class CollectionShardGrain(
     private ShardIndex? _index;
     private ShardGraph? _graph;
     private Task? _building;
+    private Task? _saving;
+    private long _changesSinceSnapshot;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_uid, _shard) = CollectionKey.ParseShard(this.GetPrimaryKeyString());
         var started = time.GetTimestamp();
+        var snapshot = snapshots.TryRead(_uid, _shard);
+        var reserved = new HashSet<string>(StringComparer.Ordinal);
+        var touched = new HashSet<int>();
+        if (snapshot is not null)
+        {
+            // The snapshot's graph keys are slots: its ids go back to the same slots before the rows fill the vectors in.
+            _index = new ShardIndex(snapshot.Dimensions);
+            _index.Restore(snapshot.SlotIds);
+            reserved.UnionWith(snapshot.SlotIds.OfType<string>());
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             var rows = await store.ReadShardAsync(_uid, _shard, _lastSequence, LoadPage, cancellationToken);
             foreach (var row in rows)
             {
+                // A row written after the snapshot, or one it does not know, changes the graph: its slots before and after.
+                var changes = snapshot is not null && (row.Sequence > snapshot.Sequence || !reserved.Contains(row.Id));
+                if (changes && _index!.SlotOf(row.Id) is >= 0 and var before)
+                {
+                    touched.Add(before);
+                }
+
                 Load(row);
+                if (!row.Deleted)
+                {
+                    seen.Add(row.Id);
+                }
+
+                if (changes && _index!.SlotOf(row.Id) is >= 0 and var after)
+                {
+                    touched.Add(after);
+                }
             }
 
             if (rows.Count < LoadPage)
@@ -52,12 +83,83 @@ internal sealed partial class CollectionShardGrain(
             }
         }
 
+        if (snapshot is not null)
+        {
+            RestoreGraph(snapshot, reserved, seen, touched);
+        }
+
         var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
         LogLoaded(_shard, _uid, _index?.Count ?? 0, elapsed);
     }
 
+    // The saved graph, brought up to the store: ids it knew that the store no longer has are removed, and every slot
+    // written since it was saved is put again (or removed). An unreadable graph is deleted and built again instead.
+    private void RestoreGraph(ShardSnapshots.Snapshot snapshot, HashSet<string> reserved, HashSet<string> seen, HashSet<int> touched)
+    {
+        var index = _index!;
+        foreach (var gone in reserved.Where(id => !seen.Contains(id)))
+        {
+            if (index.Remove(gone) is >= 0 and var slot)
+            {
+                touched.Add(slot);
+            }
+        }
+
+        try
+        {
+            var graph = ShardGraph.Load(snapshot.GraphPath, snapshot.Settings);
+            foreach (var slot in touched)
+            {
+                if (index.IdAt(slot) is not null)
+                {
+                    graph.Put(slot, index.VectorAt(slot));
+                }
+                else if (graph.Contains(slot))
+                {
+                    graph.Remove(slot);
+                }
+            }
+
+            _graph = graph;
+            _changesSinceSnapshot = touched.Count;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or Cloud.Unum.USearch.USearchException)
+        {
+            LogSnapshotUnusable(_shard, _uid, e.Message);
+            snapshots.Delete(_uid, _shard);
+        }
+    }
+
+    // Saves the graph with the sequence and slots it covers, holding its lock for reading: no write changes either meanwhile.
+    private void SaveSnapshot(ShardGraph graph, ShardIndex index)
+    {
+        graph.Gate.EnterReadLock();
+        try
+        {
+            if (graph.Ready && !graph.Stopping)
+            {
+                snapshots.Write(_uid, _shard, _lastSequence, index.Dimensions, graph.Settings, index.SlotIds(), graph.Save);
+                Interlocked.Exchange(ref _changesSinceSnapshot, 0);
+            }
+        }
+        finally
+        {
+            graph.Gate.ExitReadLock();
+        }
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_saving is { } saving)
+        {
+            await saving;
+        }
+
+        if (_graph is { Ready: true } graph && _index is { } index && Interlocked.Read(ref _changesSinceSnapshot) > 0 && snapshots.Enabled)
+        {
+            await Task.Run(() => SaveSnapshot(graph, index), CancellationToken.None);
+        }
+
         await StopGraphAsync();
     }
 
@@ -112,6 +214,12 @@ internal sealed partial class CollectionShardGrain(
             await store.WriteAsync(_uid, _shard, rows);
             rows.ForEach(Load);
             await KeepGraphAsync(index, rebuild: true);
+            if (Interlocked.Add(ref _changesSinceSnapshot, rows.Count) >= options.Value.SnapshotEvery && snapshots.Enabled
+                && _graph is { Ready: true } graph && _saving is not { IsCompleted: false })
+            {
+                var shard = _index!;
+                _saving = Task.Run(() => SaveSnapshot(graph, shard));
+            }
         }
 
         return new ShardChange(results, items, bytes);
@@ -185,7 +293,13 @@ internal sealed partial class CollectionShardGrain(
 
     public async Task Drop()
     {
+        if (_saving is { } saving)
+        {
+            await saving;
+        }
+
         await StopGraphAsync();
+        snapshots.Delete(_uid, _shard);
         _index = null;
         _lastSequence = 0;
         DeactivateOnIdle();
@@ -279,6 +393,10 @@ internal sealed partial class CollectionShardGrain(
         {
             var seconds = time.GetElapsedTime(started).TotalSeconds;
             LogGraphBuilt(_shard, _uid, graph.Size, seconds);
+            if (snapshots.Enabled)
+            {
+                SaveSnapshot(graph, index);
+            }
         }
     }
 
@@ -302,6 +420,9 @@ internal sealed partial class CollectionShardGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Collection shard {Shard} of {Uid} loaded {Items} items from the store in {Milliseconds:F0} ms")]
     private partial void LogLoaded(int shard, string uid, int items, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Collection shard {Shard} of {Uid} could not use its graph snapshot ({Reason}); building the graph again")]
+    private partial void LogSnapshotUnusable(int shard, string uid, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Collection shard {Shard} of {Uid} built its HNSW graph of {Items} items in {Seconds:F1} s")]
     private partial void LogGraphBuilt(int shard, string uid, long items, double seconds);

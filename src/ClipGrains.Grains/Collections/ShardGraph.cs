@@ -17,6 +17,15 @@ internal sealed class ShardGraph : IDisposable
     private bool _stopping;
     private bool _ready;
 
+    private ShardGraph(USearchIndex index, IndexSettings settings, long live)
+    {
+        _index = index;
+        Settings = settings;
+        _live = live;
+        Covered = int.MaxValue;
+        Ready = true;
+    }
+
     public ShardGraph(int dimensions, IndexSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -97,6 +106,19 @@ internal sealed class ShardGraph : IDisposable
     {
         _index.Search(query, count, out var keys, out _);
         return keys;
+    }
+
+    /// <summary>Whether the graph holds <paramref name="slot"/>.</summary>
+    public bool Contains(int slot) => _index.Contains((ulong)slot);
+
+    /// <summary>Writes the graph to <paramref name="path"/>; the caller holds <see cref="Gate"/> (reading is enough: no add runs).</summary>
+    public void Save(string path) => _index.Save(path);
+
+    /// <summary>A graph saved by <see cref="Save"/>, complete (ready) and covering every slot it was saved with.</summary>
+    public static ShardGraph Load(string path, IndexSettings settings)
+    {
+        var index = new USearchIndex(path);
+        return new ShardGraph(index, settings, (long)index.Size());
     }
 
     public void Dispose()

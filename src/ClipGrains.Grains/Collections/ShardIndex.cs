@@ -69,6 +69,37 @@ internal sealed class ShardIndex(int dimensions)
         return (slot, replaced);
     }
 
+    /// <summary>
+    /// Places <paramref name="ids"/> at the slots a snapshot gave them (null: a free slot), before the store's rows fill
+    /// their vectors in: the snapshot's graph keys are these slots. Only on an empty index.
+    /// </summary>
+    public void Restore(IReadOnlyList<string?> ids)
+    {
+        if (_used != 0)
+        {
+            throw new InvalidOperationException("Slots are restored into an empty index only.");
+        }
+
+        Grow(ids.Count);
+        _used = ids.Count;
+        for (var slot = ids.Count - 1; slot >= 0; slot--)
+        {
+            if (ids[slot] is { } id)
+            {
+                _slots[id] = slot;
+                _ids[slot] = id;
+                _metadata[slot] = MetadataJson.None;
+            }
+            else
+            {
+                _free.Push(slot);
+            }
+        }
+    }
+
+    /// <summary>The ids by slot (null for a free slot): what a snapshot records next to its graph.</summary>
+    public string?[] SlotIds() => _ids[.._used];
+
     /// <summary>Removes an item; returns its freed slot, or -1 when it was absent.</summary>
     public int Remove(string id)
     {

@@ -19,7 +19,37 @@ internal static class StressCommand
         BigBodies(context),
         ColdStart(context),
         Admission(context),
+        Collections(context),
     };
+
+    private static Command Collections(CliContext context)
+    {
+        var items = new Option<int>("--items") { DefaultValueFactory = _ => 100_000, Description = "Items in the shard" };
+        var dimensions = new Option<int>("--dimensions") { DefaultValueFactory = _ => 512, Description = "Vector width (ViT-B/32: 512)" };
+        var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 200, Description = "Queries measured" };
+        var quantization = new Option<string>("--quantization") { DefaultValueFactory = _ => "i8", Description = "Graph vector type: i8, f16, f32" };
+        var m = new Option<int>("--m") { DefaultValueFactory = _ => 16, Description = "HNSW links per node" };
+        var efConstruction = new Option<int>("--ef-construction") { DefaultValueFactory = _ => 64, Description = "HNSW breadth while adding" };
+        var efSearch = new Option<int>("--ef-search") { DefaultValueFactory = _ => 64, Description = "HNSW breadth while searching" };
+        var restart = new Option<bool>("--restart") { Description = "Also write the rows to SQLite and time loading them back (a shard's activation)" };
+        var tagItems = new Option<int>("--tag-items") { DefaultValueFactory = _ => 100_000, Description = "Stored items tagged against the label matrix" };
+        var tagLabels = new Option<int>("--tag-labels") { DefaultValueFactory = _ => 1000, Description = "Labels of the tagging matrix" };
+        var command = new Command("collections", "In process: one shard's HNSW index against exact search — recall@10, latency, build rate, memory, restart, tagging")
+        {
+            items, dimensions, queries, quantization, m, efConstruction, efSearch, restart, tagItems, tagLabels,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new Abstractions.Collections.IndexSettings("hnsw", parse.GetValue(quantization)!, parse.GetValue(m), parse.GetValue(efConstruction), parse.GetValue(efSearch), 0);
+            var result = await Task.Run(
+                () => CollectionIndexRun.Measure(parse.GetValue(items), parse.GetValue(dimensions), parse.GetValue(queries), settings, parse.GetValue(restart),
+                    parse.GetValue(tagItems), parse.GetValue(tagLabels), context.Error),
+                cancellationToken);
+            await context.Out.WriteLineAsync(JsonSerializer.Serialize(result, ReportJson));
+            return CliExitCode.Success;
+        });
+        return command;
+    }
 
     private static Command Admission(CliContext context)
     {

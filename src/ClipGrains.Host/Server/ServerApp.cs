@@ -30,6 +30,7 @@ internal static class ServerApp
 
         // Optimised graphs are per machine: beside the server's own data unless configured elsewhere.
         configuration["ClipGrains:Model:OptimizedGraphCache"] ??= Path.Combine(dataDirectory, "optimized-graphs");
+        configuration["ClipGrains:Collections:SnapshotDirectory"] ??= Path.Combine(dataDirectory, "collection-snapshots");
         var cluster = ClusterSetup.Read(configuration);
         ClusterSetup.EnsurePortsFree(cluster);
         PrivateFiles.CreateDirectory(dataDirectory);
