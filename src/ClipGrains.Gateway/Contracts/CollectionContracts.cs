@@ -10,9 +10,10 @@ namespace ClipGrains.Gateway.Contracts;
 /// <param name="Shards">Shards its items are spread over.</param>
 /// <param name="Index">How its shards index vectors.</param>
 /// <param name="Metadata">The caller's metadata.</param>
+/// <param name="ShardIndexes">Each shard's index now (with <c>include=index</c>); null otherwise.</param>
 internal sealed record CollectionObject(
     string Name, string Model, int Dimensions, long ItemCount, long Bytes, long CreatedAt, int Shards, CollectionIndexObject Index,
-    IReadOnlyDictionary<string, object> Metadata)
+    IReadOnlyDictionary<string, object> Metadata, IReadOnlyList<ShardIndexObject>? ShardIndexes = null)
 {
     /// <summary>Always <c>collection</c>.</summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
@@ -27,6 +28,14 @@ internal sealed record CollectionObject(
 /// <param name="EfSearch">HNSW breadth while searching.</param>
 /// <param name="FlatLimit">Items per shard up to which <c>auto</c> scans exactly.</param>
 internal sealed record CollectionIndexObject(string Type, string Quantization, int M, int EfConstruction, int EfSearch, int FlatLimit);
+
+/// <summary>One shard's index now.</summary>
+/// <param name="Shard">The shard's number.</param>
+/// <param name="Kind"><c>flat</c> (exact scan), <c>building</c> (a graph being built; exact scans meanwhile) or <c>hnsw</c>.</param>
+/// <param name="Items">Live items.</param>
+/// <param name="IndexBytes">Memory the index holds: f32 vectors, ids and the graph.</param>
+/// <param name="Tombstones">Deleted entries still in the graph.</param>
+internal sealed record ShardIndexObject(int Shard, string Kind, long Items, long IndexBytes, long Tombstones);
 
 /// <summary>One page of collections in name order.</summary>
 internal sealed record CollectionList(IReadOnlyList<CollectionObject> Data, string? FirstId, string? LastId, bool HasMore)

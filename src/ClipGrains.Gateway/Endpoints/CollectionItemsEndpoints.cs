@@ -24,7 +24,7 @@ internal static class CollectionItemsEndpoints
         routes.MapPost("/collections/{name}/items", UpsertAsync).WithRequestSizeLimit(limits.MaxImageRequestBytes).DisableAntiforgery().WithMetadata(ChargedEndpoint.Instance)
             .WithName("upsertCollectionItems").WithTags("Collections")
             .WithSummary("Stores items (an existing id is replaced); one result per item, so one bad image does not fail the batch.")
-            .Takes<Contracts.Requests.ItemsBody>().Answers<ItemResultList>().Fails(400, 403, 404, 409, 413, 415, 422);
+            .Takes<Contracts.Requests.ItemsBody>("application/json", "multipart/form-data").Answers<ItemResultList>().Fails(400, 403, 404, 409, 413, 415, 422);
         routes.MapGet("/collections/{name}/items", ListAsync)
             .WithName("listCollectionItems").WithTags("Collections").WithSummary("Items in id order, paged with limit and after (include=embedding adds vectors).")
             .Answers<CollectionItemList>().Fails(400, 404);
@@ -47,8 +47,20 @@ internal static class CollectionItemsEndpoints
     {
         var limits = options.Value;
         var (grain, info) = await CollectionViews.FindAsync(context, grains, name);
-        var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(limits.MaxItemsPerRequest, info.Dimensions));
-        var pending = ReadItems(body, info, limits, gateway.Value);
+        List<Pending> pending;
+        Func<string> canonical;
+        if (context.Request.HasFormContentType)
+        {
+            pending = await ReadFormAsync(context.Request, limits);
+            canonical = () => string.Join('\n', pending.Select(p => $"{p.Id} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(p.Image!.Image!))} {System.Text.Encoding.UTF8.GetString(MetadataJson.Write(p.Metadata))}"));
+        }
+        else
+        {
+            var body = await JsonBody.ReadObjectAsync(context.Request, Math.Max(limits.MaxItemsPerRequest, info.Dimensions));
+            pending = ReadItems(body, info, limits, gateway.Value);
+            canonical = body.GetRawText;
+        }
+
         var imageInputs = pending.Where(p => p.Image is not null).Select(p => p.Image!).ToList();
         urls.Check(imageInputs);
         var textCount = pending.Count(p => p.Text is not null);
@@ -56,7 +68,7 @@ internal static class CollectionItemsEndpoints
         var price = pricing.Value;
         var estimate = new Charge(imageInputs.Count, textCount, price.Price(model, imageInputs.Count, textCount) + (pending.Count * price.CreditsPerStoredItem), model.Id);
         var tenant = RequestTenant.Of(context);
-        return await metering.RunAsync(context, () => body.GetRawText(), estimate, async () =>
+        return await metering.RunAsync(context, canonical, estimate, async () =>
         {
             // Image URLs are fetched once admitted: a tenant that is refused costs no fetch.
             using var fetched = await urls.ResolveAsync(tenant, imageInputs, context.RequestAborted);
@@ -175,6 +187,74 @@ internal static class CollectionItemsEndpoints
 
         return items;
     }
+
+    // multipart/form-data: image files (parts named image), with optional 'id' and 'metadata' (a JSON object) fields, one
+    // per image in the files' order (curl -F image=@a.jpg -F id=a.jpg -F 'metadata={"k":"v"}').
+    private static async Task<List<Pending>> ReadFormAsync(HttpRequest request, CollectionOptions limits)
+    {
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(
+                new Microsoft.AspNetCore.Http.Features.FormOptions { ValueCountLimit = (limits.MaxItemsPerRequest * 3) + 8, MultipartBodyLengthLimit = request.ContentLength ?? long.MaxValue },
+                request.HttpContext.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw ApiException.BadRequest($"The multipart body could not be read: {e.Message}", code: "invalid_multipart");
+        }
+
+        var files = form.Files.Where(f => f.Name is "image" or "image[]").ToList();
+        if (files.Count == 0 || files.Count > limits.MaxItemsPerRequest)
+        {
+            throw ApiException.BadRequest($"Attach 1-{limits.MaxItemsPerRequest} image files as parts named 'image'; the request has {files.Count}.", "image",
+                files.Count == 0 ? "missing_required_parameter" : "too_many_items");
+        }
+
+        var ids = Fields(form, "id");
+        var metadata = Fields(form, "metadata");
+        if ((ids.Count > 0 && ids.Count != files.Count) || (metadata.Count > 0 && metadata.Count != files.Count))
+        {
+            throw ApiException.BadRequest(
+                $"Give one 'id' and one 'metadata' field per image, in the files' order, or none: the request has {files.Count} images, {ids.Count} ids and {metadata.Count} metadata fields.",
+                ids.Count > 0 && ids.Count != files.Count ? "id" : "metadata");
+        }
+
+        var items = new List<Pending>(files.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var param = files.Count == 1 ? "image" : $"image[{i}]";
+            var id = ids.Count > 0 ? ids[i] : "item_" + Guid.NewGuid().ToString("N")[..24];
+            if (!CollectionKey.IsValidItemId(id) || !seen.Add(id))
+            {
+                throw ApiException.BadRequest($"'id[{i}]' must be a new 1-{CollectionKey.MaxItemIdLength} character printable ASCII id without spaces.", $"id[{i}]", "invalid_item_id");
+            }
+
+            IReadOnlyDictionary<string, MetaValue> meta = MetadataJson.None;
+            if (metadata.Count > 0)
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(metadata[i]);
+                    meta = MetadataReader.Read(document.RootElement, $"metadata[{i}]", limits.MaxMetadataBytes);
+                }
+                catch (JsonException)
+                {
+                    throw ApiException.BadRequest($"'metadata[{i}]' must be a JSON object.", $"metadata[{i}]", "invalid_metadata");
+                }
+            }
+
+            using var stream = new MemoryStream((int)files[i].Length);
+            await files[i].CopyToAsync(stream, request.HttpContext.RequestAborted);
+            items.Add(new Pending(id, new ApiInput(null, stream.ToArray(), param), null, null, meta));
+        }
+
+        return items;
+    }
+
+    private static List<string> Fields(IFormCollection form, string name) =>
+        form.TryGetValue(name, out var values) || form.TryGetValue(name + "[]", out values) ? [.. values.Select(v => v ?? string.Empty)] : [];
 
     /// <summary>An image URL: a string or OpenAI's <c>{"url": …}</c>; a data URI is decoded here, an http(s) URL fetched once admitted.</summary>
     internal static ApiInput ImageUrl(JsonElement value, string param)

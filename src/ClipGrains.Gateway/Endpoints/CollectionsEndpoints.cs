@@ -24,7 +24,8 @@ internal static class CollectionsEndpoints
         routes.MapGet("/collections", ListAsync)
             .WithName("listCollections").WithTags("Collections").WithSummary("Collections in name order, paged with limit and after.").Answers<CollectionList>().Fails(400);
         routes.MapGet("/collections/{name}", GetAsync)
-            .WithName("retrieveCollection").WithTags("Collections").WithSummary("One collection with its item count, bytes and index settings.").Answers<CollectionObject>().Fails(404);
+            .WithName("retrieveCollection").WithTags("Collections").WithSummary("One collection with its item count, bytes and index settings (include=index adds each shard's index now).")
+            .Answers<CollectionObject>().Fails(400, 404);
         routes.MapDelete("/collections/{name}", DeleteAsync)
             .WithName("deleteCollection").WithTags("Collections").WithSummary("Deletes a collection and its items; frees its quota.").Answers<DeletedObject>().Fails(404);
         CollectionItemsEndpoints.Map(routes, limits);
@@ -119,10 +120,23 @@ internal static class CollectionsEndpoints
             ApiJson.Options);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string name, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(HttpContext context, string name, IGrainFactory grains, string? include)
     {
         var (_, info) = await CollectionViews.FindAsync(context, grains, name);
-        return Results.Json(CollectionViews.Describe(info), ApiJson.Options);
+        if (include is null or "")
+        {
+            return Results.Json(CollectionViews.Describe(info), ApiJson.Options);
+        }
+
+        if (include != "index")
+        {
+            throw ApiException.BadRequest("'include' may only be \"index\".", "include");
+        }
+
+        var stats = await Task.WhenAll(Enumerable.Range(0, info.Shards).Select(s => grains.GetGrain<ICollectionShardGrain>(CollectionKey.Shard(info.Uid, s)).Describe(info.Index)));
+        return Results.Json(
+            CollectionViews.Describe(info) with { ShardIndexes = [.. stats.Select((s, i) => new ShardIndexObject(i, s.Kind, s.Items, s.IndexBytes, s.Tombstones))] },
+            ApiJson.Options);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string name, IGrainFactory grains)

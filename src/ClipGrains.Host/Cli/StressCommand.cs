@@ -20,7 +20,34 @@ internal static class StressCommand
         ColdStart(context),
         Admission(context),
         Collections(context),
+        CollectionsHttp(context),
     };
+
+    private static Command CollectionsHttp(CliContext context)
+    {
+        var url = new Option<string>("--url") { Description = "Server base URL", Required = true };
+        var apiKey = new Option<string>("--api-key") { Description = "Bearer key of a tenant with credits and quota", Required = true };
+        var name = new Option<string>("--collection") { DefaultValueFactory = _ => "bench-" + Guid.NewGuid().ToString("N")[..8], Description = "Collection to create and fill" };
+        var items = new Option<int>("--items") { DefaultValueFactory = _ => 100_000, Description = "Items inserted (a multiple of 100)" };
+        var dimensions = new Option<int>("--dimensions") { DefaultValueFactory = _ => 512, Description = "The server model's embedding width" };
+        var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 4, Description = "Concurrent insert clients" };
+        var queries = new Option<int>("--queries") { DefaultValueFactory = _ => 200, Description = "Searches measured by embedding" };
+        var command = new Command("collections-http", "Against a running server: HTTP inserts of precomputed embeddings, graph build, and search latency by embedding and by text")
+        {
+            url, apiKey, name, items, dimensions, clients, queries,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var server = Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var parsed) ? parsed : throw new CliUsageException("--url must be an absolute URL.");
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            var result = await CollectionHttpRun.MeasureAsync(
+                http, server, parse.GetValue(apiKey)!, parse.GetValue(name)!, parse.GetValue(items), parse.GetValue(dimensions), parse.GetValue(clients), parse.GetValue(queries),
+                context.Error, cancellationToken);
+            await context.Out.WriteLineAsync(JsonSerializer.Serialize(result, ReportJson));
+            return CliExitCode.Success;
+        });
+        return command;
+    }
 
     private static Command Collections(CliContext context)
     {

@@ -244,4 +244,35 @@ public sealed class CollectionsApiTests(GoldenServerFixture fixture) : IAsyncLif
         AssertError(400, "invalid_request", await ReadAsync(await Http.PostAsync("/v1/collections", Body(new { name = Unique("x"), shards = 0 }))), "shards");
         AssertError(400, "invalid_request", await ReadAsync(await Http.PostAsync("/v1/collections", Body(new { name = Unique("x"), index = new { type = "ivf" } }))), "index.type");
     }
+
+    [SkippableFact]
+    public async Task Items_upload_as_multipart_files_with_ids_and_metadata_fields()
+    {
+        var name = await CreateAsync();
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(File.ReadAllBytes(GoldenData.Image("horse.png"))), "image", "horse.png" },
+            { new ByteArrayContent(File.ReadAllBytes(GoldenData.Image("rocket.jpg"))), "image", "rocket.jpg" },
+            { new StringContent("photos/horse.png"), "id" },
+            { new StringContent("photos/rocket.jpg"), "id" },
+            { new StringContent("""{"kind":"animal"}"""), "metadata" },
+            { new StringContent("""{"kind":"vehicle"}"""), "metadata" },
+        };
+        var (status, json) = await ReadAsync(await Http.PostAsync($"/v1/collections/{name}/items", form));
+        Assert.Equal(200, status);
+        Assert.Equal(["photos/horse.png", "photos/rocket.jpg"], json.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("id").GetString()));
+        Assert.Equal(2, json.GetProperty("usage").GetProperty("images").GetInt32());
+        var item = (await ReadAsync(await Http.GetAsync($"/v1/collections/{name}/items/photos/rocket.jpg"))).Json;
+        Assert.Equal("vehicle", item.GetProperty("metadata").GetProperty("kind").GetString());
+        var hits = (await ReadAsync(await Http.PostAsync($"/v1/collections/{name}/search", Body(new { query = new { image = DataUri(GoldenData.Image("horse.png")) }, top_k = 1 })))).Json;
+        Assert.Equal("photos/horse.png", hits.GetProperty("data")[0].GetProperty("id").GetString());
+
+        using var mismatched = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(File.ReadAllBytes(GoldenData.Image("horse.png"))), "image", "horse.png" },
+            { new StringContent("a"), "id" },
+            { new StringContent("b"), "id" },
+        };
+        AssertError(400, "invalid_request", await ReadAsync(await Http.PostAsync($"/v1/collections/{name}/items", mismatched)), "id");
+    }
 }

@@ -112,11 +112,14 @@ public sealed class OpenApiDocumentTests(GoldenServerFixture fixture)
         await checker.CheckAsync("get", "/v1/collections", 200, Server.Http.GetAsync("/v1/collections?limit=2"));
         await checker.CheckAsync("get", "/v1/collections/{name}", 200, Server.Http.GetAsync($"/v1/collections/{collection}"));
         await checker.CheckAsync("get", "/v1/collections/{name}", 404, Server.Http.GetAsync("/v1/collections/nothing-here"));
+        await checker.CheckAsync("get", "/v1/collections/{name}", 400, Server.Http.GetAsync($"/v1/collections/{collection}?include=everything"));
         await checker.CheckAsync("post", "/v1/collections/{name}/items", 200, Server.Http.PostAsync(items, Body(new
         {
             items = new object[] { new { id = "horse", image = png, metadata = new { kind = "animal", tags = new[] { "farm" } } }, new { id = "words", text = "a horse", metadata = new { n = 2 } } },
         })));
         await checker.CheckAsync("post", "/v1/collections/{name}/items", 400, Server.Http.PostAsync(items, Body(new { items = new[] { new { id = "x" } } })));
+        var (_, indexed) = await checker.CheckAsync("get", "/v1/collections/{name}", 200, Server.Http.GetAsync($"/v1/collections/{collection}?include=index"));
+        Assert.Equal(2, indexed.GetProperty("shard_indexes").EnumerateArray().Sum(s => s.GetProperty("items").GetInt64()));
         await checker.CheckAsync("get", "/v1/collections/{name}/items", 200, Server.Http.GetAsync($"{items}?limit=1&include=embedding"));
         await checker.CheckAsync("get", "/v1/collections/{name}/items/{id}", 200, Server.Http.GetAsync($"{items}/horse"));
         await checker.CheckAsync("get", "/v1/collections/{name}/items/{id}", 404, Server.Http.GetAsync($"{items}/nobody"));
