@@ -48,6 +48,7 @@ public static class ClipGrainsSiloExtensions
         services.TryAddSingleton<ICollectionStore, MemoryCollectionStore>();
         services.AddSingleton<NativeSearchSlots>();
         services.AddSingleton<ShardSnapshots>();
+        services.AddSingleton<ShardGauges>();
 
         // The usage log's table lives beside grain state (registered by the storage below); memory when state is in memory.
         services.TryAddSingleton<IUsageStore, MemoryUsageStore>();

@@ -37,6 +37,8 @@ public sealed class ClipGrainsTelemetry : IDisposable
         ModelUnloads = _meter.CreateCounter<long>("clipgrains.model.unloads", "{unload}", "Models unloaded on this silo, by model and reason (idle, evicted, stopping)");
         ModelLoadDuration = _meter.CreateHistogram<double>("clipgrains.model.load.duration", "ms", "Time of each phase of a model load (resolve, load, warmup), by model");
         ModelLoadWait = _meter.CreateHistogram<double>("clipgrains.model.load.wait", "ms", "Time a request waited for its model to load, by model");
+        CollectionSearchDuration = _meter.CreateHistogram<double>("clipgrains.collection.search.duration", "ms", "One shard's search time, by index (flat, hnsw)");
+        CollectionCandidates = _meter.CreateHistogram<int>("clipgrains.collection.search.candidates", "{item}", "Graph candidates a shard re-ranked in f32 per search (the recall setting in effect)");
         ModelAgeAtUnload = _meter.CreateHistogram<double>("clipgrains.model.age_at_unload", "s", "How long a model was loaded when it was unloaded, by model and reason");
     }
 
@@ -103,6 +105,20 @@ public sealed class ClipGrainsTelemetry : IDisposable
 
     /// <summary>Requests refused by a rate limit, tagged with the limit.</summary>
     public Counter<long> RateLimitRejections { get; }
+
+    /// <summary>One shard's search time, tagged with the index that answered.</summary>
+    public Histogram<double> CollectionSearchDuration { get; }
+
+    /// <summary>Graph candidates re-ranked per shard search.</summary>
+    public Histogram<int> CollectionCandidates { get; }
+
+    /// <summary>Registers the gauges of this silo's active collection shards: items, index bytes, and shards by index kind.</summary>
+    public void ObserveCollections(Func<long> items, Func<long> indexBytes, Func<IEnumerable<Measurement<int>>> shards)
+    {
+        _meter.CreateObservableGauge("clipgrains.collection.items", items, "{item}", "Items in the collection shards active on this silo");
+        _meter.CreateObservableGauge("clipgrains.collection.index.memory", indexBytes, "By", "Memory of the collection shards' indexes on this silo (f32 vectors, ids, graphs)");
+        _meter.CreateObservableGauge("clipgrains.collection.shards", shards, "{shard}", "Collection shards active on this silo, by index (flat, building, hnsw)");
+    }
 
     /// <summary>Registers the queue-depth gauge for a model host.</summary>
     public void ObserveQueueDepth(Func<int> images) =>

@@ -17,7 +17,7 @@ namespace ClipGrains.Grains.Collections;
 /// </remarks>
 internal sealed partial class CollectionShardGrain(
     ICollectionStore store, NativeSearchSlots slots, ShardSnapshots snapshots, Microsoft.Extensions.Options.IOptions<CollectionOptions> options, TimeProvider time,
-    ILogger<CollectionShardGrain> logger) : Grain, ICollectionShardGrain
+    ShardGauges gauges, Abstractions.Telemetry.ClipGrainsTelemetry telemetry, ILogger<CollectionShardGrain> logger) : Grain, ICollectionShardGrain
 {
     // Rows read per store round trip while loading: large enough to amortise the query, small enough to stream.
     private const int LoadPage = 4096;
@@ -90,6 +90,13 @@ internal sealed partial class CollectionShardGrain(
 
         var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
         LogLoaded(_shard, _uid, _index?.Count ?? 0, elapsed);
+        Report();
+    }
+
+    private void Report()
+    {
+        var stats = Stats();
+        gauges.Report(this.GetPrimaryKeyString(), stats.Items, stats.IndexBytes, stats.Kind);
     }
 
     // The saved graph, brought up to the store: ids it knew that the store no longer has are removed, and every slot
@@ -161,6 +168,7 @@ internal sealed partial class CollectionShardGrain(
         }
 
         await StopGraphAsync();
+        gauges.Remove(this.GetPrimaryKeyString());
     }
 
     public Task<IReadOnlyDictionary<string, long>> Sizes(IReadOnlyList<string> ids)
@@ -220,6 +228,8 @@ internal sealed partial class CollectionShardGrain(
                 var shard = _index!;
                 _saving = Task.Run(() => SaveSnapshot(graph, shard));
             }
+
+            Report();
         }
 
         return new ShardChange(results, items, bytes);
@@ -246,7 +256,8 @@ internal sealed partial class CollectionShardGrain(
         var graph = _graph is { Ready: true } ready && !query.Exact ? ready : null;
 
         // Off the grain's turn so concurrent searches of one shard use every core; no write runs meanwhile (reads interleave, writes do not).
-        return await slots.RunAsync(() =>
+        var started = time.GetTimestamp();
+        var answer = await slots.RunAsync(() =>
         {
             if (graph is null)
             {
@@ -265,6 +276,7 @@ internal sealed partial class CollectionShardGrain(
                 graph.Gate.ExitReadLock();
             }
 
+            telemetry.CollectionCandidates.Record(candidates.Length);
             var hits = shard.Rank(candidates.Select(c => (int)c), query);
 
             // A filter or threshold that leaves fewer than top_k of the graph's candidates: the exact scan finds every match.
@@ -272,13 +284,17 @@ internal sealed partial class CollectionShardGrain(
                 ? new ShardHits(shard.SearchExact(query), Exact: true)
                 : new ShardHits(hits, Exact: false);
         });
+        telemetry.CollectionSearchDuration.Record(time.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("index", answer.Exact ? "flat" : "hnsw"));
+        return answer;
     }
 
-    public Task<ShardStats> Describe(IndexSettings index) => Task.FromResult(new ShardStats(
+    public Task<ShardStats> Describe(IndexSettings index) => Task.FromResult(Stats());
+
+    private ShardStats Stats() => new(
         _index?.Count ?? 0,
         _graph is { Ready: true } ? "hnsw" : _graph is null ? "flat" : "building",
         (_index?.MemoryBytes ?? 0) + (_graph?.MemoryBytes ?? 0),
-        _graph?.Tombstones ?? 0));
+        _graph?.Tombstones ?? 0);
 
     public async Task<ShardStats> WhenBuilt(IndexSettings index)
     {
@@ -393,6 +409,7 @@ internal sealed partial class CollectionShardGrain(
         {
             var seconds = time.GetElapsedTime(started).TotalSeconds;
             LogGraphBuilt(_shard, _uid, graph.Size, seconds);
+            Report();
             if (snapshots.Enabled)
             {
                 SaveSnapshot(graph, index);

@@ -19,6 +19,9 @@ internal sealed class ShardIndex(int dimensions)
     private long[] _bytes = new long[64];
     private int _used;
 
+    // Ids' string objects and their dictionary entries (about 24 bytes each plus two per character).
+    private long _idBytes;
+
     /// <summary>The vectors' width.</summary>
     public int Dimensions => dimensions;
 
@@ -29,7 +32,7 @@ internal sealed class ShardIndex(int dimensions)
     public int Slots => _used;
 
     /// <summary>Memory held: vectors, ids and per-slot tables (metadata dictionaries estimated at their JSON size).</summary>
-    public long MemoryBytes => (_vectors.LongLength * sizeof(float)) + (_ids.LongLength * (IntPtr.Size + sizeof(long) + IntPtr.Size)) + _ids.Sum(i => i is null ? 0L : 24 + (i.Length * 2L));
+    public long MemoryBytes => (_vectors.LongLength * sizeof(float)) + (_ids.LongLength * (IntPtr.Size + sizeof(long) + IntPtr.Size)) + _idBytes;
 
     /// <summary>The slot of <paramref name="id"/>, or -1.</summary>
     public int SlotOf(string id) => _slots.TryGetValue(id, out var slot) ? slot : -1;
@@ -61,6 +64,7 @@ internal sealed class ShardIndex(int dimensions)
             Grow(slot + 1);
             _slots[id] = slot;
             _ids[slot] = id;
+            _idBytes += 48 + (id.Length * 2L);
         }
 
         vector.CopyTo(_vectors.AsSpan(slot * dimensions, dimensions));
@@ -88,6 +92,7 @@ internal sealed class ShardIndex(int dimensions)
             {
                 _slots[id] = slot;
                 _ids[slot] = id;
+                _idBytes += 48 + (id.Length * 2L);
                 _metadata[slot] = MetadataJson.None;
             }
             else
@@ -109,6 +114,7 @@ internal sealed class ShardIndex(int dimensions)
         }
 
         _ids[slot] = null;
+        _idBytes -= 48 + (id.Length * 2L);
         _metadata[slot] = MetadataJson.None;
         _bytes[slot] = 0;
         _free.Push(slot);

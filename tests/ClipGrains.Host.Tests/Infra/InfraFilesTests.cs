@@ -214,6 +214,7 @@ public sealed partial class InfraFilesTests
         telemetry.ObserveQueueDepth(() => 0);
         telemetry.ObserveRequestsInFlight(() => 0);
         telemetry.ObserveModelsLoaded(() => []);
+        telemetry.ObserveCollections(() => 0, () => 0, () => []);
         var names = new HashSet<string>(StringComparer.Ordinal) { "orleans_grains" };
         using var listener = new MeterListener
         {
