@@ -47,8 +47,8 @@ public sealed class CollectionOptions
     /// <summary>Most items one classify page may tag.</summary>
     public int MaxClassifyPage { get; set; } = 1000;
 
-    /// <summary>Longest side of a stored thumbnail, pixels.</summary>
-    public int ThumbnailSize { get; set; } = 128;
+    /// <summary>Most bytes of the thumbnail a caller may store with an item (a small JPEG, PNG or WebP; counted in the byte quota).</summary>
+    public int MaxThumbnailBytes { get; set; } = 32 * 1024;
 
     /// <summary>
     /// Folder where shards keep snapshots of their graphs (the server sets <c>{DataDirectory}/collection-snapshots</c>);
@@ -81,7 +81,7 @@ public sealed class CollectionOptions
             .Between(nameof(ExpansionAdd), ExpansionAdd, 1, 4096)
             .Between(nameof(ExpansionSearch), ExpansionSearch, 1, 4096)
             .Between(nameof(MaxClassifyPage), MaxClassifyPage, 1, 100_000)
-            .Between(nameof(ThumbnailSize), ThumbnailSize, 16, 1024)
+            .Between(nameof(MaxThumbnailBytes), MaxThumbnailBytes, 0, 1 << 20)
             .Positive(nameof(SnapshotEvery), SnapshotEvery);
     }
 }

@@ -57,7 +57,8 @@ internal sealed record DeletedObject(string Id, string Object, bool Deleted);
 /// <param name="Bytes">What it counts against the quota.</param>
 /// <param name="UpdatedAt">Its last write, Unix seconds.</param>
 /// <param name="Embedding">Its unit vector, when asked for with <c>include=embedding</c>.</param>
-internal sealed record CollectionItemObject(string Id, IReadOnlyDictionary<string, object> Metadata, long Bytes, long UpdatedAt, float[]? Embedding)
+/// <param name="Thumbnail">Its stored thumbnail as a data URI, when asked for with <c>include=thumbnail</c> and one was stored.</param>
+internal sealed record CollectionItemObject(string Id, IReadOnlyDictionary<string, object> Metadata, long Bytes, long UpdatedAt, float[]? Embedding, string? Thumbnail = null)
 {
     /// <summary>Always <c>collection.item</c>.</summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]

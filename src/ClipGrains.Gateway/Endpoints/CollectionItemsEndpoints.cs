@@ -29,7 +29,7 @@ internal static class CollectionItemsEndpoints
             .WithName("listCollectionItems").WithTags("Collections").WithSummary("Items in id order, paged with limit and after (include=embedding adds vectors).")
             .Answers<CollectionItemList>().Fails(400, 404);
         routes.MapGet("/collections/{name}/items/{**id}", GetAsync)
-            .WithName("retrieveCollectionItem").WithTags("Collections").WithSummary("One item (include=embedding adds its vector).")
+            .WithName("retrieveCollectionItem").WithTags("Collections").WithSummary("One item (include=embedding,thumbnail adds its vector and stored thumbnail).")
             .Answers<CollectionItemObject>().Fails(400, 404);
         routes.MapDelete("/collections/{name}/items/{**id}", DeleteAsync)
             .WithName("deleteCollectionItem").WithTags("Collections").WithSummary("Deletes one item.").Answers<DeletedObject>().Fails(400, 404);
@@ -39,7 +39,7 @@ internal static class CollectionItemsEndpoints
     }
 
     // An item as read from the request, before its vector is known.
-    private sealed record Pending(string Id, ApiInput? Image, string? Text, float[]? Vector, IReadOnlyDictionary<string, MetaValue> Metadata);
+    private sealed record Pending(string Id, ApiInput? Image, string? Text, float[]? Vector, IReadOnlyDictionary<string, MetaValue> Metadata, byte[]? Thumbnail = null);
 
     private static async Task<IResult> UpsertAsync(
         HttpContext context, string name, IGrainFactory grains, ModelCatalog models, TextEmbedder texts, ImageEmbedder images, ImageUrlResolver urls,
@@ -98,7 +98,7 @@ internal static class CollectionItemsEndpoints
             }
 
             var items = pending.Where(p => !failures.ContainsKey(p.Id))
-                .Select(p => new CollectionItem(p.Id, p.Vector ?? vectors[p.Id], p.Metadata)).ToList();
+                .Select(p => new CollectionItem(p.Id, p.Vector ?? vectors[p.Id], p.Metadata, p.Thumbnail)).ToList();
             var stored = items.Count == 0 ? null : await grain.Upsert(items);
             switch (stored?.Outcome)
             {
@@ -174,18 +174,38 @@ internal static class CollectionItemsEndpoints
             }
 
             var metadata = MetadataReader.Read(element.TryGetProperty("metadata", out var m) ? m : default, $"{param}.metadata", limits.MaxMetadataBytes);
+            var thumbnail = element.TryGetProperty("thumbnail", out var t) && t.ValueKind != JsonValueKind.Null ? Thumbnail(t, $"{param}.thumbnail", limits) : null;
             var source = element.GetProperty(sources[0]);
-            items.Add(sources[0] switch
+            items.Add((sources[0] switch
             {
                 "image" when source.ValueKind == JsonValueKind.String => new Pending(id, DataUri.Image(source, $"{param}.image"), null, null, metadata),
                 "image_url" => new Pending(id, ImageUrl(source, $"{param}.image_url"), null, null, metadata),
                 "text" when source.ValueKind == JsonValueKind.String => new Pending(id, null, Text(source.GetString()!, $"{param}.text", gateway.MaxTextLength), null, metadata),
                 "embedding" => new Pending(id, null, null, EmbeddingReader.Read(source, $"{param}.embedding", info.Dimensions, info.Model), metadata),
                 var other => throw ApiException.BadRequest($"'{param}.{other}' must be a string.", $"{param}.{other}"),
-            });
+            }) with { Thumbnail = thumbnail });
         }
 
         return items;
+    }
+
+    // A small preview the caller made (the console draws one per image it uploads): stored as given, counted in the byte quota.
+    private static byte[] Thumbnail(JsonElement value, string param, CollectionOptions limits)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw ApiException.BadRequest($"'{param}' must be a JPEG, PNG or WebP image as a data URI or base64.", param, "invalid_thumbnail");
+        }
+
+        var bytes = DataUri.Image(value, param).Image!;
+        if (bytes.Length > limits.MaxThumbnailBytes)
+        {
+            throw ApiException.BadRequest($"'{param}' has {bytes.Length} bytes; a thumbnail may have at most {limits.MaxThumbnailBytes}.", param, "thumbnail_too_large");
+        }
+
+        return Scoring.ImageMagic.Sniff(bytes) is Scoring.ImageKind.Jpeg or Scoring.ImageKind.Png or Scoring.ImageKind.Webp
+            ? bytes
+            : throw ApiException.BadRequest($"'{param}' must be a JPEG, PNG or WebP image.", param, "invalid_thumbnail");
     }
 
     // multipart/form-data: image files (parts named image), with optional 'id' and 'metadata' (a JSON object) fields, one
@@ -297,9 +317,18 @@ internal static class CollectionItemsEndpoints
     private static async Task<IResult> GetAsync(HttpContext context, string name, string id, IGrainFactory grains, string? include)
     {
         var itemId = CollectionViews.ItemId(id);
+        var parts = (include ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Any(p => p is not ("embedding" or "thumbnail")))
+        {
+            throw ApiException.BadRequest("'include' may list \"embedding\" and \"thumbnail\", comma-separated.", "include");
+        }
+
         var (grain, _) = await CollectionViews.FindAsync(context, grains, name);
-        var item = await grain.GetItem(itemId, withThumbnail: false) ?? throw ItemNotFound(name, itemId);
-        return Results.Json(CollectionViews.Describe(item, Include(include)), ApiJson.Options);
+        var item = await grain.GetItem(itemId, withThumbnail: parts.Contains("thumbnail")) ?? throw ItemNotFound(name, itemId);
+        var described = CollectionViews.Describe(item, parts.Contains("embedding"));
+        return Results.Json(
+            item.Thumbnail is { } thumbnail ? described with { Thumbnail = $"data:image/{Scoring.ImageMagic.Sniff(thumbnail)!.Value.ToString().ToLowerInvariant()};base64,{Convert.ToBase64String(thumbnail)}" } : described,
+            ApiJson.Options);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string name, string id, IGrainFactory grains)

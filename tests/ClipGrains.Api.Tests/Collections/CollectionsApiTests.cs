@@ -275,4 +275,30 @@ public sealed class CollectionsApiTests(GoldenServerFixture fixture) : IAsyncLif
         };
         AssertError(400, "invalid_request", await ReadAsync(await Http.PostAsync($"/v1/collections/{name}/items", mismatched)), "id");
     }
+
+    [SkippableFact]
+    public async Task A_thumbnail_is_stored_when_given_counted_in_bytes_and_returned_when_asked_for()
+    {
+        var name = await CreateAsync();
+        var png = File.ReadAllBytes(GoldenData.Image("one_pixel.png"));
+        var vector = Enumerable.Repeat(0.5f, 32).ToArray();
+        var (status, _) = await ReadAsync(await Http.PostAsync($"/v1/collections/{name}/items", Body(new
+        {
+            items = new object[] { new { id = "with", embedding = vector, thumbnail = "data:image/png;base64," + Convert.ToBase64String(png) }, new { id = "without", embedding = vector } },
+        })));
+        Assert.Equal(200, status);
+
+        var with = (await ReadAsync(await Http.GetAsync($"/v1/collections/{name}/items/with?include=thumbnail,embedding"))).Json;
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(png), with.GetProperty("thumbnail").GetString());
+        Assert.Equal(32, with.GetProperty("embedding").GetArrayLength());
+        var without = (await ReadAsync(await Http.GetAsync($"/v1/collections/{name}/items/without?include=thumbnail"))).Json;
+        Assert.Equal(JsonValueKind.Null, without.GetProperty("thumbnail").ValueKind);
+        Assert.Equal(png.Length, with.GetProperty("bytes").GetInt64() - without.GetProperty("bytes").GetInt64() + "without".Length - "with".Length);
+
+        AssertError(400, "thumbnail_too_large", await ReadAsync(await Http.PostAsync($"/v1/collections/{name}/items",
+            Body(new { items = new[] { new { id = "big", embedding = vector, thumbnail = Convert.ToBase64String(new byte[40_000]) } } }))), "items[0].thumbnail");
+        AssertError(400, "invalid_thumbnail", await ReadAsync(await Http.PostAsync($"/v1/collections/{name}/items",
+            Body(new { items = new[] { new { id = "pdf", embedding = vector, thumbnail = Convert.ToBase64String("%PDF-1.4 not an image"u8.ToArray()) } } }))), "items[0].thumbnail");
+        AssertError(400, "invalid_request", await ReadAsync(await Http.GetAsync($"/v1/collections/{name}/items/with?include=everything")), "include");
+    }
 }

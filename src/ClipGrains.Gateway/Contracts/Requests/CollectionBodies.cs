@@ -27,7 +27,10 @@ internal sealed record ItemsBody([property: JsonRequired] IReadOnlyList<ItemBody
 /// <param name="Text">A text, embedded with the collection's model.</param>
 /// <param name="Embedding">A vector of the collection's width, unit-normalised on the way in.</param>
 /// <param name="Metadata">A flat object of strings, numbers, booleans and arrays of strings.</param>
-internal sealed record ItemBody(string? Id = null, string? Image = null, string? ImageUrl = null, string? Text = null, IReadOnlyList<float>? Embedding = null, IReadOnlyDictionary<string, object>? Metadata = null);
+/// <param name="Thumbnail">A small JPEG, PNG or WebP preview to store with the item (data URI or base64, at most 32 KiB), returned by <c>include=thumbnail</c>.</param>
+internal sealed record ItemBody(
+    string? Id = null, string? Image = null, string? ImageUrl = null, string? Text = null, IReadOnlyList<float>? Embedding = null, IReadOnlyDictionary<string, object>? Metadata = null,
+    string? Thumbnail = null);
 
 /// <summary>The body of <c>POST /v1/collections/{name}/items/delete</c>: ids or a filter.</summary>
 internal sealed record DeleteItemsBody(IReadOnlyList<string>? Ids = null, FilterBody? Filter = null);
