@@ -121,6 +121,43 @@ public sealed partial class ConsoleBrowserTests(GoldenServerFixture fixture) : I
     }
 
     [SkippableFact]
+    public async Task Create_a_collection_upload_images_resume_and_search_with_thumbnails()
+    {
+        var (tenantId, key) = await Server.CreateTenantAsync(credits: 5_000);
+        var page = await SignInAsync(key);
+        await page.GotoAsync(new Uri(Server.Http.BaseAddress!, "/#/collections").ToString());
+        await page.GetByLabel("Collection name", Exact).FillAsync("album");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create collection" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#collection-detail-title")).ToHaveTextAsync("album: 0 items");
+
+        await page.Locator("#col-files").SetInputFilesAsync([GoldenData.Image("horse.png"), GoldenData.Image("coffee.png")]);
+        await Assertions.Expect(page.Locator("#collection-detail-title")).ToHaveTextAsync("album: 2 items");
+        await Assertions.Expect(page.Locator("#col-progress-label")).ToHaveTextAsync("Uploaded 2 of 2");
+
+        // The same files again (an interrupted upload retried): nothing is sent twice.
+        var before = await BalanceAsync(tenantId);
+        await page.Locator("#col-files").SetInputFilesAsync([GoldenData.Image("horse.png"), GoldenData.Image("coffee.png"), GoldenData.Image("rocket.jpg")]);
+        await Assertions.Expect(page.Locator("#col-progress-label")).ToHaveTextAsync("Uploaded 1 of 1 (2 already there, skipped)");
+        await Assertions.Expect(page.Locator("#collection-detail-title")).ToHaveTextAsync("album: 3 items");
+        Assert.Equal(before - 11, await BalanceAsync(tenantId));
+
+        // An image query: the grid shows every item's stored thumbnail with its score, the same image first at 1.000.
+        await page.Locator("#col-query-file").SetInputFilesAsync(GoldenData.Image("horse.png"));
+        await Assertions.Expect(page.Locator("#col-results li")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#col-results li").First.Locator(".id")).ToHaveTextAsync("horse.png");
+        await Assertions.Expect(page.Locator("#col-results li").First.Locator(".score")).ToHaveTextAsync("1.000");
+        var drawn = await page.EvaluateAsync<int[]>("[...document.querySelectorAll('#col-results img')].map(i => i.naturalWidth)");
+        Assert.Equal(3, drawn.Length);
+        Assert.All(drawn, width => Assert.InRange(width, 1, 128));
+
+        await page.GetByLabel("Search by text", Exact).FillAsync("a photo of a rocket");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#col-search-cost")).ToHaveTextAsync("3 results · Cost: 2 credits");
+        await Assertions.Expect(page.Locator("#collections-table tbody tr").First).ToContainTextAsync("album");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder(), "collections.png"), FullPage = true });
+    }
+
+    [SkippableFact]
     public async Task Usage_shows_the_balance_limits_and_todays_counts_after_a_call()
     {
         var (tenantId, key) = await Server.CreateTenantAsync(credits: 5_000, requestsPerMinute: 60, imagesPerMinute: 120);

@@ -11,6 +11,7 @@ const state = {
   usage: null,
   tenant: null,
   poll: null,
+  collection: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -104,7 +105,7 @@ function renderSession() {
 
 // ---- routing ----------------------------------------------------------------------------------------------
 
-const views = ["playground", "label-sets", "usage", "admin"];
+const views = ["playground", "label-sets", "collections", "usage", "admin"];
 
 function route() {
   clearInterval(state.poll);
@@ -123,7 +124,7 @@ function route() {
   }
   $(`view-${name}`).hidden = false;
   document.title = `${$(`${name}-title`).textContent} · ClipGrains`;
-  const load = { playground: loadPlayground, "label-sets": loadLabelSets, usage: loadUsage, admin: loadAdmin }[name];
+  const load = { playground: loadPlayground, "label-sets": loadLabelSets, collections: loadCollections, usage: loadUsage, admin: loadAdmin }[name];
   guarded(load);
 }
 
@@ -466,6 +467,147 @@ async function topUp(event) {
   });
 }
 
+// ---- collections ------------------------------------------------------------------------------------------
+
+function bytesText(bytes) {
+  return bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+async function loadCollections() {
+  const list = await api("/v1/collections?limit=100");
+  const rows = list.data.map((c) => el("tr", {},
+    el("td", { text: c.name }),
+    el("td", { text: c.model }),
+    el("td", { text: String(c.item_count) }),
+    el("td", { text: bytesText(c.bytes) }),
+    el("td", {},
+      el("button", { type: "button", text: "Open", "aria-label": `Open ${c.name}`, onclick: () => guarded(() => openCollection(c.name)) }),
+      el("button", { type: "button", text: "Delete", class: "danger", "aria-label": `Delete ${c.name}`, onclick: () => guarded(() => deleteCollection(c.name)) }))));
+  $("collections-table").tBodies[0].replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "5", text: "No collections yet." }))]));
+}
+
+async function createCollection(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const created = await api("/v1/collections", { method: "POST", body: { name: $("col-name").value.trim() } });
+    $("collection-form").reset();
+    await loadCollections();
+    await openCollection(created.name);
+  });
+}
+
+async function deleteCollection(name) {
+  if (!confirm(`Delete collection ${name} and all its items?`)) return;
+  await api(`/v1/collections/${encodeURIComponent(name)}`, { method: "DELETE" });
+  if (state.collection === name) $("collection-detail").hidden = true;
+  await loadCollections();
+}
+
+async function openCollection(name) {
+  const c = await api(`/v1/collections/${encodeURIComponent(name)}`);
+  state.collection = name;
+  $("collection-detail-title").textContent = `${c.name}: ${c.item_count} items`;
+  $("col-results").replaceChildren();
+  $("col-search-cost").textContent = "";
+  $("collection-detail").hidden = false;
+}
+
+// The same ids as `clipgrains collections index`: the path with '/' separators, bytes outside printable ASCII,
+// '%' and spaces percent-encoded, so a folder indexed from the command line resumes here and the other way round.
+function itemId(path) {
+  let id = "";
+  for (const b of new TextEncoder().encode(path)) id += b > 0x20 && b <= 0x7e && b !== 0x25 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  return id;
+}
+
+function dataUri(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+// A 128-pixel JPEG drawn in the browser, stored with the item so results can be looked at; null when it cannot be drawn.
+async function thumbnail(file) {
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, 128 / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.8));
+    return blob ? await dataUri(blob) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function storedIds(name) {
+  const ids = new Set();
+  let after = null;
+  do {
+    const page = await api(`/v1/collections/${encodeURIComponent(name)}/items?limit=100${after ? `&after=${encodeURIComponent(after)}` : ""}`);
+    for (const item of page.data) ids.add(item.id);
+    after = page.has_more ? page.last_id : null;
+  } while (after);
+  return ids;
+}
+
+async function uploadFiles(files) {
+  const name = state.collection;
+  const images = [...files].filter((f) => f.type.startsWith("image/") || /\.(jpe?g|png|webp|gif|bmp)$/i.test(f.name));
+  const stored = await storedIds(name);
+  const todo = images.map((f) => ({ file: f, id: itemId(f.webkitRelativePath || f.name) })).filter((f) => !stored.has(f.id));
+  const bar = $("col-progress");
+  bar.max = Math.max(1, todo.length);
+  bar.value = 0;
+  $("col-upload").hidden = false;
+  const skipped = images.length - todo.length;
+  let failed = 0;
+  for (let i = 0; i < todo.length; i += 8) {
+    const batch = todo.slice(i, i + 8);
+    const items = await Promise.all(batch.map(async ({ file, id }) => {
+      const item = { id, image: await dataUri(file), metadata: { path: file.webkitRelativePath || file.name } };
+      const small = await thumbnail(file);
+      if (small) item.thumbnail = small;
+      return item;
+    }));
+    const result = await api(`/v1/collections/${encodeURIComponent(name)}/items`, { method: "POST", body: { items }, headers: { "Idempotency-Key": crypto.randomUUID() } });
+    failed += result.data.filter((r) => r.status === "failed").length;
+    bar.value = Math.min(todo.length, i + batch.length);
+    $("col-progress-label").textContent = `Uploaded ${bar.value} of ${todo.length}${skipped ? ` (${skipped} already there, skipped)` : ""}${failed ? `, ${failed} failed` : ""}`;
+  }
+  if (todo.length === 0) $("col-progress-label").textContent = `Nothing to upload: ${skipped} already there, skipped`;
+  await openCollection(name);
+  await loadCollections();
+  await refreshTenant();
+}
+
+async function searchCollection(query) {
+  const name = state.collection;
+  const result = await api(`/v1/collections/${encodeURIComponent(name)}/search`, { method: "POST", body: { query, top_k: 12 } });
+  $("col-search-cost").textContent = `${result.data.length} results · Cost: ${result.usage.credits} credits`;
+  const cards = await Promise.all(result.data.map(async (hit) => {
+    const item = await api(`/v1/collections/${encodeURIComponent(name)}/items/${encodeURIComponent(hit.id)}?include=thumbnail`);
+    const picture = item.thumbnail ? el("img", { src: item.thumbnail, alt: hit.id }) : el("span", { class: "no-thumb", text: "no thumbnail" });
+    return el("li", {}, picture, el("span", { class: "id", text: hit.id }), el("span", { class: "score", text: hit.score.toFixed(3) }));
+  }));
+  $("col-results").replaceChildren(...cards);
+  await refreshTenant();
+}
+
+function wireDrop(zone, input, onFiles) {
+  zone.addEventListener("click", () => input.click());
+  zone.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });
+  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => { e.preventDefault(); zone.classList.remove("over"); guarded(() => onFiles(e.dataTransfer.files)); });
+  input.addEventListener("change", (e) => guarded(() => onFiles(e.target.files)));
+}
+
 // ---- wiring -----------------------------------------------------------------------------------------------
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -492,6 +634,12 @@ document.addEventListener("DOMContentLoaded", () => {
     guarded(loadAdmin);
   });
   $("tenant-form").addEventListener("submit", createTenant);
+  $("collection-form").addEventListener("submit", createCollection);
+  wireDrop($("col-drop"), $("col-files"), uploadFiles);
+  $("col-pick-folder").addEventListener("click", () => $("col-folder").click());
+  $("col-folder").addEventListener("change", (e) => guarded(() => uploadFiles(e.target.files)));
+  wireDrop($("col-query-drop"), $("col-query-file"), async (files) => searchCollection({ image: await dataUri(files[0]) }));
+  $("col-search-form").addEventListener("submit", (e) => { e.preventDefault(); guarded(() => searchCollection({ text: $("col-query").value.trim() })); });
   $("key-form").addEventListener("submit", createKey);
   $("top-up-form").addEventListener("submit", topUp);
   window.addEventListener("hashchange", route);
