@@ -28,12 +28,22 @@ public sealed partial class SiloModels : IAsyncDisposable
     private readonly Dictionary<string, ModelSlot> _slots = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loads;
     private readonly ITimer _idleCheck;
+    private readonly Collections.ShardGauges? _collections;
 
     /// <summary>Creates the registry; nothing is loaded until asked.</summary>
+    /// <param name="models">The deployments and the memory budget.</param>
+    /// <param name="batching">Queue settings of each model's host.</param>
+    /// <param name="loader">Loads a model's graphs.</param>
+    /// <param name="decodes">The silo's decode slots, shared by every model.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="telemetry">Gauges and counters.</param>
+    /// <param name="logger">Loads, unloads and evictions.</param>
+    /// <param name="collections">The collection shards active on this silo: their index memory counts against the same budget.</param>
     public SiloModels(
         IOptions<ModelsOptions> models, IOptions<BatchingOptions> batching, ModelLoader loader, DecodeAdmission decodes, TimeProvider time,
-        ClipGrainsTelemetry telemetry, ILogger<SiloModels> logger)
+        ClipGrainsTelemetry telemetry, ILogger<SiloModels> logger, Collections.ShardGauges? collections = null)
     {
+        _collections = collections;
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(telemetry);
         _models = models.Value;
@@ -335,7 +345,8 @@ public sealed partial class SiloModels : IAsyncDisposable
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            var used = _slots.Values.Where(a => a != loading).Sum(a => (a.Host is null ? 0 : a.Bytes) + a.Reserved);
+            // Collection indexes live in the same memory: a silo full of vectors holds fewer models (and evicts idle ones sooner).
+            var used = _slots.Values.Where(a => a != loading).Sum(a => (a.Host is null ? 0 : a.Bytes) + a.Reserved) + (_collections?.TotalBytes ?? 0);
             var victims = new List<ModelSlot>();
             foreach (var candidate in _slots.Values
                 .Where(a => a != loading && a.Host is not null && a.InUse == 0 && a.Deployment.MinCopies == 0 && now - a.LoadedAt >= _models.MinResidency)

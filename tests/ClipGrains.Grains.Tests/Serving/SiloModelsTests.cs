@@ -112,6 +112,23 @@ public sealed class SiloModelsTests : IDisposable
     }
 
     [Fact]
+    public async Task Collection_indexes_on_the_silo_count_against_the_model_budget()
+    {
+        var loader = new CountingLoader();
+        var telemetry = new ClipGrainsTelemetry(_services.GetRequiredService<IMeterFactory>());
+        var shards = new ClipGrains.Grains.Collections.ShardGauges(telemetry);
+        await using var models = Models(loader, budgetModels: 2, shards, Deployment("a"), Deployment("b"));
+        (await models.AcquireAsync("a", Forever)).Dispose();
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        // A shard as large as one model: the budget of two now holds one model, so b's load evicts the idle a.
+        shards.Report("col_x/0", 1000, loader.SizeOf(Deployment("a"), _model.Directory), "hnsw");
+        (await models.AcquireAsync("b", Forever)).Dispose();
+
+        Assert.Equal(["b"], models.States().Where(s => s.Loaded).Select(s => s.Id));
+    }
+
+    [Fact]
     public async Task When_every_loaded_model_is_in_use_a_new_one_gets_model_capacity()
     {
         await using var models = Models(new CountingLoader(), budgetModels: 1, Deployment("a"), Deployment("b"));
@@ -254,7 +271,9 @@ public sealed class SiloModelsTests : IDisposable
     private SiloModels Models(CountingLoader loader, params ModelDeploymentOptions[] deployments) => Models(loader, 0, deployments);
 
     // A budget of n models: n times the synthetic model's graph bytes.
-    private SiloModels Models(CountingLoader loader, int budgetModels, params ModelDeploymentOptions[] deployments)
+    private SiloModels Models(CountingLoader loader, int budgetModels, params ModelDeploymentOptions[] deployments) => Models(loader, budgetModels, null, deployments);
+
+    private SiloModels Models(CountingLoader loader, int budgetModels, ClipGrains.Grains.Collections.ShardGauges? shards, params ModelDeploymentOptions[] deployments)
     {
         var bytes = loader.SizeOf(deployments[0], _model.Directory);
         var options = new ModelsOptions
@@ -266,7 +285,7 @@ public sealed class SiloModelsTests : IDisposable
         };
         var telemetry = new ClipGrainsTelemetry(_services.GetRequiredService<IMeterFactory>());
         var batching = Options.Create(new BatchingOptions());
-        return new SiloModels(Options.Create(options), batching, loader, new DecodeAdmission(batching, _clock), _clock, telemetry, NullLogger<SiloModels>.Instance);
+        return new SiloModels(Options.Create(options), batching, loader, new DecodeAdmission(batching, _clock), _clock, telemetry, NullLogger<SiloModels>.Instance, shards);
     }
 
     /// <summary>The real loader, counting loads; <see cref="Gate"/> holds loads back while reset.</summary>
