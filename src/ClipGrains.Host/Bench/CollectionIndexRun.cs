@@ -17,14 +17,20 @@ namespace ClipGrains.Host.Bench;
 internal static class CollectionIndexRun
 {
     public sealed record Result(
-        int Items, int Dimensions, int Queries, string Quantization, int Connectivity, int ExpansionAdd, int ExpansionSearch,
+        int Items, int Dimensions, int Queries, double Spread, double MeanClusterCosine, string Quantization, int Connectivity, int ExpansionAdd, int ExpansionSearch,
+        IReadOnlyList<EfPoint> EfCurve,
         double RecallAt10, double RecallAt10GraphOnly, Percentiles SearchMs, Percentiles GraphOnlyMs, Percentiles ExactMs,
         double GraphAddsPerSecond, double GraphBuildSeconds, long VectorBytes, long GraphBytesEstimate, long ManagedBytes, long ProcessBytesGrowth,
         double StoreWriteSeconds, double StoreLoadSeconds, double SnapshotSaveSeconds, double SnapshotLoadSeconds, long SnapshotBytes, int TagLabels, int TaggedItems, double TagSeconds, double TagMicrosecondsPerItem);
 
     public sealed record Percentiles(double P50, double P99);
 
-    public static Result Measure(int items, int dimensions, int queries, IndexSettings settings, bool restart, int tagItems, int tagLabels, TextWriter log)
+    /// <summary>Recall@10 (graph candidates re-ranked in f32) and latency at one search breadth.</summary>
+    public sealed record EfPoint(int Ef, double RecallAt10, Percentiles SearchMs);
+
+    // spread: per-dimension noise around a centre. 0.025 puts members of a cluster at cosine ~0.75 of each other, like CLIP
+    // image embeddings of one class; 0.08 (cosine ~0.2) is far more diffuse than CLIP's space and much harder for a graph.
+    public static Result Measure(int items, int dimensions, int queries, float spread, IReadOnlyList<int> efs, IndexSettings settings, bool restart, int tagItems, int tagLabels, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(log);
@@ -36,7 +42,7 @@ internal static class CollectionIndexRun
             var v = Gaussian(random, dimensions);
             for (var d = 0; d < dimensions; d++)
             {
-                v[d] = centre[d] + (0.08f * v[d]);
+                v[d] = centre[d] + (spread * v[d]);
             }
 
             return Unit(v);
@@ -69,6 +75,14 @@ internal static class CollectionIndexRun
 
         log.WriteLine($"{queries} queries: exact answers, then the graph…");
         var queryVectors = Enumerable.Range(0, queries).Select(_ => Sample()).ToArray();
+        var meanCosine = Enumerable.Range(0, 200).Select(_ =>
+        {
+            // Two members of one cluster.
+            var centre = centres[random.Next(centres.Length)];
+            float[] Near() => Unit([.. centre.Zip(Gaussian(random, dimensions), (c, n) => c + (spread * n))]);
+            return (double)TensorPrimitives.Dot(Near(), Near());
+        }).Average();
+        var truths = new List<HashSet<string>>();
         var exactMs = new List<double>();
         var searchMs = new List<double>();
         var graphMs = new List<double>();
@@ -79,6 +93,7 @@ internal static class CollectionIndexRun
             var watch = Stopwatch.StartNew();
             var truth = index.SearchExact(query).Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
             exactMs.Add(watch.Elapsed.TotalMilliseconds);
+            truths.Add(truth);
 
             watch.Restart();
             var candidates = graph.Candidates(q, Math.Max(settings.ExpansionSearch, 40));
@@ -90,6 +105,23 @@ internal static class CollectionIndexRun
             var alone = graph.Candidates(q, 10);
             graphMs.Add(watch.Elapsed.TotalMilliseconds);
             foundGraphOnly += alone.Count(c => truth.Contains(index.IdAt((int)c)!));
+        }
+
+        var curve = new List<EfPoint>();
+        foreach (var ef in efs)
+        {
+            var times = new List<double>();
+            double hitsFound = 0;
+            for (var q = 0; q < queryVectors.Length; q++)
+            {
+                var watch = Stopwatch.StartNew();
+                var candidates = graph.Candidates(queryVectors[q], Math.Max(ef, 40));
+                var hits = index.Rank(candidates.Select(c => (int)c), new ShardQuery(queryVectors[q], 10, null, null, Exact: false));
+                times.Add(watch.Elapsed.TotalMilliseconds);
+                hitsFound += hits.Count(h => truths[q].Contains(h.Id));
+            }
+
+            curve.Add(new EfPoint(ef, hitsFound / (queries * 10.0), Of(times)));
         }
 
         double storeWrite = 0, storeLoad = 0, snapshotSave = 0, snapshotLoad = 0;
@@ -128,7 +160,7 @@ internal static class CollectionIndexRun
 
         var tagSeconds = tag.Elapsed.TotalSeconds;
         return new Result(
-            items, dimensions, queries, settings.Quantization, settings.Connectivity, settings.ExpansionAdd, settings.ExpansionSearch,
+            items, dimensions, queries, spread, Math.Round(meanCosine, 3), settings.Quantization, settings.Connectivity, settings.ExpansionAdd, settings.ExpansionSearch, curve,
             found / (queries * 10.0), foundGraphOnly / (queries * 10.0), Of(searchMs), Of(graphMs), Of(exactMs),
             items / buildSeconds, buildSeconds, (long)items * dimensions * sizeof(float), graph.MemoryBytes, managed, processGrowth,
             storeWrite, storeLoad, snapshotSave, snapshotLoad, snapshotBytes, tagLabels, tagged, tagSeconds, tagSeconds * 1e6 / Math.Max(1, tagged));

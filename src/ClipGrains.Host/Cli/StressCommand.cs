@@ -61,15 +61,17 @@ internal static class StressCommand
         var restart = new Option<bool>("--restart") { Description = "Also write the rows to SQLite and time loading them back (a shard's activation)" };
         var tagItems = new Option<int>("--tag-items") { DefaultValueFactory = _ => 100_000, Description = "Stored items tagged against the label matrix" };
         var tagLabels = new Option<int>("--tag-labels") { DefaultValueFactory = _ => 1000, Description = "Labels of the tagging matrix" };
+        var spread = new Option<float>("--spread") { DefaultValueFactory = _ => 0.025f, Description = "Noise per dimension around a centre (0.025: cosine ~0.75 within a cluster, like one CLIP class)" };
+        var curve = new Option<int[]>("--ef-curve") { DefaultValueFactory = _ => [32, 64, 128, 256], Description = "Search breadths to measure recall and latency at" };
         var command = new Command("collections", "In process: one shard's HNSW index against exact search — recall@10, latency, build rate, memory, restart, tagging")
         {
-            items, dimensions, queries, quantization, m, efConstruction, efSearch, restart, tagItems, tagLabels,
+            items, dimensions, queries, quantization, m, efConstruction, efSearch, restart, tagItems, tagLabels, spread, curve,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new Abstractions.Collections.IndexSettings("hnsw", parse.GetValue(quantization)!, parse.GetValue(m), parse.GetValue(efConstruction), parse.GetValue(efSearch), 0);
             var result = await Task.Run(
-                () => CollectionIndexRun.Measure(parse.GetValue(items), parse.GetValue(dimensions), parse.GetValue(queries), settings, parse.GetValue(restart),
+                () => CollectionIndexRun.Measure(parse.GetValue(items), parse.GetValue(dimensions), parse.GetValue(queries), parse.GetValue(spread), parse.GetValue(curve)!, settings, parse.GetValue(restart),
                     parse.GetValue(tagItems), parse.GetValue(tagLabels), context.Error),
                 cancellationToken);
             await context.Out.WriteLineAsync(JsonSerializer.Serialize(result, ReportJson));
