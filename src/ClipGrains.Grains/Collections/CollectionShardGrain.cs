@@ -55,7 +55,8 @@ internal sealed partial class CollectionShardGrain(
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            var rows = await store.ReadShardAsync(_uid, _shard, _lastSequence, LoadPage, cancellationToken);
+            var from = _lastSequence;
+            var rows = await Task.Run(() => store.ReadShardAsync(_uid, _shard, from, LoadPage, cancellationToken), cancellationToken);
             foreach (var row in rows)
             {
                 // A row written after the snapshot, or one it does not know, changes the graph: its slots before and after.
@@ -218,8 +219,9 @@ internal sealed partial class CollectionShardGrain(
 
         if (rows.Count > 0)
         {
-            // Durable first: an index that showed a write the store then lost would answer with an item that is gone.
-            await store.WriteAsync(_uid, _shard, rows);
+            // Durable first: an index that showed a write the store then lost would answer with an item that is gone. On the
+            // thread pool: SQLite's async calls run synchronously and wait for its one writer (turns of 1-3 s measured).
+            await Task.Run(() => store.WriteAsync(_uid, _shard, rows));
             // While a graph exists its lock may be held by the builder: wait for it on the thread pool, not on the silo's
             // scheduler (a measured 1-3.7 s turn otherwise). The grain still runs nothing else meanwhile: Apply does not interleave.
             if (_graph is null)
