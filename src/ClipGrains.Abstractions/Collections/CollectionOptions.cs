@@ -39,7 +39,7 @@ public sealed class CollectionOptions
     public int Connectivity { get; set; } = 16;
 
     /// <summary>HNSW ef_construction.</summary>
-    public int ExpansionAdd { get; set; } = 128;
+    public int ExpansionAdd { get; set; } = 64;
 
     /// <summary>HNSW ef at search time.</summary>
     public int ExpansionSearch { get; set; } = 64;
