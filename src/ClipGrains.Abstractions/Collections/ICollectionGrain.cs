@@ -53,6 +53,13 @@ public interface ICollectionGrain : IGrainWithStringKey
     [Alias("Upsert")]
     Task<CollectionWrite> Upsert(IReadOnlyList<CollectionItem> items);
 
+    /// <summary>
+    /// Why the tenant's quota could not take these items now (null when it can): asked before any item is encoded, so a
+    /// tenant at its quota costs no encoding. The upsert checks again, atomically, when it writes.
+    /// </summary>
+    [AlwaysInterleave, Alias("CheckRoom")]
+    Task<string?> CheckRoom(IReadOnlyList<string> ids, long bytes);
+
     /// <summary>Deletes items by id; an unknown id is <c>not_found</c>.</summary>
     [Alias("DeleteItems")]
     Task<CollectionWrite> DeleteItems(IReadOnlyList<string> ids);
@@ -148,6 +155,10 @@ public interface ICollectionDirectoryGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Grow")]
     Task<string?> Grow(string name, long items, long bytes, long maxItems, long maxBytes);
+
+    /// <summary>Why growing <paramref name="name"/> by these deltas would pass a quota (null when it would not); changes nothing.</summary>
+    [AlwaysInterleave, Alias("Check")]
+    Task<string?> Check(string name, long items, long bytes, long maxItems, long maxBytes);
 
     /// <summary>Sets <paramref name="name"/>'s counts to what its store holds (after a write, or a recount on activation).</summary>
     [Alias("Record")]

@@ -116,8 +116,8 @@ internal static class CollectionSearchEndpoints
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Number && value.GetDouble() is >= -1 and <= 1
-            ? (float)value.GetDouble()
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var cosine) && cosine is >= -1 and <= 1
+            ? (float)cosine
             : throw ApiException.BadRequest("'score_threshold' must be a cosine between -1 and 1.", "score_threshold");
     }
 

@@ -90,7 +90,7 @@ internal static class FilterReader
                     return new MetaValue(MetaKind.TextArray, Texts: [.. items.Select(i => i.GetString()!)]);
                 }
 
-                if (items.All(i => i.ValueKind == JsonValueKind.Number))
+                if (items.All(i => i.ValueKind == JsonValueKind.Number && i.TryGetDouble(out var n) && double.IsFinite(n)))
                 {
                     return new MetaValue(MetaKind.NumberArray, Numbers: [.. items.Select(i => i.GetDouble())]);
                 }

@@ -27,7 +27,23 @@ internal sealed class CollectionDirectoryGrain(
         return null;
     }
 
+    public Task<string?> Check(string name, long items, long bytes, long maxItems, long maxBytes) => Task.FromResult(Refusal(items, bytes, maxItems, maxBytes));
+
     public async Task<string?> Grow(string name, long items, long bytes, long maxItems, long maxBytes)
+    {
+        if (Refusal(items, bytes, maxItems, maxBytes) is { } refused)
+        {
+            return refused;
+        }
+
+        S.Items[name] = S.Items.GetValueOrDefault(name) + items;
+        S.Bytes[name] = S.Bytes.GetValueOrDefault(name) + bytes;
+        await state.WriteStateAsync();
+        return null;
+    }
+
+    // The one rule of the quota: growth past either bound is refused, shrinking always passes.
+    private string? Refusal(long items, long bytes, long maxItems, long maxBytes)
     {
         var totalItems = S.Items.Values.Sum() + items;
         var totalBytes = S.Bytes.Values.Sum() + bytes;
@@ -36,15 +52,9 @@ internal sealed class CollectionDirectoryGrain(
             return $"This tenant's collections would hold {totalItems} items, more than its quota of {maxItems}; delete items or collections first.";
         }
 
-        if (bytes > 0 && totalBytes > maxBytes)
-        {
-            return $"This tenant's collections would take {totalBytes} bytes, more than its quota of {maxBytes}; delete items or thumbnails first.";
-        }
-
-        S.Items[name] = S.Items.GetValueOrDefault(name) + items;
-        S.Bytes[name] = S.Bytes.GetValueOrDefault(name) + bytes;
-        await state.WriteStateAsync();
-        return null;
+        return bytes > 0 && totalBytes > maxBytes
+            ? $"This tenant's collections would take {totalBytes} bytes, more than its quota of {maxBytes}; delete items or thumbnails first."
+            : null;
     }
 
     public async Task Record(string name, long items, long bytes)

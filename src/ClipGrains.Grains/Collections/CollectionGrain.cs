@@ -64,11 +64,12 @@ internal sealed class CollectionGrain(
             return false;
         }
 
-        // Gone for readers first; then its rows, its shards' indexes and its quota.
-        state.State.Info = null;
-        await state.WriteStateAsync();
+        // Rows and indexes first, the definition last: a delete that fails part way leaves the collection in place, so a
+        // retry finishes it (and its quota is freed only with it).
         await store.DeleteCollectionAsync(info.Uid);
         await Task.WhenAll(Enumerable.Range(0, info.Shards).Select(s => Shard(info, s).Drop()));
+        state.State.Info = null;
+        await state.WriteStateAsync();
         await Directory.Remove(Name);
         return true;
     }
@@ -92,17 +93,34 @@ internal sealed class CollectionGrain(
 
         // The exact change before the write: this grain is the collection's only writer, so what the shards hold now is
         // what the write replaces. The tenant's other collections take quota through the directory, one at a time.
-        var sizes = await Task.WhenAll(byShard.Select(g => Shard(info, g.Key).Sizes([.. g.Select(i => i.Id)])));
-        var existing = sizes.SelectMany(s => s).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var newItems = items.Count(i => !existing.ContainsKey(i.Id));
-        var newBytes = items.Sum(i => i.StoredBytes) - existing.Values.Sum();
-        if (await Directory.Grow(Name, newItems, newBytes, Limits.MaxItemsPerTenant, Limits.MaxStoredBytesPerTenant) is { } refused)
+        var (newItems, replaced) = await GrowthAsync(info, [.. items.Select(i => i.Id)]);
+        if (await Directory.Grow(Name, newItems, items.Sum(i => i.StoredBytes) - replaced, Limits.MaxItemsPerTenant, Limits.MaxStoredBytesPerTenant) is { } refused)
         {
             return new CollectionWrite(CollectionOutcome.QuotaExceeded, info, [], refused);
         }
 
         var results = await ApplyAsync(info, byShard.Select(g => (g.Key, (IReadOnlyList<CollectionItem>)[.. g], (IReadOnlyList<string>)[])));
         return new CollectionWrite(CollectionOutcome.Done, state.State.Info, Ordered(results, items.Select(i => i.Id)));
+    }
+
+    public async Task<string?> CheckRoom(IReadOnlyList<string> ids, long bytes)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (state.State.Info is not { } info)
+        {
+            return null;
+        }
+
+        var (items, replaced) = await GrowthAsync(info, ids);
+        return await Directory.Check(Name, items, bytes - replaced, Limits.MaxItemsPerTenant, Limits.MaxStoredBytesPerTenant);
+    }
+
+    // How many of these ids are new, and the bytes the stored ones hold (what a write of them replaces).
+    private async Task<(int NewItems, long ReplacedBytes)> GrowthAsync(CollectionInfo info, IReadOnlyList<string> ids)
+    {
+        var sizes = await Task.WhenAll(ids.GroupBy(id => CollectionKey.ShardOf(id, info.Shards)).Select(g => Shard(info, g.Key).Sizes([.. g])));
+        var existing = sizes.SelectMany(s => s).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return (ids.Count(id => !existing.ContainsKey(id)), existing.Values.Sum());
     }
 
     public async Task<CollectionWrite> DeleteItems(IReadOnlyList<string> ids)

@@ -35,6 +35,7 @@ internal sealed partial class CollectionShardGrain(
     private ShardGraph? _graph;
     private Task? _building;
     private Task? _saving;
+    private readonly Lock _saveLock = new();
     private long _changesSinceSnapshot;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -113,9 +114,10 @@ internal sealed partial class CollectionShardGrain(
             }
         }
 
+        ShardGraph? graph = null;
         try
         {
-            var graph = ShardGraph.Load(snapshot.GraphPath, snapshot.Settings);
+            graph = ShardGraph.Load(snapshot.GraphPath, snapshot.Settings);
             foreach (var slot in touched)
             {
                 if (index.IdAt(slot) is not null)
@@ -133,26 +135,36 @@ internal sealed partial class CollectionShardGrain(
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or Cloud.Unum.USearch.USearchException)
         {
+            graph?.Dispose();
             LogSnapshotUnusable(_shard, _uid, e.Message);
             snapshots.Delete(_uid, _shard);
         }
     }
 
     // Saves the graph with the sequence and slots it covers, holding its lock for reading: no write changes either meanwhile.
+    // One save at a time (the builder's, a periodic one, the deactivation's); a failed save (a full disk) is logged and
+    // leaves the previous snapshot: snapshots only save replay time, the store stays the truth.
     private void SaveSnapshot(ShardGraph graph, ShardIndex index)
     {
-        graph.Gate.EnterReadLock();
-        try
+        lock (_saveLock)
         {
-            if (graph.Ready && !graph.Stopping)
+            graph.Gate.EnterReadLock();
+            try
             {
-                snapshots.Write(_uid, _shard, _lastSequence, index.Dimensions, graph.Settings, index.SlotIds(), graph.Save);
-                Interlocked.Exchange(ref _changesSinceSnapshot, 0);
+                if (graph.Ready && !graph.Stopping)
+                {
+                    snapshots.Write(_uid, _shard, _lastSequence, index.Dimensions, graph.Settings, index.SlotIds(), graph.Save);
+                    Interlocked.Exchange(ref _changesSinceSnapshot, 0);
+                }
             }
-        }
-        finally
-        {
-            graph.Gate.ExitReadLock();
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Cloud.Unum.USearch.USearchException)
+            {
+                LogSnapshotFailed(_shard, _uid, e.Message);
+            }
+            finally
+            {
+                graph.Gate.ExitReadLock();
+            }
         }
     }
 
@@ -224,13 +236,22 @@ internal sealed partial class CollectionShardGrain(
             await Task.Run(() => store.WriteAsync(_uid, _shard, rows));
             // While a graph exists its lock may be held by the builder: wait for it on the thread pool, not on the silo's
             // scheduler (a measured 1-3.7 s turn otherwise). The grain still runs nothing else meanwhile: Apply does not interleave.
-            if (_graph is null)
+            try
             {
-                rows.ForEach(Load);
+                if (_graph is null)
+                {
+                    rows.ForEach(Load);
+                }
+                else
+                {
+                    await Task.Run(() => rows.ForEach(Load));
+                }
             }
-            else
+            catch
             {
-                await Task.Run(() => rows.ForEach(Load));
+                // The store has rows the index may not: this activation goes, the next loads the truth from the store.
+                DeactivateOnIdle();
+                throw;
             }
 
             await KeepGraphAsync(index, rebuild: true);
@@ -335,11 +356,12 @@ internal sealed partial class CollectionShardGrain(
 
     private void Load(ShardRow row)
     {
-        _lastSequence = Math.Max(_lastSequence, row.Sequence);
         var graph = _graph;
         graph?.Gate.EnterWriteLock();
         try
         {
+            // Inside the lock: a snapshot saved under the read lock records a sequence only with the rows it covers.
+            _lastSequence = Math.Max(_lastSequence, row.Sequence);
             if (row.Vector is null)
             {
                 if (_index?.Remove(row.Id) is >= 0 and var freed && graph is not null && freed < graph.Covered)
@@ -442,6 +464,12 @@ internal sealed partial class CollectionShardGrain(
             await building;
         }
 
+        // A save still reading the graph must finish before it is freed.
+        if (_saving is { } saving)
+        {
+            await saving;
+        }
+
         graph.Dispose();
         _graph = null;
         _building = null;
@@ -449,6 +477,9 @@ internal sealed partial class CollectionShardGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Collection shard {Shard} of {Uid} loaded {Items} items from the store in {Milliseconds:F0} ms")]
     private partial void LogLoaded(int shard, string uid, int items, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Collection shard {Shard} of {Uid} could not save its graph snapshot ({Reason}); the previous one stays")]
+    private partial void LogSnapshotFailed(int shard, string uid, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Collection shard {Shard} of {Uid} could not use its graph snapshot ({Reason}); building the graph again")]
     private partial void LogSnapshotUnusable(int shard, string uid, string reason);

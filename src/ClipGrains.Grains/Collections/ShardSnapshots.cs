@@ -58,13 +58,14 @@ internal sealed class ShardSnapshots(IOptions<CollectionOptions> options)
 
         PrivateFiles.CreateDirectory(folder);
         var graphName = $"{Stem(uid, shard)}.{sequence}.usearch";
-        var temporary = Path.Combine(folder, graphName + ".tmp");
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var temporary = Path.Combine(folder, $"{graphName}.{unique}.tmp");
         saveGraph(temporary);
         File.Move(temporary, Path.Combine(folder, graphName), overwrite: true);
 
         var sidecar = SidecarPath(folder, uid, shard);
-        File.WriteAllBytes(sidecar + ".tmp", JsonSerializer.SerializeToUtf8Bytes(new Sidecar(FormatVersion, sequence, dimensions, settings, graphName, slotIds)));
-        File.Move(sidecar + ".tmp", sidecar, overwrite: true);
+        File.WriteAllBytes($"{sidecar}.{unique}.tmp", JsonSerializer.SerializeToUtf8Bytes(new Sidecar(FormatVersion, sequence, dimensions, settings, graphName, slotIds)));
+        File.Move($"{sidecar}.{unique}.tmp", sidecar, overwrite: true);
         foreach (var old in Directory.EnumerateFiles(folder, Stem(uid, shard) + ".*.usearch").Where(f => Path.GetFileName(f) != graphName))
         {
             File.Delete(old);

@@ -224,6 +224,9 @@ public sealed class CollectionsApiTests(GoldenServerFixture fixture) : IAsyncLif
     [InlineData("""{"query":{"text":"a"},"filter":{"type":"gt","key":"k","value":"ten"}}""", "invalid_filter", "filter.value")]
     [InlineData("""{"query":{"text":"a"},"filter":{"type":"in","key":"k","value":[]}}""", "invalid_filter", "filter.value")]
     [InlineData("""{"query":{"text":"a"},"score_threshold":2}""", "invalid_request", "score_threshold")]
+    [InlineData("""{"query":{"text":"a"},"score_threshold":1e400}""", "invalid_request", "score_threshold")]
+    [InlineData("""{"query":{"text":"a"},"filter":{"type":"in","key":"k","value":[1e400]}}""", "invalid_filter", "filter.value")]
+    [InlineData("""{"query":{"text":"a"},"filter":{"type":"gt","key":"k","value":1e400}}""", "invalid_filter", "filter.value")]
     [InlineData("""{"query":{"embedding":[1,2]}}""", "embedding_dimension_mismatch", "query.embedding")]
     [InlineData("""{"query":{"text":"a"},"model":"clip-vit-large"}""", "model_not_found", "model")]
     public async Task Bad_searches_are_4xx_naming_the_field(string body, string code, string param)
