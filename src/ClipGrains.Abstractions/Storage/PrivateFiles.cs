@@ -19,7 +19,13 @@ public static class PrivateFiles
         }
 
         Directory.CreateDirectory(path, DirectoryMode);
-        File.SetUnixFileMode(path, DirectoryMode);
+
+        // Never a shared sticky folder (/tmp as a data directory, or the folder of a database file put in it): locking
+        // it to its owner would lock every other user out of it.
+        if ((File.GetUnixFileMode(path) & UnixFileMode.StickyBit) == 0)
+        {
+            File.SetUnixFileMode(path, DirectoryMode);
+        }
     }
 
     /// <summary>Creates <paramref name="path"/> empty with mode 0600 when missing, or restricts an existing one to 0600.</summary>

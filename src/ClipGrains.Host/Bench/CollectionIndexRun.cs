@@ -170,7 +170,8 @@ internal static class CollectionIndexRun
     // in the grain's load pages into a new index: what a shard's activation costs before its graph is built.
     private static (double Write, double Load) MeasureRestart(ShardIndex index, TextWriter log)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"clipgrains-bench-{Guid.NewGuid():N}.db");
+        var folder = Path.Combine(Path.GetTempPath(), $"clipgrains-bench-{Guid.NewGuid():N}");
+        var path = Path.Combine(folder, "collections.db");
         try
         {
             using var database = new SqliteDatabase(Options.Create(new SqliteGrainStorageOptions { DatabasePath = path }));
@@ -214,9 +215,9 @@ internal static class CollectionIndexRun
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+            if (Directory.Exists(folder))
             {
-                File.Delete(file);
+                Directory.Delete(folder, recursive: true);
             }
         }
     }
