@@ -72,8 +72,12 @@ public sealed record ShardHits(
     [property: Id(0)] IReadOnlyList<SearchHit> Hits,
     [property: Id(1)] bool Exact);
 
-/// <summary>A page of items in id order.</summary>
+/// <summary>
+/// A page of items in id order. A filtered page stops after scanning a bounded number of rows: it may then hold fewer
+/// items than asked with <see cref="HasMore"/> set, and <see cref="Cursor"/> is where the next page starts.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipgrains.item-page")]
 public sealed record ItemPage(
     [property: Id(0)] IReadOnlyList<StoredItem> Items,
-    [property: Id(1)] bool HasMore);
+    [property: Id(1)] bool HasMore,
+    [property: Id(2)] string? Cursor = null);

@@ -17,6 +17,12 @@ public sealed class CollectionOptions
     /// <summary>Most items in one write or delete request.</summary>
     public int MaxItemsPerRequest { get; set; } = 100;
 
+    /// <summary>Most items one delete-by-filter request deletes (the rest are left for the next, with <c>has_more</c>).</summary>
+    public int MaxDeletesPerRequest { get; set; } = 10_000;
+
+    /// <summary>Most stored rows one filtered listing or tagging page reads before it answers (with <c>has_more</c>).</summary>
+    public int MaxScannedPerPage { get; set; } = 50_000;
+
     /// <summary>Most bytes of one item's metadata as JSON.</summary>
     public int MaxMetadataBytes { get; set; } = 4096;
 
@@ -71,6 +77,8 @@ public sealed class CollectionOptions
             .Positive(nameof(MaxItemsPerTenant), MaxItemsPerTenant)
             .Positive(nameof(MaxStoredBytesPerTenant), MaxStoredBytesPerTenant)
             .Between(nameof(MaxItemsPerRequest), MaxItemsPerRequest, 1, 10_000)
+            .Between(nameof(MaxDeletesPerRequest), MaxDeletesPerRequest, 1, 1_000_000)
+            .Positive(nameof(MaxScannedPerPage), MaxScannedPerPage)
             .Between(nameof(MaxMetadataBytes), MaxMetadataBytes, 2, 1 << 20)
             .Between(nameof(MaxShards), MaxShards, 1, 256)
             .Between(nameof(DefaultShards), DefaultShards, 1, MaxShards)

@@ -24,7 +24,8 @@ public sealed record CollectionWrite(
     [property: Id(0)] CollectionOutcome Outcome,
     [property: Id(1)] CollectionInfo? Info,
     [property: Id(2)] IReadOnlyList<ItemResult> Items,
-    [property: Id(3)] string? Message = null);
+    [property: Id(3)] string? Message = null,
+    [property: Id(4)] bool HasMore = false);
 
 /// <summary>
 /// One collection, keyed <c>{tenant}/{name}</c>: the single writer of its definition and counts, which routes items to
@@ -64,7 +65,10 @@ public interface ICollectionGrain : IGrainWithStringKey
     [Alias("DeleteItems")]
     Task<CollectionWrite> DeleteItems(IReadOnlyList<string> ids);
 
-    /// <summary>Deletes every item whose metadata passes <paramref name="filter"/>; the results list the ids deleted.</summary>
+    /// <summary>
+    /// Deletes the first <see cref="CollectionOptions.MaxDeletesPerRequest"/> items (in id order) whose metadata passes
+    /// <paramref name="filter"/>; the results list the ids deleted, and <see cref="CollectionWrite.HasMore"/> says more match.
+    /// </summary>
     [Alias("DeleteMatching")]
     Task<CollectionWrite> DeleteMatching(ItemFilter filter);
 
@@ -95,9 +99,9 @@ public interface ICollectionShardGrain : IGrainWithStringKey
     [Alias("Apply")]
     Task<ShardChange> Apply(IReadOnlyList<CollectionItem> upserts, IReadOnlyList<string> deletes, IndexSettings index);
 
-    /// <summary>The ids of live items passing <paramref name="filter"/>.</summary>
+    /// <summary>The first <paramref name="limit"/> ids (ordinal order) of live items passing <paramref name="filter"/>.</summary>
     [ReadOnly, Alias("Matching")]
-    Task<IReadOnlyList<string>> Matching(ItemFilter filter, IndexSettings index);
+    Task<IReadOnlyList<string>> Matching(ItemFilter filter, int limit, IndexSettings index);
 
     /// <summary>The best hits of this shard for <paramref name="query"/>, best first.</summary>
     [ReadOnly, Alias("Search")]

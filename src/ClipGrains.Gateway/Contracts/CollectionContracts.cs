@@ -82,7 +82,8 @@ internal sealed record ItemResultObject(string Id, string Status, ErrorDetail? E
 /// <summary>The outcome of an items write or delete.</summary>
 /// <param name="Data">One result per item, in request order.</param>
 /// <param name="Usage">What was computed and charged.</param>
-internal sealed record ItemResultList(IReadOnlyList<ItemResultObject> Data, CollectionUsage Usage)
+/// <param name="HasMore">A delete by filter that left matching items for the next request (it deletes a bounded number at a time).</param>
+internal sealed record ItemResultList(IReadOnlyList<ItemResultObject> Data, CollectionUsage Usage, bool HasMore = false)
 {
     /// <summary>Always <c>list</c>.</summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]

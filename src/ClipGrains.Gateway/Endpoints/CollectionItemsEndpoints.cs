@@ -320,7 +320,7 @@ internal static class CollectionItemsEndpoints
         var withEmbedding = Include(include);
         var page = await CollectionViews.Grain(context, grains, name).Page(after, size, null, withEmbedding) ?? throw CollectionViews.NotFound(name);
         var data = page.Items.Select(i => CollectionViews.Describe(i, withEmbedding)).ToList();
-        return Results.Json(new CollectionItemList(data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, page.HasMore), ApiJson.Options);
+        return Results.Json(new CollectionItemList(data, data.FirstOrDefault()?.Id, page.Cursor ?? data.LastOrDefault()?.Id, page.HasMore), ApiJson.Options);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string name, string id, IGrainFactory grains, string? include)
@@ -373,7 +373,7 @@ internal static class CollectionItemsEndpoints
         }
 
         var data = result.Items.Select(r => new ItemResultObject(r.Id, r.Status, r.Code is null ? null : new ErrorDetail(r.Message!, "invalid_request_error", "ids", r.Code))).ToList();
-        return Results.Json(new ItemResultList(data, new CollectionUsage(0, 0, data.Count(d => d.Status == "deleted"), 0)), ApiJson.Options);
+        return Results.Json(new ItemResultList(data, new CollectionUsage(0, 0, data.Count(d => d.Status == "deleted"), 0), result.HasMore), ApiJson.Options);
     }
 
     private static bool Include(string? include) => include switch

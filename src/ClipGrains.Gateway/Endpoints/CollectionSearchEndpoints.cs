@@ -211,7 +211,7 @@ internal static class CollectionSearchEndpoints
             var actual = new Charge(0, prompts, price.Price(model, 0, prompts) + (data.Count * price.CreditsPerTaggedItem), model.Id);
             return new ChargedResult(
                 200,
-                credits => new TaggedItemList(data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, page.HasMore, model.Id, new CollectionUsage(tokens, 0, data.Count, credits)),
+                credits => new TaggedItemList(data, data.FirstOrDefault()?.Id, page.Cursor ?? data.LastOrDefault()?.Id, page.HasMore, model.Id, new CollectionUsage(tokens, 0, data.Count, credits)),
                 actual);
         });
     }

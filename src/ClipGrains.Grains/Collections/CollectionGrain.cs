@@ -144,9 +144,15 @@ internal sealed class CollectionGrain(
             return new CollectionWrite(CollectionOutcome.NotFound, null, []);
         }
 
-        var matching = await Task.WhenAll(Enumerable.Range(0, info.Shards).Select(s => Shard(info, s).Matching(filter, info.Index)));
-        var results = await ApplyAsync(info, matching.Select((ids, s) => (s, (IReadOnlyList<CollectionItem>)[], ids)).Where(w => w.ids.Count > 0));
-        return new CollectionWrite(CollectionOutcome.Done, state.State.Info, [.. results.OrderBy(r => r.Id, StringComparer.Ordinal)]);
+        // Bounded per request: each shard's first ids (one more than the bound tells whether more match), then the
+        // collection's first ones among them, so a filter matching millions never becomes one unbounded transaction.
+        var limit = Limits.MaxDeletesPerRequest;
+        var matching = await Task.WhenAll(Enumerable.Range(0, info.Shards).Select(s => Shard(info, s).Matching(filter, limit + 1, info.Index)));
+        var chosen = matching.SelectMany(m => m).Order(StringComparer.Ordinal).Take(limit).ToHashSet(StringComparer.Ordinal);
+        var more = matching.Sum(m => m.Count) > chosen.Count;
+        var results = await ApplyAsync(info, matching.Select((ids, s) => (s, (IReadOnlyList<CollectionItem>)[], (IReadOnlyList<string>)[.. ids.Where(chosen.Contains)]))
+            .Where(w => w.Item3.Count > 0));
+        return new CollectionWrite(CollectionOutcome.Done, state.State.Info, [.. results.OrderBy(r => r.Id, StringComparer.Ordinal)], HasMore: more);
     }
 
     public async Task<ItemPage?> Page(string? after, int limit, ItemFilter? filter, bool withVectors)
@@ -158,11 +164,19 @@ internal sealed class CollectionGrain(
 
         var found = new List<StoredItem>(limit);
         var cursor = after;
+        var scanned = 0;
         while (true)
         {
+            // A filter matching little of a large collection: answer after a bounded scan, with where to go on.
+            if (filter is not null && scanned >= Limits.MaxScannedPerPage)
+            {
+                return new ItemPage(found, HasMore: true, cursor);
+            }
+
             // One row more than needed tells whether another page exists.
-            var want = filter is null ? limit + 1 - found.Count : ScanPage;
+            var want = filter is null ? limit + 1 - found.Count : Math.Min(ScanPage, Limits.MaxScannedPerPage - scanned);
             var rows = await store.PageAsync(info.Uid, cursor, want, withVectors);
+            scanned += rows.Count;
             foreach (var row in rows)
             {
                 var metadata = MetadataJson.Read(row.Metadata);

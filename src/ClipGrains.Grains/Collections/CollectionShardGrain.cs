@@ -268,8 +268,8 @@ internal sealed partial class CollectionShardGrain(
         return new ShardChange(results, items, bytes);
     }
 
-    public Task<IReadOnlyList<string>> Matching(ItemFilter filter, IndexSettings index) =>
-        Task.FromResult<IReadOnlyList<string>>(_index?.Matching(filter) ?? []);
+    public Task<IReadOnlyList<string>> Matching(ItemFilter filter, int limit, IndexSettings index) =>
+        Task.FromResult<IReadOnlyList<string>>(_index?.Matching(filter, limit) ?? []);
 
     public async Task<ShardHits> Search(ShardQuery query, IndexSettings index)
     {

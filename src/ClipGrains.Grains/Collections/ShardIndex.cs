@@ -121,8 +121,8 @@ internal sealed class ShardIndex(int dimensions)
         return slot;
     }
 
-    /// <summary>The ids of live items passing <paramref name="filter"/>.</summary>
-    public List<string> Matching(ItemFilter filter)
+    /// <summary>The first <paramref name="limit"/> ids (ordinal order) of live items passing <paramref name="filter"/>.</summary>
+    public List<string> Matching(ItemFilter filter, int limit = int.MaxValue)
     {
         var ids = new List<string>();
         for (var slot = 0; slot < _used; slot++)
@@ -133,7 +133,8 @@ internal sealed class ShardIndex(int dimensions)
             }
         }
 
-        return ids;
+        ids.Sort(StringComparer.Ordinal);
+        return ids.Count > limit ? ids[..limit] : ids;
     }
 
     /// <summary>

@@ -7,7 +7,9 @@ namespace ClipGrains.Api.Tests.Collections;
 
 /// <summary>Destructive: its own server with small collection quotas. Every charge exact, in the log with its collection; quotas refuse and free.</summary>
 [Trait("Category", "api")]
-public sealed class CollectionChargingTests() : OwnServerTests("--ClipGrains:Collections:MaxItemsPerTenant=5", "--ClipGrains:Collections:MaxCollectionsPerTenant=2")
+public sealed class CollectionChargingTests() : OwnServerTests(
+    "--ClipGrains:Collections:MaxItemsPerTenant=5", "--ClipGrains:Collections:MaxCollectionsPerTenant=2",
+    "--ClipGrains:Collections:MaxDeletesPerRequest=3", "--ClipGrains:Collections:MaxScannedPerPage=2")
 {
     private async Task<(string Tenant, HttpClient Client)> TenantAsync(long credits)
     {
@@ -114,5 +116,37 @@ public sealed class CollectionChargingTests() : OwnServerTests("--ClipGrains:Col
         Assert.Equal(201, (await ReadAsync(await http.PostAsync("/v1/collections", Body(new { name = "c" })))).Status);
         Assert.Equal(200, (await ReadAsync(await http.PostAsync("/v1/collections/c/items", Body(Items("1", "2"))))).Status);
         Assert.Equal(3, (await ReadAsync(await http.GetAsync("/v1/collections/b"))).Json.GetProperty("item_count").GetInt64());
+    }
+
+    [SkippableFact]
+    public async Task Deletes_by_filter_and_filtered_pages_are_bounded_and_say_there_is_more()
+    {
+        var (_, client) = await TenantAsync(10_000);
+        using var http = client;
+        Assert.Equal(201, (await ReadAsync(await http.PostAsync("/v1/collections", Body(new { name = "bounded", shards = 2 })))).Status);
+        var vector = Enumerable.Range(0, 32).Select(i => (float)(i + 1)).ToArray();
+        var items = new[] { "a", "b", "c", "d", "e" }.Select(id => new { id, embedding = vector, metadata = new { keep = id == "e" } }).ToArray();
+        Assert.Equal(200, (await ReadAsync(await http.PostAsync("/v1/collections/bounded/items", Body(new { items })))).Status);
+
+        // A filtered tagging page reads at most 2 rows: only "e" matches, so pages come back short until it is reached.
+        var pages = new List<(int Count, bool More)>();
+        string? after = null;
+        do
+        {
+            var page = (await ReadAsync(await http.PostAsync("/v1/collections/bounded/classify", Body(new { labels = new[] { "x", "y" }, filter = new { type = "eq", key = "keep", value = true }, after })))).Json;
+            pages.Add((page.GetProperty("data").GetArrayLength(), page.GetProperty("has_more").GetBoolean()));
+            after = page.GetProperty("has_more").GetBoolean() ? page.GetProperty("last_id").GetString() : null;
+        }
+        while (after is not null);
+        Assert.Equal([(0, true), (0, true), (1, false)], pages);
+
+        // At most 3 deleted per request, in id order; the rest on the next.
+        var first = (await ReadAsync(await http.PostAsync("/v1/collections/bounded/items/delete", Body(new { filter = new { type = "eq", key = "keep", value = false } })))).Json;
+        Assert.Equal(["a", "b", "c"], first.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("id").GetString()));
+        Assert.True(first.GetProperty("has_more").GetBoolean());
+        var second = (await ReadAsync(await http.PostAsync("/v1/collections/bounded/items/delete", Body(new { filter = new { type = "eq", key = "keep", value = false } })))).Json;
+        Assert.Equal(["d"], second.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("id").GetString()));
+        Assert.False(second.GetProperty("has_more").GetBoolean());
+        Assert.Equal(1, (await ReadAsync(await http.GetAsync("/v1/collections/bounded"))).Json.GetProperty("item_count").GetInt64());
     }
 }
