@@ -36,9 +36,10 @@ public static class PrivateFiles
             return;
         }
 
-        if (!File.Exists(path))
+        // OpenOrCreate, not exists-then-CreateNew: silos of one process opening the same database at once (a test
+        // cluster) must not race each other into "file already exists".
+        using (new FileStream(path, new FileStreamOptions { Mode = System.IO.FileMode.OpenOrCreate, Access = FileAccess.Write, UnixCreateMode = FileMode }))
         {
-            using var _ = new FileStream(path, new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = FileMode });
         }
 
         File.SetUnixFileMode(path, FileMode);

@@ -23,6 +23,15 @@ public sealed class PrivateFilesTests : IDisposable
         Assert.Equal(everyone, File.GetUnixFileMode(shared));
     }
 
+    [Fact]
+    public void Processes_or_silos_touching_one_file_at_once_all_succeed_and_leave_it_private()
+    {
+        Directory.CreateDirectory(_root);
+        var path = Path.Combine(_root, "shared.db");
+        Parallel.For(0, 16, _ => PrivateFiles.Touch(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root))
