@@ -69,16 +69,17 @@ internal static class CollectionItemsEndpoints
         var estimate = new Charge(imageInputs.Count, textCount, price.Price(model, imageInputs.Count, textCount) + (pending.Count * price.CreditsPerStoredItem), model.Id);
         var tenant = RequestTenant.Of(context);
 
-        // The quota before any encoding: each item's stored size is known from its id, metadata, thumbnail and the
-        // collection's width. A tenant at its quota is refused here, at no cost to anyone.
         var bytes = pending.Sum(p => CollectionItem.StoredSize(p.Id, info.Dimensions, MetadataJson.Write(p.Metadata).Length, p.Thumbnail?.Length ?? 0));
-        if (await grain.CheckRoom([.. pending.Select(p => p.Id)], bytes) is { } full)
-        {
-            throw new ApiException(403, "invalid_request_error", "collection_quota_exceeded", full);
-        }
-
         return await metering.RunAsync(context, canonical, estimate, async () =>
         {
+            // The quota once admitted (asking the shards activates them: not for a tenant the meter refuses) and before
+            // any fetch or encoding: each item's stored size is known from its id, metadata, thumbnail and the width.
+            // A refusal here is answered uncharged, having computed nothing.
+            if (await grain.CheckRoom([.. pending.Select(p => p.Id)], bytes) is { } full)
+            {
+                throw new ApiException(403, "invalid_request_error", "collection_quota_exceeded", full);
+            }
+
             // Image URLs are fetched once admitted: a tenant that is refused costs no fetch.
             using var fetched = await urls.ResolveAsync(tenant, imageInputs, context.RequestAborted);
             var textItems = pending.Where(p => p.Text is not null).ToList();
