@@ -144,8 +144,20 @@ public sealed class ClipModel : IDisposable
         }
     }
 
-    /// <summary>Embeds already preprocessed pixels: <paramref name="count"/> CHW tensors back to back.</summary>
-    public float[][] EncodePixels(float[] pixels, int count) => Normalized(EncodePixelsRaw(pixels, count));
+    /// <summary>
+    /// Embeds already preprocessed pixels: <paramref name="count"/> CHW tensors back to back; with
+    /// <paramref name="oneCore"/>, on the single-threaded vision session once <see cref="AddOneCoreVisionSession"/> made it.
+    /// </summary>
+    public float[][] EncodePixels(float[] pixels, int count, bool oneCore = false) => Normalized(_vision.Encode(pixels, count, oneCore));
+
+    /// <summary>
+    /// Adds a single-threaded vision session sharing the first one's pre-packed weights, so that batches can run side by
+    /// side one core each; null when it already exists. Seconds of work for a full-size graph: run it off the request path.
+    /// </summary>
+    public SessionLoad? AddOneCoreVisionSession() => _vision.AddOneCoreSession();
+
+    /// <summary>Whether <see cref="AddOneCoreVisionSession"/> has made the single-threaded vision session.</summary>
+    public bool HasOneCoreVisionSession => _vision.HasOneCoreSession;
 
     /// <summary>Tokenizes and embeds prompts as one batch.</summary>
     public float[][] EncodeTexts(IReadOnlyList<string> texts) => Normalized(EncodeTextsRaw(texts, trim: true));

@@ -24,7 +24,8 @@ namespace ClipGrains.Grains.Serving;
 /// </remarks>
 internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 {
-    private readonly Func<IReadOnlyList<TItem>, TResult[]> _run;
+    private readonly Func<IReadOnlyList<TItem>, bool, TResult[]> _run;
+    private readonly CoreShare? _cores;
     private readonly int _maxBatch;
     private readonly TimeSpan _maxDelay;
     private readonly int _capacity;
@@ -52,12 +53,24 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 
     public BatchQueue(
         string name, Func<IReadOnlyList<TItem>, TResult[]> run, int maxBatch, TimeSpan maxDelay, int capacity, TimeProvider time, int runners = 1, bool fairShare = false)
+        : this(name, (items, _) => run(items), maxBatch, maxDelay, capacity, time, runners, fairShare, cores: null)
+    {
+    }
+
+    /// <summary>
+    /// A queue whose batches share <paramref name="cores"/>: <paramref name="run"/> is told whether its batch holds every
+    /// core (true: nothing waited behind it) or one (false: batches run side by side). Without a share it is always true.
+    /// </summary>
+    public BatchQueue(
+        string name, Func<IReadOnlyList<TItem>, bool, TResult[]> run, int maxBatch, TimeSpan maxDelay, int capacity, TimeProvider time, int runners,
+        bool fairShare, CoreShare? cores)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runners);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _name = name;
         _run = run;
+        _cores = cores;
         _maxBatch = maxBatch;
         _maxDelay = maxDelay;
         _capacity = capacity;
@@ -70,6 +83,9 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
 
     /// <summary>Called with the size of every batch run (metrics and tests).</summary>
     public event Action<int>? BatchRan;
+
+    /// <summary>Called with the size of every batch that ran on one core of a <see cref="CoreShare"/> (metrics and tests).</summary>
+    public event Action<int>? OneCoreBatchRan;
 
     /// <summary>Called after every batch with its size, run time and each item's wait in the queue.</summary>
     public event Action<int, TimeSpan, TimeSpan[]>? BatchTimed;
@@ -314,7 +330,30 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
                 break;
             }
 
-            Execute(batch);
+            if (_cores is null)
+            {
+                Execute(batch, allCores: true);
+                continue;
+            }
+
+            var all = await _cores.TakeAsync(NothingBehind);
+            try
+            {
+                Execute(batch, all);
+            }
+            finally
+            {
+                _cores.Release(all);
+            }
+        }
+    }
+
+    // Whether nothing waits or is being decoded behind the batch about to run.
+    private bool NothingBehind()
+    {
+        lock (_gate)
+        {
+            return _waiting.Count == 0 && _expected == 0;
         }
     }
 
@@ -350,7 +389,7 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
         return first == nudged && nudged.IsCompletedSuccessfully ? Wake.Nudged : Wake.TimedOut;
     }
 
-    private void Execute(List<Entry> batch)
+    private void Execute(List<Entry> batch, bool allCores)
     {
         var now = _time.GetUtcNow();
         var live = new List<Entry>(batch.Count);
@@ -380,10 +419,16 @@ internal sealed class BatchQueue<TItem, TResult> : IAsyncDisposable
             {
                 activity?.SetTag("clipgrains.batch.kind", _name);
                 activity?.SetTag("clipgrains.batch.size", live.Count);
-                results = _run(live.Select(e => e.Item).ToList());
+                activity?.SetTag("clipgrains.batch.cores", allCores ? _cores?.Cores ?? 0 : 1);
+                results = _run(live.Select(e => e.Item).ToList(), allCores);
             }
 
             BatchRan?.Invoke(live.Count);
+            if (!allCores)
+            {
+                OneCoreBatchRan?.Invoke(live.Count);
+            }
+
             BatchTimed?.Invoke(live.Count, _time.GetElapsedTime(started), waits);
             for (var i = 0; i < live.Count; i++)
             {

@@ -13,10 +13,12 @@ public sealed class BatchingOptions
     public int MaxImageBatchSize { get; set; } = 8;
 
     /// <summary>
-    /// Image batches run at once (model instances). With 2 and <c>Model:IntraOpThreads</c> 1 on a 2-core machine, each
-    /// batch runs on one core; with 1 and IntraOpThreads 0, one batch at a time uses every core.
+    /// Image batches run at once. 0 (the default) decides by load: a batch with nothing waiting behind it runs alone on
+    /// every core, and while more waits, one batch per core runs on a single-threaded session sharing the weights (see
+    /// docs/cluster.md). A positive value fixes it for experts: that many batches at once on one session, each with
+    /// <c>Model:IntraOpThreads</c> threads (1 and 0: one batch at a time on every core; the cores and 1: one core each).
     /// </summary>
-    public int ImageRunners { get; set; } = 1;
+    public int ImageRunners { get; set; }
 
     /// <summary>Largest text batch (prompts are cheap and trimmed, so batches can be wider).</summary>
     public int MaxTextBatchSize { get; set; } = 64;
@@ -59,7 +61,7 @@ public sealed class BatchingOptions
         ArgumentNullException.ThrowIfNull(checks);
         return checks
             .Positive(nameof(MaxImageBatchSize), MaxImageBatchSize)
-            .Positive(nameof(ImageRunners), ImageRunners)
+            .NotNegative(nameof(ImageRunners), ImageRunners)
             .Positive(nameof(MaxTextBatchSize), MaxTextBatchSize)
             .NotNegative(nameof(MaxQueueDelay), MaxQueueDelay)
             .Positive(nameof(MaxImageQueueLength), MaxImageQueueLength)

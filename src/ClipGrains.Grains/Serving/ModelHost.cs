@@ -18,14 +18,17 @@ namespace ClipGrains.Grains.Serving;
 /// <param name="time">The clock of deadlines and decode budgets.</param>
 /// <param name="telemetry">Where batches and decodes are recorded.</param>
 /// <param name="admission">The silo's decode admission, shared by every loaded model; a host of its own when null (tests, tools).</param>
+/// <param name="cores">Cores the image batches share (<see cref="Environment.ProcessorCount"/> when null; tests set it).</param>
 public sealed class ModelHost(
-    IOptions<BatchingOptions> options, TimeProvider time, ClipGrainsTelemetry telemetry, DecodeAdmission? admission = null) : IAsyncDisposable
+    IOptions<BatchingOptions> options, TimeProvider time, ClipGrainsTelemetry telemetry, DecodeAdmission? admission = null, int? cores = null) : IAsyncDisposable
 {
     private readonly BatchingOptions _options = options.Value;
     private readonly DecodeAdmission _admission = admission ?? new DecodeAdmission(options, time);
     private ClipModel? _model;
     private BatchQueue<float[], float[]>? _images;
     private BatchQueue<TokenizedText, float[]>? _texts;
+    private readonly int _cores = cores ?? Environment.ProcessorCount;
+    private Task? _oneCore;
 
     /// <summary>The attached model; throws before <see cref="Attach"/>.</summary>
     public ClipModel Model => _model ?? throw new InvalidOperationException("The model is not loaded yet.");
@@ -47,9 +50,13 @@ public sealed class ModelHost(
     {
         ArgumentNullException.ThrowIfNull(model);
         var length = model.Preprocessor.TensorLength;
+        // The default (ImageRunners 0) shares the cores by load (CoreShare): a runner per core, a lone batch on every core,
+        // batches side by side on one core each while more wait. A fixed ImageRunners runs that many batches at once on the
+        // one session, each with Model:IntraOpThreads threads, as before.
+        var adaptive = _options.ImageRunners == 0 && _cores > 1;
         _images = new BatchQueue<float[], float[]>(
             "image",
-            tensors =>
+            (tensors, allCores) =>
             {
                 var batch = ArrayPool<float>.Shared.Rent(tensors.Count * length);
                 try
@@ -59,14 +66,23 @@ public sealed class ModelHost(
                         tensors[i].AsSpan(0, length).CopyTo(batch.AsSpan(i * length));
                     }
 
-                    return model.EncodePixels(batch, tensors.Count);
+                    return model.EncodePixels(batch, tensors.Count, oneCore: !allCores);
                 }
                 finally
                 {
                     ArrayPool<float>.Shared.Return(batch);
                 }
             },
-            _options.MaxImageBatchSize, _options.MaxQueueDelay, _options.MaxImageQueueLength, time, Math.Max(1, _options.ImageRunners), fairShare: true);
+            _options.MaxImageBatchSize, _options.MaxQueueDelay, _options.MaxImageQueueLength, time,
+            adaptive ? _cores : Math.Max(1, _options.ImageRunners), fairShare: true, cores: adaptive ? new CoreShare(_cores) : null);
+        if (adaptive)
+        {
+            // The single-threaded session is made after the model is announced: a first request does not wait for it, and
+            // one-core batches run on the first session (briefly more threads than cores) until it is there.
+            _oneCore = Task.Factory.StartNew(() => model.AddOneCoreVisionSession(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        _images.OneCoreBatchRan += Statistics.RecordOneCoreBatch;
         _images.BatchRan += Statistics.RecordImageBatch;
         _images.BatchRan += size => ImageBatchRan?.Invoke(size);
         _images.BatchTimed += (size, duration, waits) => Record("image", size, duration, waits);
@@ -368,6 +384,12 @@ public sealed class ModelHost(
         if (_texts is not null)
         {
             await _texts.DisposeAsync();
+        }
+
+        if (_oneCore is not null)
+        {
+            // The session being made holds the model's graph open; a failure to make it only ever cost speed.
+            await _oneCore.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         _model?.Dispose();

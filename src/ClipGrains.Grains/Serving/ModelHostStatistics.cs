@@ -4,6 +4,7 @@ namespace ClipGrains.Grains.Serving;
 public sealed class ModelHostStatistics
 {
     private long _imageBatches;
+    private long _oneCoreImageBatches;
     private long _images;
     private long _textBatches;
     private long _texts;
@@ -15,6 +16,9 @@ public sealed class ModelHostStatistics
 
     /// <summary>Image batches run.</summary>
     public long ImageBatches => Interlocked.Read(ref _imageBatches);
+
+    /// <summary>Image batches that ran on one core beside others (the rest ran alone on every core).</summary>
+    public long OneCoreImageBatches => Interlocked.Read(ref _oneCoreImageBatches);
 
     /// <summary>Images embedded.</summary>
     public long Images => Interlocked.Read(ref _images);
@@ -47,6 +51,8 @@ public sealed class ModelHostStatistics
         Interlocked.Add(ref _images, size);
         Max(ref _largestImageBatch, size);
     }
+
+    internal void RecordOneCoreBatch(int size) => Interlocked.Increment(ref _oneCoreImageBatches);
 
     internal void RecordTextBatch(int size)
     {

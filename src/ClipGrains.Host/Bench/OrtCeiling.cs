@@ -10,9 +10,18 @@ namespace ClipGrains.Host.Bench;
 /// </summary>
 internal static class OrtCeiling
 {
-    public sealed record Result(double Batch1MedianMs, IReadOnlyDictionary<int, double> ImagesPerSecondByBatch)
+    /// <param name="Batch1MedianMs">Median batch-1 run.</param>
+    /// <param name="ImagesPerSecondByBatch">Median rate by batch size.</param>
+    /// <param name="CpuMillisecondsPerImageByBatch">This process's CPU time per image by batch size (every ONNX Runtime thread counted).</param>
+    public sealed record Result(double Batch1MedianMs, IReadOnlyDictionary<int, double> ImagesPerSecondByBatch, IReadOnlyDictionary<int, double> CpuMillisecondsPerImageByBatch)
     {
-        public double BestImagesPerSecond => ImagesPerSecondByBatch.Values.Max();
+        /// <summary>The batch size of the best rate.</summary>
+        public int BestBatch => ImagesPerSecondByBatch.MaxBy(p => p.Value).Key;
+
+        public double BestImagesPerSecond => ImagesPerSecondByBatch[BestBatch];
+
+        /// <summary>CPU per image at the best rate's batch size.</summary>
+        public double BestCpuMillisecondsPerImage => CpuMillisecondsPerImageByBatch[BestBatch];
     }
 
     /// <summary>The model input for <paramref name="image"/>, preprocessed once.</summary>
@@ -28,16 +37,19 @@ internal static class OrtCeiling
         var tensor = Tensor(model, image);
         var single = Time(model, tensor, 1, budgetPerSize);
         var throughput = new Dictionary<int, double>();
+        var cpu = new Dictionary<int, double>();
         foreach (var size in batchSizes)
         {
-            var times = size == 1 ? single : Time(model, tensor, size, budgetPerSize);
+            var (times, cpuMs) = size == 1 ? single : Time(model, tensor, size, budgetPerSize);
             throughput[size] = size / (Median(times) / 1000);
+            cpu[size] = cpuMs / (times.Count * size);
         }
 
-        return new Result(Median(single), throughput);
+        return new Result(Median(single.Times), throughput, cpu);
     }
 
-    private static List<double> Time(ClipModel model, float[] tensor, int batch, TimeSpan budget)
+    // Each run's wall time (ms) and this process's CPU time over all of them (ms), warm-up excluded.
+    private static (List<double> Times, double CpuMs) Time(ClipModel model, float[] tensor, int batch, TimeSpan budget)
     {
         var pixels = new float[tensor.Length * batch];
         for (var i = 0; i < batch; i++)
@@ -48,6 +60,7 @@ internal static class OrtCeiling
         model.EncodePixels(pixels, batch); // warm-up: first runs allocate arenas
         model.EncodePixels(pixels, batch);
         var times = new List<double>();
+        var cpu = ProcessCpu.Now();
         var total = Stopwatch.StartNew();
         while (times.Count < 3 || (total.Elapsed < budget && times.Count < 200))
         {
@@ -56,7 +69,7 @@ internal static class OrtCeiling
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
 
-        return times;
+        return (times, (ProcessCpu.Now() - cpu).TotalMilliseconds);
     }
 
     private static double Median(List<double> values)

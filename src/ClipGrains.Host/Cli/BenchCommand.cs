@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using ClipGrains.Host.Bench;
 using ClipGrains.Inference;
@@ -35,9 +36,14 @@ internal static class BenchCommand
             Description = "Also measure a lone request's cost over the model in N pairs (raw batch-1 run, then one request, alternately; needs --model)",
             DefaultValueFactory = _ => 0,
         };
+        var roundsOption = new Option<int>("--rounds")
+        {
+            Description = "Alternate raw ONNX Runtime (A) and the server (B) this many times, A B A B …, and report each round and the medians",
+            DefaultValueFactory = _ => 2,
+        };
         var command = new Command("bench", "Load-test a running server and compare with raw ONNX Runtime in the same run")
         {
-            url, image, model, variant, threads, labels, labelSet, concurrency, images, seconds, maxRequests, apiKey, output, repeat, paired,
+            url, image, model, variant, threads, labels, labelSet, concurrency, images, seconds, maxRequests, apiKey, output, repeat, paired, roundsOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,56 +55,86 @@ internal static class BenchCommand
             var gateways = parse.GetValue(url)!.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed : throw new CliUsageException($"--url '{u}' is not an absolute URL.")).ToArray();
             var generator = new LoadGenerator(http, gateways, body, perRequest, parse.GetValue(apiKey));
 
-            OrtCeiling.Result? ceiling = null;
-            PairedLatency.Result? pairs = null;
             if (parse.GetValue(paired) > 0 && parse.GetValue(model) is null)
             {
                 throw new CliUsageException("--paired needs --model: each pair runs the raw model once.");
             }
 
-            if (parse.GetValue(model) is { } folder)
+            var rounds = parse.GetValue(roundsOption);
+            if (rounds < 1)
             {
-                await context.Error.WriteLineAsync("measuring raw ONNX Runtime (vision session alone)…");
-                using var clip = ClipModel.Load(Inference.Model.ModelBundle.Open(folder, parse.GetValue(variant)!), new Inference.Model.ClipModelOptions { IntraOpThreads = parse.GetValue(threads) });
-                ceiling = OrtCeiling.Measure(clip, bytes, [1, 8, 32], TimeSpan.FromSeconds(Math.Min(10, parse.GetValue(seconds))));
-                if (parse.GetValue(paired) is > 0 and var count)
-                {
-                    await context.Error.WriteLineAsync($"paired lone-request latency: {count} pairs…");
-                    pairs = await PairedLatency.MeasureAsync(clip, OrtCeiling.Tensor(clip, bytes), generator, count, cancellationToken);
-                }
+                throw new CliUsageException("--rounds must be at least 1.");
             }
 
-            var runs = new List<object>();
-            foreach (var clients in parse.GetValue(concurrency)!)
+            using var clip = parse.GetValue(model) is { } folder
+                ? ClipModel.Load(Inference.Model.ModelBundle.Open(folder, parse.GetValue(variant)!), new Inference.Model.ClipModelOptions { IntraOpThreads = parse.GetValue(threads) })
+                : null;
+            var serverCpu = new ServerCpu(http, gateways);
+            PairedLatency.Result? pairs = null;
+            if (clip is not null && parse.GetValue(paired) is > 0 and var count)
             {
-                await context.Error.WriteLineAsync($"load: {clients} concurrent client(s) for {parse.GetValue(seconds)} s…");
-                var progress = new Progress<(int Done, double Elapsed)>(p =>
+                await context.Error.WriteLineAsync($"paired lone-request latency: {count} pairs…");
+                pairs = await PairedLatency.MeasureAsync(clip, OrtCeiling.Tensor(clip, bytes), generator, count, cancellationToken);
+            }
+
+            // A B A B: each round measures raw ONNX Runtime (and the decode cost) right before the server runs it is
+            // compared with, so a machine whose speed drifts between minutes moves both sides of each ratio together.
+            var ortBudget = TimeSpan.FromSeconds(Math.Min(10, parse.GetValue(seconds)));
+            var runs = new List<BenchRun>();
+            var ceilings = new List<object>();
+            for (var round = 1; round <= rounds; round++)
+            {
+                OrtCeiling.Result? ceiling = null;
+                DecodeCost.Result? decode = null;
+                if (clip is not null)
                 {
-                    if (p.Done % 25 == 0)
+                    await context.Error.WriteLineAsync($"round {round}: raw ONNX Runtime (vision session alone) and the decode + preprocess cost…");
+                    ceiling = OrtCeiling.Measure(clip, bytes, [1, 8, 32], ortBudget);
+                    decode = DecodeCost.Measure(clip, bytes, TimeSpan.FromSeconds(2));
+                    ceilings.Add(new
                     {
-                        context.Error.WriteLine($"  {p.Done} requests, {p.Elapsed:F0} s");
-                    }
-                });
-                var result = await generator.RunAsync(clients, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(maxRequests), progress, cancellationToken);
-                runs.Add(new
+                        round,
+                        ort = new
+                        {
+                            batch1_median_ms = Math.Round(ceiling.Batch1MedianMs, 2),
+                            images_per_second_by_batch = ceiling.ImagesPerSecondByBatch.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => Math.Round(p.Value, 2)),
+                            cpu_ms_per_image_by_batch = ceiling.CpuMillisecondsPerImageByBatch.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => Math.Round(p.Value, 1)),
+                            best_batch = ceiling.BestBatch,
+                        },
+                        decode = new { median_ms = Math.Round(decode.MedianMs, 2), cpu_ms_per_image = Math.Round(decode.CpuMsPerImage, 2), decode.Runs },
+                        ceiling_images_per_second = Math.Round(BenchRun.Ceiling(ceiling, decode), 2),
+                    });
+                }
+
+                foreach (var clients in parse.GetValue(concurrency)!)
                 {
-                    result.Concurrency, result.Requests, result.Errors, seconds = Math.Round(result.Seconds, 2),
-                    images_per_second = Math.Round(result.ImagesPerSecond, 2), latency_ms = result.LatencyMs,
-                    ratio_to_ort_best_throughput = ceiling is null ? (double?)null : Math.Round(result.ImagesPerSecond / ceiling.BestImagesPerSecond, 3),
-                    p50_minus_ort_batch1_ms = ceiling is null ? (double?)null : Math.Round(result.LatencyMs.P50 - ceiling.Batch1MedianMs, 1),
-                });
+                    await context.Error.WriteLineAsync($"round {round}: {clients} concurrent client(s) for {parse.GetValue(seconds)} s…");
+                    var progress = new Progress<(int Done, double Elapsed)>(p =>
+                    {
+                        if (p.Done % 25 == 0)
+                        {
+                            context.Error.WriteLine($"  {p.Done} requests, {p.Elapsed:F0} s");
+                        }
+                    });
+                    var cpuBefore = await serverCpu.ReadAsync(cancellationToken);
+                    var result = await generator.RunAsync(clients, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(maxRequests), progress, cancellationToken);
+                    var cpuAfter = await serverCpu.ReadAsync(cancellationToken);
+                    runs.Add(new BenchRun(round, result, cpuAfter - cpuBefore, ceiling, decode));
+                }
             }
 
             var report = new
             {
                 machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-                ort = ceiling is null ? null : new { batch1_median_ms = Math.Round(ceiling.Batch1MedianMs, 2), images_per_second_by_batch = ceiling.ImagesPerSecondByBatch.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 2)) },
+                method = "ceiling = 1 / (1/ort_best + decode_cpu_seconds/cores); cpu_ratio = server CPU per image / (ORT CPU per image at its best batch + decode CPU per image); each round measures ORT and decode right before its server runs",
+                ceilings,
                 paired = pairs is null ? null : new
                 {
                     pairs.Pairs, pairs.Errors, ort_batch1_median_ms = Math.Round(pairs.OrtMedianMs, 1), request_median_ms = Math.Round(pairs.ServerMedianMs, 1),
                     difference_median_ms = Math.Round(pairs.DifferenceMedianMs, 1), difference_p90_ms = Math.Round(pairs.DifferenceP90Ms, 1),
                 },
-                runs,
+                runs = runs.Select(r => r.Report()),
+                medians = runs.GroupBy(r => r.Result.Concurrency).Select(g => BenchRun.Medians(g.Key, [.. g])),
             };
             var json = JsonSerializer.Serialize(report, ReportJson);
             if (parse.GetValue(output) is { } file)

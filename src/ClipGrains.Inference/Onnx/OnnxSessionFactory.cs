@@ -15,8 +15,14 @@ namespace ClipGrains.Inference.Onnx;
 /// </summary>
 internal static class OnnxSessionFactory
 {
-    /// <summary>Creates the session for <paramref name="path"/>; <paramref name="report"/> says how long it took and whether the cache served it.</summary>
-    public static InferenceSession Create(string path, ClipModelOptions options, out SessionLoad report)
+    /// <summary>Creates the session for <paramref name="path"/>.</summary>
+    /// <param name="path">The graph.</param>
+    /// <param name="options">Threads, spinning and the optimised-graph cache.</param>
+    /// <param name="report">How long it took and whether the cache served it.</param>
+    /// <param name="intraOpThreads">Overrides <see cref="ClipModelOptions.IntraOpThreads"/> (a second session of other width).</param>
+    /// <param name="weights">Shares pre-packed weights with the other sessions of the same graph created with it.</param>
+    public static InferenceSession Create(
+        string path, ClipModelOptions options, out SessionLoad report, int? intraOpThreads = null, PrePackedWeightsContainer? weights = null)
     {
         var started = Stopwatch.GetTimestamp();
         var cached = options.OptimizedGraphCache is { Length: > 0 } folder ? CachedPath(folder, path) : null;
@@ -26,7 +32,7 @@ internal static class OnnxSessionFactory
             // A cached graph is already optimised for this machine; optimising it again would redo the slow part.
             GraphOptimizationLevel = fromCache ? GraphOptimizationLevel.ORT_DISABLE_ALL : GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = Math.Max(0, options.IntraOpThreads),
+            IntraOpNumThreads = Math.Max(0, intraOpThreads ?? options.IntraOpThreads),
             InterOpNumThreads = Math.Max(1, options.InterOpThreads),
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
@@ -40,7 +46,9 @@ internal static class OnnxSessionFactory
 
         try
         {
-            var session = new InferenceSession(fromCache ? cached! : path, sessionOptions);
+            var session = weights is null
+                ? new InferenceSession(fromCache ? cached! : path, sessionOptions)
+                : new InferenceSession(fromCache ? cached! : path, sessionOptions, weights);
             if (writing is not null && File.Exists(writing))
             {
                 // Whole or not at all: a reader never sees a half-written graph, and concurrent first loads both succeed.
