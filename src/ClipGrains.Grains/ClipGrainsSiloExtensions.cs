@@ -73,6 +73,8 @@ public static class ClipGrainsSiloExtensions
         services.AddSingleton<IPostConfigureOptions<ModelsOptions>, SingleModelDeployment>();
         services.TryAddSingleton<ModelLoader>();
         services.AddSingleton<DecodeAdmission>();
+        services.AddSingleton<GraphPreparer>();
+        services.AddHostedService(sp => sp.GetRequiredService<GraphPreparer>());
         services.AddSingleton<SiloModels>();
         services.AddHostedService<ModelLoaderService>();
 

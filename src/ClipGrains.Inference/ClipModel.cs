@@ -95,6 +95,36 @@ public sealed class ClipModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes the optimised forms of both graphs of <paramref name="bundle"/> to
+    /// <see cref="ClipModelOptions.OptimizedGraphCache"/> where they are missing, one after the other on the calling
+    /// thread (seconds of work and, briefly, a session's memory: callers run it off the request path), so that later
+    /// loads skip graph optimisation. Returns the time spent on each graph written; empty when nothing was needed.
+    /// </summary>
+    public static IReadOnlyList<(string Graph, TimeSpan Duration)> PrepareGraphs(ModelBundle bundle, ClipModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(options);
+        var written = new List<(string, TimeSpan)>();
+        foreach (var graph in new[] { bundle.VisionModelPath, bundle.TextModelPath })
+        {
+            if (OnnxSessionFactory.Prepare(graph, options) is { } duration)
+            {
+                written.Add((Path.GetFileName(graph), duration));
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>Whether both graphs of <paramref name="bundle"/> load from the optimised-graph cache (false when it is off).</summary>
+    public static bool GraphsPrepared(ModelBundle bundle, ClipModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(options);
+        return OnnxSessionFactory.IsPrepared(bundle.VisionModelPath, options) && OnnxSessionFactory.IsPrepared(bundle.TextModelPath, options);
+    }
+
     /// <summary>Loads only the tokenizer of a bundle (no ONNX sessions), for tools that need nothing else.</summary>
     public static ClipTokenizer LoadTokenizer(ModelBundle bundle)
     {

@@ -34,6 +34,17 @@ public class ModelLoader(IOptions<ClipModelOptions> shared)
         return ClipModel.Load(ModelBundle.Open(folder, options.Variant), options);
     }
 
+    /// <summary>
+    /// Writes the optimised forms of the deployment's graphs where the cache lacks them (on the calling thread: seconds);
+    /// what was written and how long each took.
+    /// </summary>
+    public virtual IReadOnlyList<(string Graph, TimeSpan Duration)> Prepare(ModelDeploymentOptions deployment, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        var options = Options(deployment);
+        return ClipModel.PrepareGraphs(ModelBundle.Open(folder, options.Variant), options);
+    }
+
     private ClipModelOptions Options(ModelDeploymentOptions deployment) => new()
     {
         Path = deployment.Path,

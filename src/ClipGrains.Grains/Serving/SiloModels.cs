@@ -29,6 +29,7 @@ public sealed partial class SiloModels : IAsyncDisposable
     private readonly SemaphoreSlim _loads;
     private readonly ITimer _idleCheck;
     private readonly Collections.ShardGauges? _collections;
+    private readonly GraphPreparer? _preparer;
 
     /// <summary>Creates the registry; nothing is loaded until asked.</summary>
     /// <param name="models">The deployments and the memory budget.</param>
@@ -39,11 +40,13 @@ public sealed partial class SiloModels : IAsyncDisposable
     /// <param name="telemetry">Gauges and counters.</param>
     /// <param name="logger">Loads, unloads and evictions.</param>
     /// <param name="collections">The collection shards active on this silo: their index memory counts against the same budget.</param>
+    /// <param name="preparer">Writes the optimised graphs a load had to make itself, for the loads after it.</param>
     public SiloModels(
         IOptions<ModelsOptions> models, IOptions<BatchingOptions> batching, ModelLoader loader, DecodeAdmission decodes, TimeProvider time,
-        ClipGrainsTelemetry telemetry, ILogger<SiloModels> logger, Collections.ShardGauges? collections = null)
+        ClipGrainsTelemetry telemetry, ILogger<SiloModels> logger, Collections.ShardGauges? collections = null, GraphPreparer? preparer = null)
     {
         _collections = collections;
+        _preparer = preparer;
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(telemetry);
         _models = models.Value;
@@ -310,6 +313,13 @@ public sealed partial class SiloModels : IAsyncDisposable
             }
 
             _telemetry.ModelLoads.Add(1, Tag(slot), new("outcome", "ok"));
+            if (!(model.VisionLoad.FromCache && model.TextLoad.FromCache))
+            {
+                // This load optimised its graphs itself (optimising is cheaper than also writing them on the first
+                // request's path); the next load reads what the preparer writes now, in the background.
+                _ = _preparer?.EnqueueAsync(slot.Deployment, folder);
+            }
+
             LogLoaded(
                 _logger, id, folder, bytes / (1024 * 1024), model.Dimension, (long)model.VisionLoad.Duration.TotalMilliseconds, (long)model.TextLoad.Duration.TotalMilliseconds,
                 model.VisionLoad.FromCache && model.TextLoad.FromCache ? "cached" : "optimised now", (long)warmUp.TotalMilliseconds);
