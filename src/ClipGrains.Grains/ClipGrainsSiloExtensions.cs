@@ -61,6 +61,7 @@ public static class ClipGrainsSiloExtensions
         services.AddSingleton<SiloLeases>();
         services.AddHostedService<LeaseKeeper>();
         services.AddSingleton<RecentRefusals>();
+        services.AddSingleton<AdmissionProbe>();
         services.AddSingleton<ITenantMeter, TenantMeter>();
         services.AddSingleton<UnknownKeyIds>();
         services.AddSingleton<KeyVerdicts>();

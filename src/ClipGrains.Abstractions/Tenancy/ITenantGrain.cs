@@ -39,6 +39,14 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<AdmissionResult> Take(bool read);
 
     /// <summary>
+    /// Whether a request of this tenant could be admitted now, taking and reserving nothing: the refusal that would hold
+    /// for every request (suspended, request limit spent, empty balance) with the time it holds until, else admitted.
+    /// Asked before a request's body is read by a silo that knows nothing recent of the tenant.
+    /// </summary>
+    [ReadOnly, Alias("Probe")]
+    Task<AdmissionResult> Probe();
+
+    /// <summary>
     /// Commits or refunds a reservation; a second settlement of the same id changes nothing. What was decided is appended
     /// to the usage log once the ledger is written.
     /// </summary>

@@ -26,4 +26,12 @@ public interface ITenantMeter
     /// cannot be admitted costs no parsing. Null when the tenant may be admitted as far as this silo knows.
     /// </summary>
     AdmissionResult? RecentRefusal(string tenant);
+
+    /// <summary>
+    /// The refusal that holds for every request of <paramref name="tenant"/>, decided before a charged request's body is
+    /// read: <see cref="RecentRefusal"/> when this silo remembers one, else nothing for a tenant admitted here within the
+    /// last second or leased here, else one call to its ledger shared by the concurrent requests of a burst. Null when the
+    /// tenant may be admitted.
+    /// </summary>
+    ValueTask<AdmissionResult?> RefusalBeforeBodyAsync(string tenant);
 }

@@ -7,8 +7,9 @@ namespace ClipGrains.Gateway.Tenancy;
 /// Every authenticated request counts against a limit: the routes that are not charged (lookups, usage, deletes) take
 /// one from the tenant's grain before they run — reads from the separate, larger read limit, writes from the request
 /// limit — and answer 429 with Retry-After once it is spent. Charged routes are admitted by the meter
-/// (<see cref="ChargedRequests"/>); before their body is read they are only refused when this silo saw a refusal of
-/// the tenant that still holds (rate limit, empty balance, suspension), which costs no grain call.
+/// (<see cref="ChargedRequests"/>); before their body is read they are refused when their tenant cannot be admitted at
+/// all (rate limit spent, empty balance, suspension): a refusal this silo remembers costs no grain call, and a tenant this
+/// silo knows nothing recent of costs one probe of its ledger per second, shared by a burst (the meter decides).
 /// </summary>
 internal sealed class TenantRateLimitFilter(ITenantMeter meter, IOptions<AuthOptions> auth) : IEndpointFilter
 {
@@ -23,7 +24,7 @@ internal sealed class TenantRateLimitFilter(ITenantMeter meter, IOptions<AuthOpt
         var tenant = RequestTenant.Of(http);
         if (http.GetEndpoint()?.Metadata.GetMetadata<ChargedEndpoint>() is not null)
         {
-            if (meter.RecentRefusal(tenant) is { } refused)
+            if (await meter.RefusalBeforeBodyAsync(tenant) is { } refused)
             {
                 throw AdmissionErrors.Of(refused);
             }

@@ -9,7 +9,7 @@ namespace ClipGrains.Grains.Cluster;
 /// <summary>Hands an invalidation to this silo's caches. Keyed by the silo address and placed on exactly that silo.</summary>
 [SiloTargetedPlacement]
 [Reentrant]
-internal sealed class SiloCachesGrain(IEnumerable<IKeyVerdictCache> keys, RecentRefusals refusals, Tenancy.Leases.SiloLeases leases, LabelMatrixCache labelSets) : Grain, ISiloCachesGrain
+internal sealed class SiloCachesGrain(IEnumerable<IKeyVerdictCache> keys, RecentRefusals refusals, AdmissionProbe probe, Tenancy.Leases.SiloLeases leases, LabelMatrixCache labelSets) : Grain, ISiloCachesGrain
 {
     public Task Forget(string keyId)
     {
@@ -24,12 +24,14 @@ internal sealed class SiloCachesGrain(IEnumerable<IKeyVerdictCache> keys, Recent
     public Task ForgetTenant(string tenant)
     {
         refusals.Forget(tenant);
+        probe.Forget(tenant);
         return Task.CompletedTask;
     }
 
     public Task TakeBackLease(string tenant)
     {
         leases.TakeBack(tenant);
+        probe.Forget(tenant);
         return Task.CompletedTask;
     }
 

@@ -87,6 +87,30 @@ internal sealed partial class TenantGrain
         return Task.FromResult(new AdmissionResult(AdmissionOutcome.Admitted, status, null, null, S.Balance));
     }
 
+    public Task<AdmissionResult> Probe()
+    {
+        if (!S.Exists || S.Suspended)
+        {
+            return Task.FromResult(new AdmissionResult(AdmissionOutcome.Refused, null, null, null, 0, "The tenant is suspended or does not exist.", DateTimeOffset.MaxValue));
+        }
+
+        // The same refusals Admit and Take would answer for any request, decided without taking a token (Gcra is pure).
+        var now = time.GetUtcNow();
+        var requests = new Gcra(Math.Max(1, S.Limits.RequestsPerMinute), Minute).Decide(_requestsTat, now, 1);
+        var status = new RateLimitStatus(S.Limits.RequestsPerMinute, requests.Remaining, requests.Reset);
+        if (!requests.Allowed && requests.RetryAfter is { } wait)
+        {
+            return Task.FromResult(new AdmissionResult(AdmissionOutcome.RateLimited, status, null, wait, S.Balance, RefusedUntil: now + wait));
+        }
+
+        // An empty balance refuses even a free request (as Admit's remembered refusal does): credits are the tenant's
+        // admission ticket, and a tenant at zero is the one a flood of unparsed bodies must not reach.
+        return Task.FromResult(S.Balance <= 0
+            ? new AdmissionResult(AdmissionOutcome.InsufficientCredits, status, null, null, S.Balance,
+                $"The balance is {S.Balance} credits.", DateTimeOffset.MaxValue)
+            : new AdmissionResult(AdmissionOutcome.Admitted, status, null, null, S.Balance));
+    }
+
     public Task<(RateLimitStatus Requests, RateLimitStatus Images)> GetRateLimits()
     {
         // Deciding zero units reports the state without changing it (Gcra is pure).

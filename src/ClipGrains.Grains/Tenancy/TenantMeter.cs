@@ -14,7 +14,7 @@ namespace ClipGrains.Grains.Tenancy;
 /// byte to retries, which are never charged again; failures that are the server's release the key so a retry can run.
 /// </summary>
 internal sealed class TenantMeter(
-    IGrainFactory grains, SiloLeases leases, RecentRefusals refusals, IOptions<TenantMeterOptions> options, ClipGrainsTelemetry telemetry, TimeProvider time)
+    IGrainFactory grains, SiloLeases leases, RecentRefusals refusals, AdmissionProbe probe, IOptions<TenantMeterOptions> options, ClipGrainsTelemetry telemetry, TimeProvider time)
     : ITenantMeter
 {
     public async Task<MeterOutcome> RunAsync(MeteredRequest request, Func<MeterTicket, Task<MeteredWork>> work)
@@ -76,6 +76,8 @@ internal sealed class TenantMeter(
 
     public AdmissionResult? RecentRefusal(string tenant) => refusals.Of(tenant);
 
+    public ValueTask<AdmissionResult?> RefusalBeforeBodyAsync(string tenant) => probe.RefusalAsync(tenant);
+
     private async Task<MeterOutcome> AdmitRunSettleAsync(MeteredRequest request, Func<MeterTicket, Task<MeteredWork>> work, bool stored)
     {
         var estimate = request.Estimate;
@@ -100,6 +102,8 @@ internal sealed class TenantMeter(
         {
             return NotAdmitted(admission, request.Tenant);
         }
+
+        probe.Admitted(request.Tenant);
 
         var ticket = new MeterTicket(reservation);
         var answer = await RunAndSettleAsync(estimate, () => work(ticket), ticket, stored, async settled => await account.Settle(new Settlement(

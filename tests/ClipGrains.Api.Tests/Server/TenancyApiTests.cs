@@ -114,6 +114,27 @@ public sealed class TenancyApiTests(GoldenServerFixture fixture)
     }
 
     [SkippableFact]
+    public async Task A_tenant_with_an_empty_balance_is_refused_before_its_first_body_is_read()
+    {
+        // Bodies the server answers 400 when it parses them: a 429 proves the refusal came first, on the tenant's very
+        // first requests (nothing was remembered of it yet), for JSON and multipart alike.
+        var (tenantId, key) = await Server.CreateTenantAsync(credits: 0);
+        using var client = As(key);
+        using var json = new StringContent("{\"model\": \"clip-vit-base-patch32\", \"input\": [", System.Text.Encoding.UTF8, "application/json");
+        using var form = new MultipartFormDataContent("x") { { new StringContent("not an image"), "file", "a.png" } };
+
+        var answers = await Task.WhenAll(
+            client.PostAsync("/v1/embeddings", json), client.PostAsync("/v1/classifications", form));
+
+        foreach (var answer in answers)
+        {
+            AssertError(429, "insufficient_quota", await ReadAsync(answer));
+        }
+
+        Assert.Equal(0, await BalanceAsync(tenantId));
+    }
+
+    [SkippableFact]
     public async Task Rate_limited_requests_are_429_with_retry_after_and_openai_headers()
     {
         var (_, key) = await Server.CreateTenantAsync(credits: 1000, requestsPerMinute: 2);

@@ -110,5 +110,7 @@ public sealed class TenantRateLimitFilterTests
             RefusalLookups++;
             return Refusal;
         }
+
+        public ValueTask<AdmissionResult?> RefusalBeforeBodyAsync(string tenant) => ValueTask.FromResult(RecentRefusal(tenant));
     }
 }

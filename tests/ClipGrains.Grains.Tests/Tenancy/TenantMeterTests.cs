@@ -23,14 +23,22 @@ public sealed class TenantMeterTests(TenancyClusterFixture fixture)
     // A meter of its own per test: the ledger is the cluster's; leases, remembered refusals and limits are this meter's.
     private (TenantMeter Meter, SiloLeases Leases) NewMeter(bool leases = false, int maxStoredBytes = 1024 * 1024)
     {
+        var (meter, siloLeases, _) = NewProbedMeter(leases, maxStoredBytes);
+        return (meter, siloLeases);
+    }
+
+    private (TenantMeter Meter, SiloLeases Leases, AdmissionProbe Probe) NewProbedMeter(bool leases = false, int maxStoredBytes = 1024 * 1024)
+    {
         var grains = Silo.GetRequiredService<IGrainFactory>();
         var siloLeases = new SiloLeases(
             grains, Silo.GetRequiredService<IUsageLog>(), Options.Create(new LeaseOptions { Enabled = leases, MinRequestsPerSecond = 1 }), fixture.Clock,
             NullLogger<SiloLeases>.Instance);
+        var refusals = new RecentRefusals(fixture.Clock);
+        var probe = new AdmissionProbe(grains, refusals, siloLeases, fixture.Clock);
         var meter = new TenantMeter(
-            grains, siloLeases, new RecentRefusals(fixture.Clock), Options.Create(new TenantMeterOptions { MaxStoredResponseBytes = maxStoredBytes }),
+            grains, siloLeases, refusals, probe, Options.Create(new TenantMeterOptions { MaxStoredResponseBytes = maxStoredBytes }),
             Silo.GetRequiredService<ClipGrainsTelemetry>(), fixture.Clock);
-        return (meter, siloLeases);
+        return (meter, siloLeases, probe);
     }
 
     private async Task<(string Id, ITenantGrain Grain)> NewTenantAsync(long credits, TenantLimits? limits = null)
@@ -122,6 +130,64 @@ public sealed class TenantMeterTests(TenancyClusterFixture fixture)
         await tenant.TopUp("top-up-1", 100, "test");
         Assert.Null(silo.RecentRefusal(id));
         Assert.Equal(MeterVerdict.Answered, (await silo.RunAsync(Request(id), Work(Estimate))).Verdict);
+    }
+
+    [Fact]
+    public async Task Before_any_body_a_burst_of_a_tenant_with_an_empty_balance_is_refused_by_one_shared_probe_of_its_ledger()
+    {
+        var (meter, _, probe) = NewProbedMeter();
+        var (id, _) = await NewTenantAsync(0);
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => meter.RefusalBeforeBodyAsync(id).AsTask()));
+
+        Assert.All(burst, refused => Assert.Equal((AdmissionOutcome.InsufficientCredits, 0L), (refused!.Outcome, refused.Balance)));
+        Assert.Equal("The balance is 0 credits.", burst[0]!.Message);
+        Assert.Equal(1, probe.Probes);
+
+        // Remembered like any refusal: the next second's requests cost no call.
+        Assert.Equal(AdmissionOutcome.InsufficientCredits, (await meter.RefusalBeforeBodyAsync(id))!.Outcome);
+        Assert.Equal(1, probe.Probes);
+    }
+
+    [Fact]
+    public async Task A_tenant_that_can_be_admitted_is_probed_at_most_once_a_second_and_not_while_the_ledger_admits_it_here()
+    {
+        var (meter, _, probe) = NewProbedMeter();
+        var (id, _) = await NewTenantAsync(100);
+
+        Assert.Null(await meter.RefusalBeforeBodyAsync(id));
+        Assert.Null(await meter.RefusalBeforeBodyAsync(id));
+        Assert.Equal(1, probe.Probes);
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await meter.RefusalBeforeBodyAsync(id));
+        Assert.Equal(2, probe.Probes);
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(MeterVerdict.Answered, (await meter.RunAsync(Request(id), Work(Estimate))).Verdict);
+        fixture.Clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Null(await meter.RefusalBeforeBodyAsync(id));
+        Assert.Equal(2, probe.Probes);
+    }
+
+    [Fact]
+    public async Task The_probe_refuses_a_suspended_tenant_and_a_spent_request_limit_without_taking_a_token()
+    {
+        var (meter, _, probe) = NewProbedMeter();
+        var (suspended, suspendedGrain) = await NewTenantAsync(1_000);
+        await suspendedGrain.SetSuspended(true);
+        var (limited, limitedGrain) = await NewTenantAsync(1_000, new TenantLimits(2, 1_000));
+
+        Assert.Equal(AdmissionOutcome.Refused, (await meter.RefusalBeforeBodyAsync(suspended))!.Outcome);
+
+        // Probing takes nothing: both requests of a 2/min limit are still admitted after it.
+        Assert.Null(await meter.RefusalBeforeBodyAsync(limited));
+        Assert.Equal(MeterVerdict.Answered, (await meter.RunAsync(Request(limited), Work(Estimate))).Verdict);
+        Assert.Equal(MeterVerdict.Answered, (await meter.RunAsync(Request(limited), Work(Estimate))).Verdict);
+        probe.Forget(limited);
+        var spent = await meter.RefusalBeforeBodyAsync(limited);
+        Assert.Equal((AdmissionOutcome.RateLimited, TimeSpan.FromSeconds(30)), (spent!.Outcome, spent.RetryAfter));
+        Assert.Equal(1_000 - (2 * Estimate.Credits), (await limitedGrain.GetInfo())!.Balance);
     }
 
     [Fact]

@@ -30,6 +30,20 @@ internal sealed partial class SiloLeases(
     /// <summary>Credits held by this silo's leases now (free, in flight and spent-unreported), for tests and metrics.</summary>
     public IReadOnlyDictionary<string, long> Held() => _leases.ToDictionary(l => l.Key, l => l.Value.Id == 0 ? 0 : l.Value.Credits, StringComparer.Ordinal);
 
+    /// <summary>Whether this silo holds a usable lease of <paramref name="tenant"/> with credits left (it may admit locally).</summary>
+    public bool Holds(string tenant)
+    {
+        if (!_leases.TryGetValue(tenant, out var lease))
+        {
+            return false;
+        }
+
+        lock (lease.Gate)
+        {
+            return lease.Id != 0 && time.GetUtcNow() < lease.UsableUntil && lease.Credits > 0 && lease.Requests >= 1;
+        }
+    }
+
     /// <summary>Admits from the tenant's lease when it covers <paramref name="estimate"/>; null sends the request to the ledger.</summary>
     public LeaseTicket? TryAdmit(string tenant, Charge estimate, out (RateLimitStatus? Requests, RateLimitStatus? Images) limits)
     {
