@@ -38,7 +38,11 @@ internal static class PillowBicubic
     /// <paramref name="windowHeight"/>) of the resize of <paramref name="source"/> to <paramref name="width"/> ×
     /// <paramref name="height"/>: byte for byte what cropping the full resize would give, for the work of the window.
     /// </summary>
-    public static RgbImage Resize(RgbImage source, int width, int height, int left, int top, int windowWidth, int windowHeight)
+    /// <remarks>
+    /// With <paramref name="pool"/>, every buffer is rented from it: the intermediate pass's is returned here, and the
+    /// result's (unless it is <paramref name="source"/> itself, when nothing needs resampling) is the caller's to return.
+    /// </remarks>
+    public static RgbImage Resize(RgbImage source, int width, int height, int left, int top, int windowWidth, int windowHeight, ArrayPool<byte>? pool = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -58,21 +62,43 @@ internal static class PillowBicubic
         }
 
         // Source rows the kept output rows read (all of the window's rows when there is no vertical pass).
-        var vertical = needVertical ? Coefficients.Compute(source.Height, height) : null;
+        using var vertical = needVertical ? Coefficients.Compute(source.Height, height) : null;
         var firstRow = vertical is null ? top : vertical.Bounds[top * 2];
         var endRow = vertical is null
             ? top + windowHeight
             : vertical.Bounds[(top + windowHeight - 1) * 2] + vertical.Bounds[((top + windowHeight - 1) * 2) + 1];
 
-        var image = needHorizontal
-            ? Horizontal(source, Coefficients.Compute(source.Width, width), left, windowWidth, firstRow, endRow - firstRow)
-            : CopyWindow(source, left, windowWidth, firstRow, endRow - firstRow);
-        return vertical is null ? image : Vertical(image, vertical, top, windowHeight, firstRow);
+        RgbImage image;
+        if (needHorizontal)
+        {
+            using var horizontal = Coefficients.Compute(source.Width, width);
+            image = Horizontal(source, horizontal, left, windowWidth, firstRow, endRow - firstRow, pool);
+        }
+        else
+        {
+            image = CopyWindow(source, left, windowWidth, firstRow, endRow - firstRow, pool);
+        }
+
+        if (vertical is null)
+        {
+            return image;
+        }
+
+        try
+        {
+            return Vertical(image, vertical, top, windowHeight, firstRow, pool);
+        }
+        finally
+        {
+            pool?.Return(image.Pixels);
+        }
     }
 
-    private static RgbImage CopyWindow(RgbImage input, int left, int width, int firstRow, int rows)
+    private static byte[] Allocate(int length, ArrayPool<byte>? pool) => pool?.Rent(length) ?? new byte[length];
+
+    private static RgbImage CopyWindow(RgbImage input, int left, int width, int firstRow, int rows, ArrayPool<byte>? pool)
     {
-        var output = new RgbImage(width, rows, new byte[width * rows * 3]);
+        var output = new RgbImage(width, rows, Allocate(width * rows * 3, pool));
         for (var y = 0; y < rows; y++)
         {
             input.Pixels.AsSpan(((firstRow + y) * input.Stride) + (left * 3), width * 3).CopyTo(output.Pixels.AsSpan(y * output.Stride));
@@ -82,9 +108,9 @@ internal static class PillowBicubic
     }
 
     // Output column j is output pixel left + j of the full row; output row y is source row firstRow + y.
-    private static RgbImage Horizontal(RgbImage input, Coefficients c, int left, int outWidth, int firstRow, int rows)
+    private static RgbImage Horizontal(RgbImage input, Coefficients c, int left, int outWidth, int firstRow, int rows, ArrayPool<byte>? pool)
     {
-        var output = new RgbImage(outWidth, rows, new byte[outWidth * rows * 3]);
+        var output = new RgbImage(outWidth, rows, Allocate(outWidth * rows * 3, pool));
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Row(int y)
         {
@@ -120,10 +146,10 @@ internal static class PillowBicubic
     }
 
     // The input's row 0 is source row firstRow; output row y is output row top + y of the full resize.
-    private static RgbImage Vertical(RgbImage input, Coefficients c, int top, int outHeight, int firstRow)
+    private static RgbImage Vertical(RgbImage input, Coefficients c, int top, int outHeight, int firstRow, ArrayPool<byte>? pool)
     {
         var stride = input.Stride;
-        var output = new RgbImage(input.Width, outHeight, new byte[stride * outHeight]);
+        var output = new RgbImage(input.Width, outHeight, Allocate(stride * outHeight, pool));
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Row(int y)
         {
@@ -240,7 +266,8 @@ internal static class PillowBicubic
     /// Per output pixel: first input index, input count, and fixed-point weights (Resample.c's precompute_coeffs).
     /// Invariants the passes rely on: min + count &lt;= input size, and min and min + count never decrease.
     /// </summary>
-    private sealed class Coefficients(int kernelSize, int[] bounds, int[] weights)
+    /// Its arrays are rented (a request's resize computes two sets) and go back to the pool at <see cref="Dispose"/>.
+    private sealed class Coefficients(int kernelSize, int[] bounds, int[] weights) : IDisposable
     {
         public int KernelSize { get; } = kernelSize;
 
@@ -254,9 +281,9 @@ internal static class PillowBicubic
             var filterScale = Math.Max(scale, 1.0);
             var support = Support * filterScale;
             var kernelSize = ((int)Math.Ceiling(support) * 2) + 1;
-            var bounds = new int[outSize * 2];
-            var weights = new int[outSize * kernelSize];
-            var k = new double[kernelSize];
+            var bounds = ArrayPool<int>.Shared.Rent(outSize * 2);
+            var weights = ArrayPool<int>.Shared.Rent(outSize * kernelSize);
+            Span<double> k = kernelSize <= 256 ? stackalloc double[kernelSize] : new double[kernelSize];
             for (var xx = 0; xx < outSize; xx++)
             {
                 var center = (xx + 0.5) * scale;
@@ -283,6 +310,12 @@ internal static class PillowBicubic
             }
 
             return new Coefficients(kernelSize, bounds, weights);
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<int>.Shared.Return(Bounds);
+            ArrayPool<int>.Shared.Return(Weights);
         }
     }
 }
