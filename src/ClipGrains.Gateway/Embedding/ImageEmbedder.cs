@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ClipGrains.Abstractions.Cluster;
 using ClipGrains.Abstractions.Encoding;
 using ClipGrains.Gateway.Inputs;
@@ -20,7 +19,7 @@ internal sealed class ImageEmbedder(IClusterEncoder encoder, EmbeddingCache cach
 
     public async Task<float[][]> EmbedAsync(string tenant, string model, IReadOnlyList<ApiInput> images)
     {
-        var keys = images.Select(i => new ImageKey(tenant, Convert.ToHexString(SHA256.HashData(i.Image!)), model)).ToArray();
+        var keys = images.Select(i => new ImageKey(tenant, i.ImageHash, model)).ToArray();
         var vectors = new float[images.Count][];
         var missing = new List<int>();
         for (var i = 0; i < images.Count; i++)

@@ -52,7 +52,7 @@ internal static class CollectionItemsEndpoints
         if (context.Request.HasFormContentType)
         {
             pending = await ReadFormAsync(context.Request, limits);
-            canonical = () => string.Join('\n', pending.Select(p => $"{p.Id} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(p.Image!.Image!))} {System.Text.Encoding.UTF8.GetString(MetadataJson.Write(p.Metadata))}"));
+            canonical = () => string.Join('\n', pending.Select(p => $"{p.Id} {p.Image!.ImageHash} {System.Text.Encoding.UTF8.GetString(MetadataJson.Write(p.Metadata))}"));
         }
         else
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ClipGrains.Abstractions.Tenancy;
 using System.Runtime.InteropServices;
 using ClipGrains.Gateway.Embedding;
@@ -63,7 +64,12 @@ internal static class EmbeddingsEndpoints
             throw UnsupportedDimensions(model.Id, known);
         }
 
-        return await metering.RunAsync(context, () => body.GetRawText(), charge, async () =>
+        // The fingerprint of an Idempotency-Key: what the answer depends on, each image by the hash its cache key uses
+        // (the raw body would be a string twice its size and a second hash of every image).
+        string Canonical() => JsonSerializer.Serialize(new CanonicalForm(
+            model.Id, dimensions, format, modality, [.. inputs.Select(i => i.Image is not null ? "image:" + i.ImageHash : i.Url is not null ? "url:" + i.Url : "text:" + i.Text)]));
+
+        return await metering.RunAsync(context, Canonical, charge, async () =>
         {
             // Image URLs are fetched once admitted: a tenant that is refused costs no fetch.
             using var fetched = await urls.ResolveAsync(RequestTenant.Of(context), imageInputs, context.RequestAborted);
@@ -96,4 +102,6 @@ internal static class EmbeddingsEndpoints
     private static ApiException UnsupportedDimensions(string model, int size) => ApiException.BadRequest(
         $"'dimensions' must be {size} ({model}'s embedding size) or omitted: CLIP embeddings are not Matryoshka embeddings and cannot be shortened.",
         "dimensions", "unsupported_parameter");
+
+    private sealed record CanonicalForm(string Model, int? Dimensions, string Format, string Modality, List<string> Inputs);
 }

@@ -6,5 +6,14 @@ namespace ClipGrains.Gateway.Inputs;
 /// </summary>
 internal sealed record ApiInput(string? Text, byte[]? Image, string Param, string? Url = null)
 {
+    private string? _imageHash;
+
     public bool IsImage => Image is not null || Url is not null;
+
+    /// <summary>
+    /// Hex SHA-256 of the image's bytes, computed once: the embedding cache's key and the Idempotency-Key fingerprint both
+    /// use it, so an image is hashed once per request.
+    /// </summary>
+    public string ImageHash => _imageHash ??= Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+        Image ?? throw new InvalidOperationException("Only an input holding image bytes has a hash.")));
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace ClipGrains.Gateway.Inputs;
@@ -17,7 +16,7 @@ internal sealed record ClassificationRequest(
     /// ["cat","dog"] one request).
     /// </summary>
     public string Canonical() => JsonSerializer.Serialize(new CanonicalForm(
-        Model, LabelSet, Labels, Templates, TopK, Images.Select(i => i.Image is { } bytes ? Convert.ToHexString(SHA256.HashData(bytes)) : "url:" + i.Url).ToList()));
+        Model, LabelSet, Labels, Templates, TopK, Images.Select(i => i.Image is not null ? i.ImageHash : "url:" + i.Url).ToList()));
 
     private sealed record CanonicalForm(
         string? Model, string? LabelSet, IReadOnlyList<string>? Labels, IReadOnlyList<string> Templates, int? TopK, List<string> Images);

@@ -20,23 +20,54 @@ internal static class JsonBody
             throw ApiException.UnsupportedMediaType($"Send the request as application/json (got \"{request.ContentType ?? "no content type"}\").");
         }
 
+        PooledBytes body;
         try
         {
-            using var body = await ReadCheckedAsync(request, maxArrayItems);
+            body = await ReadCheckedAsync(request, maxArrayItems);
+        }
+        catch (JsonException e)
+        {
+            throw NotJson(e);
+        }
 
-            // The document reads the pooled buffer in place; the clone below copies what outlives it.
-            using var document = JsonDocument.Parse(body.Written, new JsonDocumentOptions { MaxDepth = MaxDepth });
+        JsonDocument? document = null;
+        try
+        {
+            // The document reads the pooled buffer in place and both live until the response is sent, so what the
+            // handler reads (a base64 image among them) is never copied out of the body first: no Clone() of the tree.
+            document = JsonDocument.Parse(body.Written, new JsonDocumentOptions { MaxDepth = MaxDepth });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw ApiException.BadRequest("The request body must be a JSON object.");
             }
 
-            return document.RootElement.Clone();
+            request.HttpContext.Response.RegisterForDispose(new Owned(document, body));
+            return document.RootElement;
         }
         catch (JsonException e)
         {
-            throw ApiException.BadRequest($"The request body is not valid JSON: {e.Message}", code: "invalid_json");
+            Release(document, body);
+            throw NotJson(e);
         }
+        catch
+        {
+            Release(document, body);
+            throw;
+        }
+    }
+
+    private static ApiException NotJson(JsonException e) => ApiException.BadRequest($"The request body is not valid JSON: {e.Message}", code: "invalid_json");
+
+    private static void Release(JsonDocument? document, PooledBytes body)
+    {
+        document?.Dispose();
+        body.Dispose();
+    }
+
+    // The document first (it holds pooled metadata about the buffer), then the buffer it reads.
+    private sealed class Owned(JsonDocument document, PooledBytes body) : IDisposable
+    {
+        public void Dispose() => Release(document, body);
     }
 
     private const int MaxDepth = 16;

@@ -9,7 +9,10 @@ namespace ClipGrains.Host.Bench;
 /// <param name="ServerCpuSeconds">The servers' own CPU over the run (null when they do not publish it).</param>
 /// <param name="Ort">Raw ONNX Runtime, this round (null without <c>--model</c>).</param>
 /// <param name="Decode">Decode + preprocess per image, this round.</param>
-internal sealed record BenchRun(int Round, LoadResult Result, double? ServerCpuSeconds, OrtCeiling.Result? Ort, DecodeCost.Result? Decode)
+/// <param name="ServerAllocatedBytes">Bytes the servers allocated on the managed heap over the run (null when not published).</param>
+/// <param name="ImageBytes">The size of the encoded image each request sends per image.</param>
+internal sealed record BenchRun(
+    int Round, LoadResult Result, double? ServerCpuSeconds, OrtCeiling.Result? Ort, DecodeCost.Result? Decode, double? ServerAllocatedBytes = null, int ImageBytes = 0)
 {
     /// <summary>
     /// The rate a server could reach on this machine: every image costs ORT's best-batch time plus its decode, and the
@@ -27,6 +30,14 @@ internal sealed record BenchRun(int Round, LoadResult Result, double? ServerCpuS
     /// <summary>The server's CPU milliseconds per image embedded.</summary>
     public double? ServerCpuMsPerImage => ServerCpuSeconds is { } seconds && Images > 0 ? seconds * 1000 / Images : null;
 
+    /// <summary>Managed bytes the server allocated per answered request.</summary>
+    public double? AllocatedBytesPerRequest => ServerAllocatedBytes is { } bytes && Result.Requests - Result.Errors > 0 ? bytes / (Result.Requests - Result.Errors) : null;
+
+    /// <summary>Managed bytes allocated per image over the encoded image's own size (the target is at most 2).</summary>
+    public double? AllocatedPerImageByte => AllocatedBytesPerRequest is { } perRequest && ImageBytes > 0 && Result.ImagesPerRequest > 0
+        ? perRequest / Result.ImagesPerRequest / ImageBytes
+        : null;
+
     /// <summary>Server rate over the ceiling.</summary>
     public double? RateRatio => Ort is null || Decode is null ? null : Result.ImagesPerSecond / Ceiling(Ort, Decode);
 
@@ -41,6 +52,8 @@ internal sealed record BenchRun(int Round, LoadResult Result, double? ServerCpuS
         Result.Concurrency, Result.Requests, Result.Errors, seconds = Math.Round(Result.Seconds, 2),
         images_per_second = Math.Round(Result.ImagesPerSecond, 2), latency_ms = Result.LatencyMs,
         server_cpu_ms_per_image = Round1(ServerCpuMsPerImage),
+        server_allocated_kib_per_request = Round1(AllocatedBytesPerRequest / 1024),
+        allocated_per_image_byte = Round3(AllocatedPerImageByte),
         ratio_to_ceiling = Round3(RateRatio),
         ratio_to_ort_best = Ort is null ? null : Round3(Result.ImagesPerSecond / Ort.BestImagesPerSecond),
         cpu_ratio = Round3(CpuRatio),
@@ -56,6 +69,7 @@ internal sealed record BenchRun(int Round, LoadResult Result, double? ServerCpuS
         ratio_to_ceiling = Round3(Median(runs.Select(r => r.RateRatio))),
         cpu_ratio = Round3(Median(runs.Select(r => r.CpuRatio))),
         server_cpu_ms_per_image = Round1(Median(runs.Select(r => r.ServerCpuMsPerImage))),
+        allocated_per_image_byte = Round3(Median(runs.Select(r => r.AllocatedPerImageByte))),
     };
 
     // The median of the values present (the mean of the two middle ones for an even count), or null.

@@ -69,7 +69,7 @@ internal static class BenchCommand
             using var clip = parse.GetValue(model) is { } folder
                 ? ClipModel.Load(Inference.Model.ModelBundle.Open(folder, parse.GetValue(variant)!), new Inference.Model.ClipModelOptions { IntraOpThreads = parse.GetValue(threads) })
                 : null;
-            var serverCpu = new ServerCpu(http, gateways);
+            var counters = new ServerCounters(http, gateways);
             PairedLatency.Result? pairs = null;
             if (clip is not null && parse.GetValue(paired) is > 0 and var count)
             {
@@ -116,17 +116,17 @@ internal static class BenchCommand
                             context.Error.WriteLine($"  {p.Done} requests, {p.Elapsed:F0} s");
                         }
                     });
-                    var cpuBefore = await serverCpu.ReadAsync(cancellationToken);
+                    var before = await counters.ReadAsync(cancellationToken);
                     var result = await generator.RunAsync(clients, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(maxRequests), progress, cancellationToken);
-                    var cpuAfter = await serverCpu.ReadAsync(cancellationToken);
-                    runs.Add(new BenchRun(round, result, cpuAfter - cpuBefore, ceiling, decode));
+                    var used = await counters.ReadAsync(cancellationToken) - before;
+                    runs.Add(new BenchRun(round, result, used.CpuSeconds, ceiling, decode, used.AllocatedBytes, bytes.Length));
                 }
             }
 
             var report = new
             {
                 machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-                method = "ceiling = 1 / (1/ort_best + decode_cpu_seconds/cores); cpu_ratio = server CPU per image / (ORT CPU per image at its best batch + decode CPU per image); each round measures ORT and decode right before its server runs",
+                method = "ceiling = 1 / (1/ort_best + decode_cpu_seconds/cores); cpu_ratio = server CPU per image / (ORT CPU per image at its best batch + decode CPU per image); each round measures ORT and decode right before its server runs; allocated_per_image_byte = server managed-heap bytes allocated per image / the encoded image size (target <= 2)",
                 ceilings,
                 paired = pairs is null ? null : new
                 {

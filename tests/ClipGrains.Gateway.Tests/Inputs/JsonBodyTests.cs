@@ -36,6 +36,45 @@ public sealed class JsonBodyTests
     }
 
     [Fact]
+    public async Task The_document_is_read_in_place_from_the_pooled_body_not_cloned()
+    {
+        // A 1 MB string (a base64 image's size): a clone of the document copied all of it, and its metadata, per request.
+        var payload = new string('A', 1024 * 1024);
+        var body = Encoding.UTF8.GetBytes("{\"input\":\"" + payload + "\"}");
+        // Warms the code; the buffer goes back to the pool when the response completes, and the next request reuses it.
+        var (first, _) = Request(body);
+        var ended = new CompletingResponse();
+        first.HttpContext.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>(ended);
+        _ = await JsonBody.ReadObjectAsync(first, 256);
+        await ended.CompleteAsync();
+
+        var (request, _) = Request(body);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = JsonBody.ReadObjectAsync(request, 256);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(read.IsCompletedSuccessfully); // a MemoryStream body reads synchronously: the counter saw all of it
+        Assert.InRange(allocated, 0, 64 * 1024);
+        Assert.Equal(payload.Length, (await read).GetProperty("input").GetString()!.Length);
+    }
+
+    // What the server does at the end of a response: runs its OnCompleted callbacks (RegisterForDispose is one).
+    private sealed class CompletingResponse : Microsoft.AspNetCore.Http.Features.HttpResponseFeature
+    {
+        private readonly List<(Func<object, Task> Callback, object State)> _completed = [];
+
+        public override void OnCompleted(Func<object, Task> callback, object state) => _completed.Add((callback, state));
+
+        public async Task CompleteAsync()
+        {
+            foreach (var (callback, state) in _completed)
+            {
+                await callback(state);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Nested_arrays_are_bounded_too_and_named_by_path()
     {
         var error = await RefusedAsync(Encoding.UTF8.GetBytes("{\"input\":[{\"type\":\"text\",\"text\":[1,2,3]}]}"), maxArrayItems: 2);
