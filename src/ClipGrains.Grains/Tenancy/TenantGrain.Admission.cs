@@ -5,12 +5,16 @@ namespace ClipGrains.Grains.Tenancy;
 /// <summary>The tenant's rate limiters (GCRA, memory only) and admission: limits and the credit reservation decided together.</summary>
 internal sealed partial class TenantGrain
 {
+    // The one refusal of a suspended or missing tenant: it holds for every request until the tenant is resumed.
+    private static readonly AdmissionResult SuspendedRefusal =
+        new(AdmissionOutcome.Refused, null, null, null, 0, "The tenant is suspended or does not exist.", DateTimeOffset.MaxValue);
+
     public async Task<AdmissionResult> Admit(Admission admission)
     {
         ArgumentNullException.ThrowIfNull(admission);
         if (!S.Exists || S.Suspended)
         {
-            return new AdmissionResult(AdmissionOutcome.Refused, null, null, null, 0, "The tenant is suspended or does not exist.", DateTimeOffset.MaxValue);
+            return SuspendedRefusal;
         }
 
         var now = time.GetUtcNow();
@@ -60,7 +64,7 @@ internal sealed partial class TenantGrain
     {
         if (!S.Exists || S.Suspended)
         {
-            return Task.FromResult(new AdmissionResult(AdmissionOutcome.Refused, null, null, null, 0, "The tenant is suspended or does not exist.", DateTimeOffset.MaxValue));
+            return Task.FromResult(SuspendedRefusal);
         }
 
         var now = time.GetUtcNow();
@@ -91,7 +95,7 @@ internal sealed partial class TenantGrain
     {
         if (!S.Exists || S.Suspended)
         {
-            return Task.FromResult(new AdmissionResult(AdmissionOutcome.Refused, null, null, null, 0, "The tenant is suspended or does not exist.", DateTimeOffset.MaxValue));
+            return Task.FromResult(SuspendedRefusal);
         }
 
         // The same refusals Admit and Take would answer for any request, decided without taking a token (Gcra is pure).
